@@ -1,0 +1,157 @@
+"""The command line: `python -m mnist_core train | evaluate | classify`."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from mnist_core.constants import SHIPPED_MODEL_PATH
+from mnist_core.errors import MnistError
+
+EXIT_FAILED = 1  # some input could not be handled
+EXIT_ERROR = 2  # the command as a whole could not run
+
+
+def _add_train(commands) -> None:
+    from mnist_core.training import OPTIMIZERS, PRESETS, SCHEDULES
+
+    p = commands.add_parser("train", help="train a model and report test loss/accuracy")
+    p.add_argument(
+        "--preset",
+        choices=sorted(PRESETS),
+        default="recipe",
+        help="starting settings (default: recipe, the tutorial's)",
+    )
+    p.add_argument("--arch", help="architecture: recipe or fast")
+    p.add_argument("--epochs", type=int)
+    p.add_argument("--batch-size", type=int)
+    p.add_argument("--learning-rate", type=float)
+    p.add_argument("--optimizer", choices=OPTIMIZERS)
+    p.add_argument("--schedule", choices=SCHEDULES)
+    p.add_argument("--augment", action=argparse.BooleanOptionalAction, default=None)
+    p.add_argument("--train-size", type=int, help="train on N images (default: all)")
+    p.add_argument("--seed", type=int)
+    p.add_argument("--out", type=Path, help="save the model here (.keras)")
+    p.add_argument("--data", help="mnist.npz or IDX folder (default: $MNIST_PATH)")
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m mnist_core", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+    _add_train(commands)
+    ev = commands.add_parser("evaluate", help="test loss and accuracy of a model")
+    ev.add_argument("--model", type=Path, required=True)
+    ev.add_argument("--data")
+    cl = commands.add_parser(
+        "classify", help="classify image files, one JSON line each"
+    )
+    cl.add_argument(
+        "--model",
+        type=Path,
+        default=None,
+        help="a .keras model (default: the shipped model)",
+    )
+    cl.add_argument("images", nargs="+", type=Path)
+    return parser
+
+
+def _print_epoch(event) -> None:
+    from mnist_core.events import EpochEvent
+
+    if isinstance(event, EpochEvent):
+        print(
+            f"Epoch {event.epoch}/{event.epochs} - {event.elapsed:.1f}s - "
+            f"loss: {event.loss:.4f} - accuracy: {event.accuracy:.4f} - "
+            f"val_loss: {event.val_loss:.4f} - val_accuracy: {event.val_accuracy:.4f}",
+            flush=True,
+        )
+
+
+def run_train(args) -> int:
+    from mnist_core.data import load_mnist
+    from mnist_core.storage import save_model
+    from mnist_core.training import PRESETS, train, with_overrides
+
+    config = with_overrides(
+        PRESETS[args.preset],
+        arch=args.arch,
+        epochs=args.epochs,
+        batch_size=args.batch_size,
+        learning_rate=args.learning_rate,
+        optimizer=args.optimizer,
+        schedule=args.schedule,
+        augment=args.augment,
+        train_size=args.train_size,
+        seed=args.seed,
+    ).validate()
+    data = load_mnist(args.data)
+    result = train(config, data, listener=_print_epoch)
+    if args.out:
+        save_model(result.model, args.out, result.metadata())
+        print(f"saved: {args.out}")
+    print(f"loss: {result.test_loss:.4f} accuracy: {result.test_accuracy:.4f}")
+    print(f"train_seconds: {result.train_seconds:.1f}")
+    return 0
+
+
+def run_evaluate(args) -> int:
+    from mnist_core.data import load_mnist
+    from mnist_core.storage import load_model
+    from mnist_core.training import evaluate
+
+    loaded = load_model(args.model)
+    loss, accuracy = evaluate(loaded.model, load_mnist(args.data))
+    print(f"loss: {loss:.4f} accuracy: {accuracy:.4f}")
+    return 0
+
+
+def _model_or_shipped(path: Path | None) -> Path:
+    if path is not None:
+        return path
+    if not SHIPPED_MODEL_PATH.is_file():
+        raise MnistError(
+            f"No model given and the shipped model {SHIPPED_MODEL_PATH} is missing. "
+            "Pass --model, or train one: python -m mnist_core train --preset fast "
+            f"--out {SHIPPED_MODEL_PATH}"
+        )
+    return SHIPPED_MODEL_PATH
+
+
+def run_classify(args) -> int:
+    from mnist_core.image_files import read_image
+    from mnist_core.inference import Classifier
+    from mnist_core.storage import load_model
+
+    classifier = Classifier(load_model(_model_or_shipped(args.model)).model)
+    failed = False
+    for path in args.images:
+        line: dict = {"file": str(path)}
+        try:
+            prediction = classifier.classify(read_image(path))
+        except MnistError as exc:
+            failed = True
+            line["error"] = str(exc)
+        else:
+            line.update(
+                digit=prediction.digit,
+                confidence=round(prediction.confidence, 6),
+                probabilities=[round(p, 6) for p in prediction.probabilities],
+            )
+            if prediction.reason:
+                line["reason"] = prediction.reason
+        print(json.dumps(line), flush=True)
+    return EXIT_FAILED if failed else 0
+
+
+COMMANDS = {"train": run_train, "evaluate": run_evaluate, "classify": run_classify}
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        return COMMANDS[args.command](args)
+    except MnistError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_ERROR

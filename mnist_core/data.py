@@ -1,0 +1,185 @@
+"""Load MNIST (npz, IDX files or Keras's download), validate it, keep it as uint8."""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import os
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from mnist_core.constants import IMAGE_SIZE, MNIST_PATH_ENV, NUM_CLASSES
+from mnist_core.errors import MnistError
+
+NPZ_KEYS = ("x_train", "y_train", "x_test", "y_test")
+IDX_FILES = {
+    "x_train": "train-images-idx3-ubyte",
+    "y_train": "train-labels-idx1-ubyte",
+    "x_test": "t10k-images-idx3-ubyte",
+    "y_test": "t10k-labels-idx1-ubyte",
+}
+IDX_UBYTE = 0x08  # the IDX type code of unsigned bytes
+GZIP_MAGIC = b"\x1f\x8b"
+
+
+@dataclass(frozen=True)
+class MnistData:
+    """The four MNIST arrays, uint8 images (N, 28, 28) and uint8 labels (N,)."""
+
+    x_train: np.ndarray
+    y_train: np.ndarray
+    x_test: np.ndarray
+    y_test: np.ndarray
+    source: str  # where the arrays came from, shown to users
+
+
+def load_mnist(path: str | os.PathLike | None = None) -> MnistData:
+    """Load MNIST from `path`, else `$MNIST_PATH`, else Keras's download cache.
+
+    Args:
+        path: an `.npz` in Keras's layout or a folder holding the four IDX files
+            (gzipped or not).
+
+    Raises:
+        MnistError: the file is missing, unreadable, or not MNIST-shaped.
+    """
+    chosen = path or os.environ.get(MNIST_PATH_ENV)
+    if chosen:
+        return load_mnist_file(Path(chosen))
+    return _load_from_keras()
+
+
+def load_mnist_file(path: Path) -> MnistData:
+    """Load MNIST from an `.npz` file or a folder of IDX files."""
+    if not path.exists():
+        raise MnistError(
+            f"MNIST file not found: {path}. Give the path of mnist.npz or of a "
+            f"folder with the four IDX files (or unset {MNIST_PATH_ENV})."
+        )
+    arrays = _read_idx_folder(path) if path.is_dir() else _read_npz(path)
+    return _validated(arrays, source=str(path))
+
+
+def _read_npz(path: Path) -> dict[str, np.ndarray]:
+    try:
+        with np.load(path, allow_pickle=False) as npz:
+            missing = [k for k in NPZ_KEYS if k not in npz.files]
+            if missing:
+                raise MnistError(
+                    f"{path} is not an MNIST .npz: it lacks {', '.join(missing)} "
+                    f"(expected the keys {', '.join(NPZ_KEYS)})."
+                )
+            return {k: npz[k] for k in NPZ_KEYS}
+    except MnistError:
+        raise
+    except (OSError, ValueError, EOFError, zipfile.BadZipFile) as exc:
+        raise MnistError(
+            f"Could not read {path} as an .npz file ({exc}). The file may be "
+            "truncated or corrupt: download it again."
+        ) from exc
+
+
+def _read_idx_folder(folder: Path) -> dict[str, np.ndarray]:
+    arrays = {}
+    for key, name in IDX_FILES.items():
+        candidates = [folder / name, folder / f"{name}.gz"]
+        found = next((p for p in candidates if p.is_file()), None)
+        if found is None:
+            raise MnistError(
+                f"{folder} lacks {name} (or {name}.gz): an IDX folder needs all of "
+                f"{', '.join(IDX_FILES.values())}."
+            )
+        arrays[key] = read_idx(found)
+    return arrays
+
+
+def read_idx(path: Path) -> np.ndarray:
+    """Read one IDX file of unsigned bytes (gzipped or not) into a numpy array."""
+    raw = path.read_bytes()
+    try:
+        if raw[:2] == GZIP_MAGIC:
+            raw = gzip.decompress(raw)
+    except (OSError, EOFError) as exc:
+        raise MnistError(f"{path} is a damaged gzip file ({exc}).") from exc
+    if len(raw) < 4 or raw[0] != 0 or raw[1] != 0 or raw[2] != IDX_UBYTE:
+        raise MnistError(f"{path} is not an IDX file of unsigned bytes (bad header).")
+    ndim = raw[3]
+    header_end = 4 + 4 * ndim
+    if len(raw) < header_end:
+        raise MnistError(f"{path} is truncated: its header is incomplete.")
+    shape = tuple(
+        int.from_bytes(raw[4 + 4 * i : 8 + 4 * i], "big") for i in range(ndim)
+    )
+    expected = int(np.prod(shape))
+    if len(raw) - header_end != expected:
+        raise MnistError(
+            f"{path} is truncated or padded: its header promises {expected} bytes "
+            f"of data for shape {shape}, the file holds {len(raw) - header_end}."
+        )
+    return np.frombuffer(raw, dtype=np.uint8, offset=header_end).reshape(shape)
+
+
+def _validated(arrays: dict[str, np.ndarray], source: str) -> MnistData:
+    for split in ("train", "test"):
+        validate_split(arrays[f"x_{split}"], arrays[f"y_{split}"], split, source)
+    return MnistData(**arrays, source=source)
+
+
+def validate_split(x: np.ndarray, y: np.ndarray, split: str, source: str) -> None:
+    """Check one split's images and labels, raising MnistError on the first fault."""
+    where = f"{source} ({split} split)"
+    if x.ndim != 3 or x.shape[1:] != (IMAGE_SIZE, IMAGE_SIZE):
+        raise MnistError(f"{where}: images have shape {x.shape}, expected (N, 28, 28).")
+    if x.dtype != np.uint8 or y.dtype != np.uint8:
+        raise MnistError(
+            f"{where}: images and labels must be uint8, got {x.dtype} and {y.dtype}."
+        )
+    if y.ndim != 1 or len(y) != len(x):
+        raise MnistError(
+            f"{where}: {len(x)} images but labels of shape {y.shape}; "
+            "expected one label per image."
+        )
+    if len(y) and int(y.max()) >= NUM_CLASSES:
+        raise MnistError(f"{where}: labels must be 0-9, found {int(y.max())}.")
+
+
+def _load_from_keras() -> MnistData:
+    """The original recipe's way: download once into ~/.keras/datasets."""
+    import keras  # deferred: importing TensorFlow costs seconds
+
+    try:
+        (x_train, y_train), (x_test, y_test) = keras.datasets.mnist.load_data()
+    except Exception as exc:  # network errors come in many types
+        raise MnistError(
+            f"Could not download MNIST through Keras ({exc}). Set {MNIST_PATH_ENV} "
+            "to a local mnist.npz or IDX folder, or check the internet connection."
+        ) from exc
+    arrays = dict(x_train=x_train, y_train=y_train, x_test=x_test, y_test=y_test)
+    return _validated(arrays, source="keras.datasets.mnist")
+
+
+def fingerprint(x: np.ndarray, y: np.ndarray) -> str:
+    """A short sha256 of images and labels, to tell which data a model saw."""
+    digest = hashlib.sha256()
+    digest.update(np.ascontiguousarray(x).tobytes())
+    digest.update(np.ascontiguousarray(y).tobytes())
+    return digest.hexdigest()[:16]
+
+
+def subsample(
+    x: np.ndarray, y: np.ndarray, size: int | None, seed: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """The first `size` items of a seeded shuffle (all of them when size is None)."""
+    if size is None or size >= len(x):
+        return x, y
+    order = np.random.default_rng(seed).permutation(len(x))[:size]
+    order.sort()  # keep memory access sequential; training shuffles anyway
+    return x[order], y[order]
+
+
+def to_model_input(x: np.ndarray) -> np.ndarray:
+    """uint8 (N, 28, 28) -> float32 (N, 28, 28, 1) in [0, 1]; one batch at a time."""
+    return (x.astype(np.float32) / 255.0)[..., None]

@@ -1,0 +1,66 @@
+"""Read image files (uploads, `classify` arguments) with limits and clear errors."""
+
+from __future__ import annotations
+
+import io
+import warnings
+from pathlib import Path
+
+import numpy as np
+from PIL import Image, UnidentifiedImageError
+
+from mnist_core.errors import MnistError
+
+# A digit photo needs nothing near this; larger files are refused before decoding
+# so a decompression bomb cannot exhaust a small server's memory.
+MAX_PIXELS = 16_000_000
+MAX_BYTES = 10 * 1024 * 1024
+
+
+def read_image(source: str | Path | bytes, name: str | None = None) -> np.ndarray:
+    """Decode a PNG/JPEG/... into an RGBA uint8 array (H, W, 4).
+
+    Raises:
+        MnistError: not an image, truncated, too large in bytes or in pixels.
+    """
+    name = name or (str(source) if not isinstance(source, bytes) else "the upload")
+    data = _read_bytes(source, name)
+    if len(data) > MAX_BYTES:
+        raise MnistError(
+            f"{name} is {len(data) / 1e6:.1f} MB; images up to "
+            f"{MAX_BYTES // (1024 * 1024)} MB are accepted."
+        )
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            width, height = image.size  # read from the header, nothing decoded yet
+            if width * height > MAX_PIXELS:
+                raise MnistError(
+                    f"{name} is {width}x{height} pixels; images up to "
+                    f"{MAX_PIXELS / 1e6:.0f} megapixels are accepted. Resize it first."
+                )
+            with warnings.catch_warnings():
+                warnings.simplefilter("error", Image.DecompressionBombWarning)
+                return np.asarray(image.convert("RGBA"))
+    except MnistError:
+        raise
+    except UnidentifiedImageError as exc:
+        raise MnistError(
+            f"{name} is not an image Pillow can read (PNG, JPEG, ...)."
+        ) from exc
+    except (
+        OSError,
+        SyntaxError,
+        ValueError,
+        Image.DecompressionBombWarning,
+        Image.DecompressionBombError,
+    ) as exc:
+        raise MnistError(f"{name} is damaged or truncated ({exc}).") from exc
+
+
+def _read_bytes(source: str | Path | bytes, name: str) -> bytes:
+    if isinstance(source, bytes):
+        return source
+    try:
+        return Path(source).read_bytes()
+    except OSError as exc:
+        raise MnistError(f"Cannot read {name}: {exc.strerror or exc}.") from exc

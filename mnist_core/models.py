@@ -1,0 +1,124 @@
+"""The network architectures, with their parameter counts and FLOPs per image."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import keras
+from keras import layers
+
+from mnist_core.constants import INPUT_SHAPE, NUM_CLASSES
+from mnist_core.errors import MnistError
+
+# Keras's default 0.99 averages over ~100 steps: too slow for a run of a few
+# hundred steps at a high learning rate (the test accuracy came out at 12 %).
+BN_MOMENTUM = 0.9
+
+
+def build_recipe() -> keras.Model:
+    """The Keras tutorial's CNN, layer for layer."""
+    inputs = keras.Input(shape=INPUT_SHAPE, name="image")
+    x = layers.Conv2D(32, 3, activation="relu", name="conv1")(inputs)
+    x = layers.Conv2D(64, 3, activation="relu", name="conv2")(x)
+    x = layers.MaxPooling2D(2, name="pool")(x)
+    x = layers.Dropout(0.25, name="dropout1")(x)
+    x = layers.Flatten(name="flatten")(x)
+    x = layers.Dense(128, activation="relu", name="dense")(x)
+    x = layers.Dropout(0.5, name="dropout2")(x)
+    outputs = layers.Dense(NUM_CLASSES, activation="softmax", name="probabilities")(x)
+    return keras.Model(inputs, outputs, name="recipe")
+
+
+def _conv_bn(x, filters: int, size: int, name: str):
+    # BatchNorm lets the fast net take a large learning rate from the first step.
+    x = layers.Conv2D(filters, size, padding="same", use_bias=False, name=name)(x)
+    x = layers.BatchNormalization(momentum=BN_MOMENTUM, name=f"{name}_bn")(x)
+    return layers.Activation("relu", name=f"{name}_relu")(x)
+
+
+def build_fast() -> keras.Model:
+    """A smaller BatchNorm CNN: a quarter of the recipe's FLOPs, more accurate."""
+    inputs = keras.Input(shape=INPUT_SHAPE, name="image")
+    x = _conv_bn(inputs, 24, 5, "conv1")
+    x = layers.MaxPooling2D(2, name="pool1")(x)
+    x = _conv_bn(x, 48, 3, "conv2")
+    x = layers.MaxPooling2D(2, name="pool2")(x)
+    x = layers.Flatten(name="flatten")(x)
+    x = layers.Dense(256, use_bias=False, name="dense")(x)
+    x = layers.BatchNormalization(momentum=BN_MOMENTUM, name="dense_bn")(x)
+    x = layers.Activation("relu", name="dense_relu")(x)
+    x = layers.Dropout(0.3, name="dropout")(x)
+    outputs = layers.Dense(NUM_CLASSES, activation="softmax", name="probabilities")(x)
+    return keras.Model(inputs, outputs, name="fast")
+
+
+@dataclass(frozen=True)
+class Architecture:
+    """A named network the user can pick."""
+
+    name: str
+    title: str  # shown in the app
+    description: str  # one plain sentence for non-programmers
+    build: Callable[[], keras.Model]
+
+
+ARCHITECTURES = {
+    "recipe": Architecture(
+        "recipe",
+        "Tutorial CNN (recipe)",
+        "The Keras tutorial's network: two convolutions, pooling, dropout, "
+        "a dense layer of 128.",
+        build_recipe,
+    ),
+    "fast": Architecture(
+        "fast",
+        "Fast CNN",
+        "A leaner network with batch normalisation: a quarter of the work per "
+        "image, trains several times faster and ends more accurate.",
+        build_fast,
+    ),
+}
+
+
+def build_model(arch: str) -> keras.Model:
+    """Build an untrained, uncompiled model of the named architecture."""
+    if arch not in ARCHITECTURES:
+        raise MnistError(
+            f"Unknown architecture {arch!r}: choose one of {', '.join(ARCHITECTURES)}."
+        )
+    return ARCHITECTURES[arch].build()
+
+
+def count_flops(model: keras.Model) -> int:
+    """Floating-point operations of one forward pass on one image.
+
+    Counts a multiply-add as 2 FLOPs for Conv2D and Dense layers (bias adds
+    included); activations, pooling and normalisation are left out, as is usual.
+    """
+    total = 0
+    for layer in model.layers:
+        if isinstance(layer, layers.Conv2D):
+            _, h, w, c_out = layer.output.shape
+            kh, kw = layer.kernel_size
+            c_in = layer.input.shape[-1]
+            total += 2 * h * w * c_out * kh * kw * c_in + (
+                h * w * c_out if layer.use_bias else 0
+            )
+        elif isinstance(layer, layers.Dense):
+            n_in, n_out = layer.input.shape[-1], layer.units
+            total += 2 * n_in * n_out + (n_out if layer.use_bias else 0)
+    return int(total)
+
+
+@dataclass(frozen=True)
+class ModelSummary:
+    """What the app shows about a network."""
+
+    name: str
+    params: int
+    flops: int
+
+
+def summarize(model: keras.Model) -> ModelSummary:
+    return ModelSummary(model.name, int(model.count_params()), count_flops(model))

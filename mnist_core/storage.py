@@ -1,0 +1,114 @@
+"""Save and load models with a metadata sidecar; loading is always `safe_mode`."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import platform
+from dataclasses import dataclass
+from pathlib import Path
+
+import keras
+import numpy as np
+import tensorflow as tf
+
+import mnist_core
+from mnist_core.constants import INPUT_SHAPE, NUM_CLASSES
+from mnist_core.errors import MnistError
+from mnist_core.models import count_flops
+
+MODEL_SUFFIX = ".keras"
+
+
+@dataclass(frozen=True)
+class LoadedModel:
+    """A model and what its sidecar says about it (empty if there is none)."""
+
+    model: keras.Model
+    metadata: dict
+    path: Path
+
+
+def metadata_path(model_path: Path) -> Path:
+    """`models/x.keras` -> `models/x.json`."""
+    return Path(model_path).with_suffix(".json")
+
+
+def _inference_copy(model: keras.Model) -> keras.Model:
+    # An uncompiled clone carries no optimizer state: a third of the file size.
+    clone = keras.models.clone_model(model)
+    clone.set_weights(model.get_weights())
+    return clone
+
+
+def describe(model: keras.Model, extra: dict) -> dict:
+    """The sidecar's content: `extra` plus size, creation time and versions."""
+    return {
+        **extra,
+        "architecture": model.name,
+        "params": int(model.count_params()),
+        "flops_per_image": count_flops(model),
+        "created": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "versions": {
+            "mnist_core": mnist_core.__version__,
+            "keras": keras.__version__,
+            "tensorflow": tf.__version__,
+            "numpy": np.__version__,
+            "python": platform.python_version(),
+        },
+    }
+
+
+def save_model(model: keras.Model, path: str | Path, metadata: dict) -> Path:
+    """Write `path` (.keras, weights and architecture only) and its .json sidecar."""
+    path = Path(path)
+    if path.suffix != MODEL_SUFFIX:
+        raise MnistError(f"Model files must end in {MODEL_SUFFIX}; got {path.name}.")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    _inference_copy(model).save(path)
+    metadata_path(path).write_text(json.dumps(describe(model, metadata), indent=2))
+    return path
+
+
+def load_model(path: str | Path) -> LoadedModel:
+    """Load a .keras model with safe_mode on and check it maps 28x28x1 to 10 classes.
+
+    Raises:
+        MnistError: missing, unreadable, unsafe (e.g. a Lambda layer) or of the
+            wrong shape. Nothing the caller holds is changed.
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise MnistError(
+            f"No model file at {path}: train one first, or check the path."
+        )
+    try:
+        model = keras.models.load_model(path, compile=False, safe_mode=True)
+    except Exception as exc:  # Keras raises many types for bad files
+        raise MnistError(
+            f"{path.name} could not be loaded as a safe Keras model "
+            f"({_first_line(exc)}). "
+            "Use a .keras file saved by Keras 3 without Lambda or custom layers."
+        ) from exc
+    check_model_shape(model, path.name)
+    meta_file = metadata_path(path)
+    metadata = json.loads(meta_file.read_text()) if meta_file.is_file() else {}
+    return LoadedModel(model, metadata, path)
+
+
+def check_model_shape(model: keras.Model, name: str) -> None:
+    """Refuse a model that does not take 28x28x1 images to 10 class scores."""
+    inputs = getattr(model, "inputs", None) or []
+    outputs = getattr(model, "outputs", None) or []
+    in_shape = tuple(inputs[0].shape[1:]) if len(inputs) == 1 else None
+    out_shape = tuple(outputs[0].shape[1:]) if len(outputs) == 1 else None
+    if in_shape != INPUT_SHAPE or out_shape != (NUM_CLASSES,):
+        raise MnistError(
+            f"{name} takes {in_shape} to {out_shape}; an MNIST model must take "
+            f"{INPUT_SHAPE} images to {NUM_CLASSES} class probabilities."
+        )
+
+
+def _first_line(exc: Exception) -> str:
+    text = str(exc).strip().splitlines()
+    return text[0][:200] if text else type(exc).__name__

@@ -1,0 +1,304 @@
+"""Train a model: typed configuration, progress events, stop requests.
+
+One function, `train`, serves the command line, the app and the benchmarks.
+Images stay uint8 in memory and are normalised one batch at a time.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import asdict, dataclass, field, replace
+
+import keras
+import numpy as np
+import tensorflow as tf
+
+from mnist_core.augment import augment_batch
+from mnist_core.constants import NUM_CLASSES
+from mnist_core.data import MnistData, fingerprint, subsample
+from mnist_core.errors import MnistError
+from mnist_core.events import BatchEvent, EpochEvent, Listener
+from mnist_core.models import ARCHITECTURES, build_model
+
+OPTIMIZERS = ("adam", "adamw", "sgd", "rmsprop")
+SCHEDULES = ("constant", "onecycle")
+EVAL_BATCH = 1000  # evaluation has no gradients, so large batches are cheap
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Bounds on what a training may ask for; the CLI, pages and server share them."""
+
+    epochs: tuple[int, int] = (1, 30)
+    batch_size: tuple[int, int] = (16, 1024)
+    learning_rate: tuple[float, float] = (1e-5, 1.0)
+    train_size: tuple[int, int] = (100, 60_000)
+
+
+LIMITS = Limits()
+
+
+@dataclass(frozen=True)
+class TrainConfig:
+    """Everything that decides a training run. Defaults are the Keras tutorial's."""
+
+    arch: str = "recipe"  # a key of models.ARCHITECTURES
+    epochs: int = 10  # the tutorial's 10 passes over the data
+    batch_size: int = 128  # the tutorial's batch
+    learning_rate: float = 1e-3  # Adam's default, as the tutorial used
+    optimizer: str = "adam"  # one of OPTIMIZERS
+    schedule: str = "constant"  # "onecycle": warm up, then cosine decay to ~0
+    augment: bool = False  # random rotation/scale/shear/shift/thickness
+    train_size: int | None = None  # None: all 60,000 training images
+    seed: int = 0  # same seed, same data order, weights and result
+
+    def validate(self, limits: Limits = LIMITS) -> TrainConfig:
+        """Return self if every field is in range, else raise MnistError."""
+        _check_choice("arch", self.arch, tuple(ARCHITECTURES))
+        _check_choice("optimizer", self.optimizer, OPTIMIZERS)
+        _check_choice("schedule", self.schedule, SCHEDULES)
+        _check_range("epochs", self.epochs, limits.epochs)
+        _check_range("batch size", self.batch_size, limits.batch_size)
+        _check_range("learning rate", self.learning_rate, limits.learning_rate)
+        if self.train_size is not None:
+            _check_range("training-set size", self.train_size, limits.train_size)
+        return self
+
+
+PRESETS = {
+    "recipe": TrainConfig(),
+    # Measured with bench/train_speed.py; see the README's Performance section.
+    "fast": TrainConfig(
+        arch="fast", epochs=6, batch_size=256, learning_rate=4e-3, schedule="onecycle"
+    ),
+}
+
+
+def _check_choice(name: str, value: str, choices: tuple[str, ...]) -> None:
+    if value not in choices:
+        raise MnistError(
+            f"Unknown {name} {value!r}: choose one of {', '.join(choices)}."
+        )
+
+
+def _check_range(name: str, value, bounds) -> None:
+    low, high = bounds
+    if not low <= value <= high:
+        raise MnistError(f"The {name} must be between {low} and {high}; got {value}.")
+
+
+@dataclass
+class TrainResult:
+    """A finished (or stopped) run: the model as trained and how it did."""
+
+    model: keras.Model
+    config: TrainConfig
+    test_loss: float
+    test_accuracy: float
+    train_seconds: float  # fitting alone: no data loading, no evaluation
+    stopped: bool  # True when a stop request ended it early
+    data_fingerprint: str
+    history: list[EpochEvent] = field(default_factory=list)
+
+    def metadata(self) -> dict:
+        """Plain data describing the run, for the model's sidecar file."""
+        return {
+            "arch": self.config.arch,
+            "config": asdict(self.config),
+            "test_loss": self.test_loss,
+            "test_accuracy": self.test_accuracy,
+            "train_seconds": self.train_seconds,
+            "stopped": self.stopped,
+            "epochs_completed": len(self.history),
+            "data_fingerprint": self.data_fingerprint,
+        }
+
+
+def make_dataset(
+    x: np.ndarray,
+    y: np.ndarray,
+    batch_size: int,
+    *,
+    seed: int = 0,
+    training: bool = False,
+    augment: bool = False,
+) -> tf.data.Dataset:
+    """Batches of (float images in [0, 1], one-hot labels) from uint8 arrays."""
+    images, labels = tf.constant(x), tf.constant(y)
+    ds = tf.data.Dataset.range(len(x))
+    if training:
+        ds = ds.shuffle(len(x), seed=seed, reshuffle_each_iteration=True)
+    ds = ds.batch(batch_size).enumerate()
+
+    def load(step, index):
+        batch = tf.cast(tf.gather(images, index), tf.float32)[..., None] / 255.0
+        if augment:
+            # The first index differs every epoch (reshuffled), the step every batch.
+            batch_seed = tf.cast(tf.stack([seed * 100_003 + step, index[0]]), tf.int32)
+            batch = augment_batch(batch, batch_seed)
+        return batch, tf.one_hot(tf.gather(labels, index), NUM_CLASSES)
+
+    return ds.map(load, num_parallel_calls=tf.data.AUTOTUNE).prefetch(tf.data.AUTOTUNE)
+
+
+def make_optimizer(config: TrainConfig, steps: int) -> keras.optimizers.Optimizer:
+    """The configured optimizer, with the one-cycle schedule if asked for."""
+    lr = config.learning_rate
+    if config.schedule == "onecycle":
+        warmup = max(1, steps // 6)
+        lr = keras.optimizers.schedules.CosineDecay(
+            initial_learning_rate=lr / 10,
+            decay_steps=max(1, steps - warmup),
+            alpha=0.01,
+            warmup_target=config.learning_rate,
+            warmup_steps=warmup,
+        )
+    if config.optimizer == "adam":
+        return keras.optimizers.Adam(lr)
+    if config.optimizer == "adamw":
+        return keras.optimizers.AdamW(lr, weight_decay=1e-4)
+    if config.optimizer == "sgd":
+        return keras.optimizers.SGD(lr, momentum=0.9, nesterov=True)
+    return keras.optimizers.RMSprop(lr)
+
+
+def compile_model(model: keras.Model, optimizer) -> keras.Model:
+    """Compile as the tutorial did: categorical cross-entropy, accuracy."""
+    model.compile(
+        optimizer=optimizer, loss="categorical_crossentropy", metrics=["accuracy"]
+    )
+    return model
+
+
+class ProgressCallback(keras.callbacks.Callback):
+    """Turns Keras's hooks into events for listeners and honours stop requests."""
+
+    def __init__(self, epochs: int, batches: int, listener: Listener | None, stop):
+        super().__init__()
+        self.epochs, self.batches = epochs, batches
+        self.listener, self.stop = listener, stop
+        self.history: list[EpochEvent] = []
+        self.stopped = False
+        self.eval_seconds = 0.0
+
+    def on_train_begin(self, logs=None):
+        self.start = time.perf_counter()
+
+    def _timing(self, done: int) -> tuple[float, float]:
+        elapsed = time.perf_counter() - self.start
+        total = self.epochs * self.batches
+        return elapsed, elapsed / max(done, 1) * (total - done)
+
+    def on_epoch_begin(self, epoch, logs=None):
+        self.epoch = epoch + 1
+
+    def on_train_batch_end(self, batch, logs=None):
+        if self.stop is not None and self.stop.is_set():
+            self.stopped = True
+            self.model.stop_training = True
+        if self.listener is None:
+            return
+        done = (self.epoch - 1) * self.batches + batch + 1
+        elapsed, eta = self._timing(done)
+        self.listener(
+            BatchEvent(
+                self.epoch,
+                self.epochs,
+                batch + 1,
+                self.batches,
+                float(logs["loss"]),
+                float(logs["accuracy"]),
+                elapsed,
+                eta,
+            )
+        )
+
+    def on_test_begin(self, logs=None):
+        self.eval_start = time.perf_counter()
+
+    def on_test_end(self, logs=None):
+        self.eval_seconds += time.perf_counter() - self.eval_start
+
+    def on_epoch_end(self, epoch, logs=None):
+        elapsed, eta = self._timing((epoch + 1) * self.batches)
+        event = EpochEvent(
+            epoch + 1,
+            self.epochs,
+            float(logs["loss"]),
+            float(logs["accuracy"]),
+            float(logs.get("val_loss", np.nan)),
+            float(logs.get("val_accuracy", np.nan)),
+            elapsed,
+            0.0 if self.stopped else eta,
+        )
+        self.history.append(event)
+        if self.listener is not None:
+            self.listener(event)
+
+
+def train(
+    config: TrainConfig,
+    data: MnistData,
+    listener: Listener | None = None,
+    stop: threading.Event | None = None,
+) -> TrainResult:
+    """Train a fresh model on MNIST and evaluate it on the test set.
+
+    Args:
+        listener: called with a BatchEvent after every batch and an EpochEvent
+            after every epoch, on the training thread.
+        stop: when set, training ends after the current batch; the model keeps
+            the weights trained so far and the result says `stopped`.
+
+    Raises:
+        MnistError: the configuration is out of range.
+    """
+    config.validate()
+    keras.utils.set_random_seed(config.seed)
+    x, y = subsample(data.x_train, data.y_train, config.train_size, config.seed)
+    train_ds = make_dataset(
+        x, y, config.batch_size, seed=config.seed, training=True, augment=config.augment
+    )
+    test_ds = make_dataset(data.x_test, data.y_test, EVAL_BATCH)
+    batches = -(-len(x) // config.batch_size)
+    model = compile_model(
+        build_model(config.arch), make_optimizer(config, batches * config.epochs)
+    )
+    progress = ProgressCallback(config.epochs, batches, listener, stop)
+    start = time.perf_counter()
+    model.fit(
+        train_ds,
+        epochs=config.epochs,
+        validation_data=test_ds,
+        callbacks=[progress],
+        verbose=0,
+        shuffle=False,
+    )
+    train_seconds = time.perf_counter() - start - progress.eval_seconds
+    test_loss, test_accuracy = evaluate(model, data)
+    return TrainResult(
+        model=model,
+        config=config,
+        test_loss=test_loss,
+        test_accuracy=test_accuracy,
+        train_seconds=train_seconds,
+        stopped=progress.stopped,
+        data_fingerprint=fingerprint(x, y),
+        history=progress.history,
+    )
+
+
+def with_overrides(config: TrainConfig, **changes) -> TrainConfig:
+    """A copy of `config` with the non-None `changes` applied."""
+    return replace(config, **{k: v for k, v in changes.items() if v is not None})
+
+
+def evaluate(model: keras.Model, data: MnistData) -> tuple[float, float]:
+    """Test-set (loss, accuracy) of any model, compiled or freshly loaded."""
+    if not model.compiled:
+        model.compile(loss="categorical_crossentropy", metrics=["accuracy"])
+    scores = model.evaluate(
+        make_dataset(data.x_test, data.y_test, EVAL_BATCH), verbose=0, return_dict=True
+    )
+    return float(scores["loss"]), float(scores["accuracy"])
