@@ -24,6 +24,7 @@ from mnist_core.models import ARCHITECTURES, build_model
 OPTIMIZERS = ("adam", "adamw", "sgd", "rmsprop")
 SCHEDULES = ("constant", "onecycle")
 EVAL_BATCH = 1000  # evaluation has no gradients, so large batches are cheap
+RECALIBRATION_SIZE = 2000  # images used to measure BatchNorm statistics at the end
 
 
 @dataclass(frozen=True)
@@ -194,25 +195,26 @@ class ProgressCallback(keras.callbacks.Callback):
         self.epoch = epoch + 1
 
     def on_train_batch_end(self, batch, logs=None):
+        if self.listener is not None:
+            done = (self.epoch - 1) * self.batches + batch + 1
+            elapsed, eta = self._timing(done)
+            self.listener(
+                BatchEvent(
+                    self.epoch,
+                    self.epochs,
+                    batch + 1,
+                    self.batches,
+                    float(logs["loss"]),
+                    float(logs["accuracy"]),
+                    elapsed,
+                    eta,
+                )
+            )
+        # Checked after the listener, so a listener's own stop request takes effect
+        # before another batch runs.
         if self.stop is not None and self.stop.is_set():
             self.stopped = True
             self.model.stop_training = True
-        if self.listener is None:
-            return
-        done = (self.epoch - 1) * self.batches + batch + 1
-        elapsed, eta = self._timing(done)
-        self.listener(
-            BatchEvent(
-                self.epoch,
-                self.epochs,
-                batch + 1,
-                self.batches,
-                float(logs["loss"]),
-                float(logs["accuracy"]),
-                elapsed,
-                eta,
-            )
-        )
 
     def on_test_begin(self, logs=None):
         self.eval_start = time.perf_counter()
@@ -235,6 +237,31 @@ class ProgressCallback(keras.callbacks.Callback):
         self.history.append(event)
         if self.listener is not None:
             self.listener(event)
+
+
+def recalibrate_batch_norm(model: keras.Model, x: np.ndarray, seed: int) -> None:
+    """Set BatchNorm's moving statistics to their exact value on training images.
+
+    The moving averages start at mean 0 / variance 1 and forget that start slowly:
+    after a short run (a few dozen batches) they are still far off, and the
+    model scored 11 % on the test set while training accuracy was 90 %.
+    """
+    norms = [
+        layer
+        for layer in model.layers
+        if isinstance(layer, keras.layers.BatchNormalization)
+    ]
+    if not norms:
+        return
+    sample = subsample(x, x[:, 0, 0], RECALIBRATION_SIZE, seed)[0]
+    momenta = [layer.momentum for layer in norms]
+    for layer in norms:
+        layer.momentum = 0.0  # the next batch's statistics replace the old ones
+    try:
+        model(sample[..., None].astype(np.float32) / 255.0, training=True)
+    finally:
+        for layer, momentum in zip(norms, momenta):
+            layer.momentum = momentum
 
 
 def train(
@@ -276,6 +303,7 @@ def train(
         shuffle=False,
     )
     train_seconds = time.perf_counter() - start - progress.eval_seconds
+    recalibrate_batch_norm(model, x, config.seed)
     test_loss, test_accuracy = evaluate(model, data)
     return TrainResult(
         model=model,

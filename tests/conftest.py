@@ -1,0 +1,62 @@
+"""Shared fixtures: the real MNIST (from $MNIST_PATH or ../shared), small slices, a model."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from mnist_core.constants import PROJECT_ROOT
+
+DEFAULT_MNIST = PROJECT_ROOT.parent / "shared" / "datasets" / "mnist.npz"
+
+
+@pytest.fixture(scope="session")
+def mnist_path() -> Path:
+    path = Path(os.environ.get("MNIST_PATH", DEFAULT_MNIST))
+    if not path.exists():
+        pytest.fail(f"MNIST not found at {path}: set MNIST_PATH to mnist.npz")
+    return path
+
+
+@pytest.fixture(scope="session")
+def mnist(mnist_path):
+    from mnist_core.data import load_mnist
+
+    return load_mnist(mnist_path)
+
+
+@pytest.fixture(scope="session")
+def small_mnist(mnist):
+    """3,000 training and 1,000 test digits: enough to learn, quick to train on."""
+    from mnist_core.data import MnistData
+
+    return MnistData(
+        mnist.x_train[:3000],
+        mnist.y_train[:3000],
+        mnist.x_test[:1000],
+        mnist.y_test[:1000],
+        source="first 3000/1000 of MNIST",
+    )
+
+
+@pytest.fixture(scope="session")
+def trained(small_mnist):
+    """A fast-architecture model trained briefly; shared by storage/inference tests."""
+    from mnist_core.training import TrainConfig, train
+
+    config = TrainConfig(
+        arch="fast",
+        epochs=2,
+        batch_size=64,
+        learning_rate=3e-3,
+        schedule="onecycle",
+        seed=1,
+    )
+    return train(config, small_mnist)
+
+
+SEVEN = [[(80, 60), (200, 60), (120, 230)]]
+ONE = [[(140, 50), (140, 230)]]

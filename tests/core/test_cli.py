@@ -1,0 +1,115 @@
+"""`python -m mnist_core train | evaluate | classify`, end to end."""
+
+import json
+import os
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from mnist_core.cli import main
+from mnist_core.constants import PROJECT_ROOT
+from mnist_core.storage import save_model
+from mnist_core.strokes import render_strokes
+from tests.conftest import SEVEN
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def model_file(trained, tmp_path_factory):
+    path = tmp_path_factory.mktemp("models") / "m.keras"
+    return save_model(trained.model, path, trained.metadata())
+
+
+def test_train_prints_epochs_then_the_tutorial_lines(mnist_path, tmp_path):
+    out = tmp_path / "cli.keras"
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "mnist_core",
+            "train",
+            "--arch",
+            "fast",
+            "--epochs",
+            "2",
+            "--train-size",
+            "1000",
+            "--batch-size",
+            "100",
+            "--seed",
+            "3",
+            "--out",
+            str(out),
+            "--data",
+            str(mnist_path),
+        ],
+        capture_output=True,
+        text=True,
+        cwd=PROJECT_ROOT,
+        timeout=600,
+        env={**os.environ, "PYTHONPATH": str(PROJECT_ROOT)},
+    )
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.strip().splitlines()
+    assert lines[0].startswith("Epoch 1/2 - ") and "val_accuracy: " in lines[0]
+    assert lines[1].startswith("Epoch 2/2 - ")
+    loss, accuracy = lines[-2].split()[1::2]
+    assert lines[-2].startswith("loss: ") and " accuracy: " in lines[-2]
+    assert float(loss) > 0 and 0.5 < float(accuracy) <= 1
+    assert lines[-1].startswith("train_seconds: ") and float(lines[-1].split()[1]) > 0
+    assert out.is_file() and out.with_suffix(".json").is_file()
+
+
+def test_evaluate_prints_test_loss_and_accuracy(
+    model_file, mnist_path, capsys, trained
+):
+    assert (
+        main(["evaluate", "--model", str(model_file), "--data", str(mnist_path)]) == 0
+    )
+    line = capsys.readouterr().out.strip()
+    assert line.startswith("loss: ") and " accuracy: " in line
+    # Evaluated on all 10,000 test digits, the 3,000-image model is still > 85 %.
+    assert float(line.split()[-1]) > 0.85
+
+
+def test_classify_prints_one_json_line_per_image(model_file, tmp_path, capsys):
+    seven = tmp_path / "seven.png"
+    Image.fromarray(render_strokes(SEVEN)).save(seven)
+    blank = tmp_path / "blank.png"
+    Image.fromarray(np.zeros((100, 100), np.uint8)).save(blank)
+    broken = tmp_path / "broken.png"
+    broken.write_bytes(seven.read_bytes()[:60])
+    code = main(
+        ["classify", "--model", str(model_file), str(seven), str(blank), str(broken)]
+    )
+    lines = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert code == 1  # one file could not be read
+    assert [line["file"] for line in lines] == [str(seven), str(blank), str(broken)]
+    first = lines[0]
+    assert isinstance(first["digit"], int) and len(first["probabilities"]) == 10
+    assert first["confidence"] == max(first["probabilities"])
+    assert lines[1]["digit"] is None and "empty" in lines[1]["reason"]
+    assert "damaged or truncated" in lines[2]["error"]
+
+
+def test_classify_all_good_exits_zero(model_file, tmp_path, capsys):
+    seven = tmp_path / "seven.png"
+    Image.fromarray(render_strokes(SEVEN)).save(seven)
+    assert main(["classify", "--model", str(model_file), str(seven)]) == 0
+
+
+def test_bad_settings_print_a_message_not_a_traceback(capsys, mnist_path):
+    code = main(["train", "--epochs", "500", "--data", str(mnist_path)])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert err.startswith("error: The epochs must be between 1 and 30")
+    assert "Traceback" not in err
+
+
+def test_missing_data_file_is_named(capsys, tmp_path):
+    code = main(["train", "--data", str(tmp_path / "nope.npz")])
+    assert code == 2 and "nope.npz" in capsys.readouterr().err
