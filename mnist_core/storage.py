@@ -15,6 +15,7 @@ import tensorflow as tf
 import mnist_core
 from mnist_core.constants import INPUT_SHAPE, NUM_CLASSES
 from mnist_core.errors import MnistError
+from mnist_core.model_card import metadata_path, read_metadata
 from mnist_core.models import count_flops
 
 MODEL_SUFFIX = ".keras"
@@ -27,11 +28,6 @@ class LoadedModel:
     model: keras.Model
     metadata: dict
     path: Path
-
-
-def metadata_path(model_path: Path) -> Path:
-    """`models/x.keras` -> `models/x.json`."""
-    return Path(model_path).with_suffix(".json")
 
 
 def _inference_copy(model: keras.Model) -> keras.Model:
@@ -92,9 +88,7 @@ def load_model(path: str | Path) -> LoadedModel:
             "Use a .keras file saved by Keras 3 without Lambda or custom layers."
         ) from exc
     check_model_shape(model, path.name)
-    meta_file = metadata_path(path)
-    metadata = json.loads(meta_file.read_text()) if meta_file.is_file() else {}
-    return LoadedModel(model, metadata, path)
+    return LoadedModel(model, read_metadata(path), path)
 
 
 def check_model_shape(model: keras.Model, name: str) -> None:

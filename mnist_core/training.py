@@ -260,7 +260,7 @@ def recalibrate_batch_norm(model: keras.Model, x: np.ndarray, seed: int) -> None
     try:
         model(sample[..., None].astype(np.float32) / 255.0, training=True)
     finally:
-        for layer, momentum in zip(norms, momenta):
+        for layer, momentum in zip(norms, momenta, strict=True):
             layer.momentum = momentum
 
 

@@ -1,11 +1,10 @@
-"""Shared fixtures: the real MNIST (from $MNIST_PATH or ../shared), small slices, a model."""
+"""Shared fixtures: real MNIST ($MNIST_PATH or ../shared), small slices, a model."""
 
 from __future__ import annotations
 
 import os
 from pathlib import Path
 
-import numpy as np
 import pytest
 
 from mnist_core.constants import PROJECT_ROOT
@@ -15,10 +14,15 @@ DEFAULT_MNIST = PROJECT_ROOT.parent / "shared" / "datasets" / "mnist.npz"
 
 @pytest.fixture(scope="session")
 def mnist_path() -> Path:
-    path = Path(os.environ.get("MNIST_PATH", DEFAULT_MNIST))
-    if not path.exists():
-        pytest.fail(f"MNIST not found at {path}: set MNIST_PATH to mnist.npz")
-    return path
+    if os.environ.get("MNIST_PATH"):
+        return Path(os.environ["MNIST_PATH"])
+    if DEFAULT_MNIST.exists():
+        return DEFAULT_MNIST
+    # A developer's machine without ../shared: Keras downloads and caches it once.
+    import keras
+
+    keras.datasets.mnist.load_data()
+    return Path.home() / ".keras" / "datasets" / "mnist.npz"
 
 
 @pytest.fixture(scope="session")

@@ -19,7 +19,9 @@ def test_probabilities_match_keras_predict(trained, small_mnist):
 def test_classify_returns_digit_confidence_and_input(trained, small_mnist):
     classifier = Classifier(trained.model)
     right = 0
-    for image, label in zip(small_mnist.x_test[:50], small_mnist.y_test[:50]):
+    for image, label in zip(
+        small_mnist.x_test[:50], small_mnist.y_test[:50], strict=True
+    ):
         p = classifier.classify(image)
         assert p.pixels.shape == (28, 28) and len(p.probabilities) == 10
         assert p.confidence == max(p.probabilities)

@@ -9,7 +9,8 @@ import numpy as np
 import pytest
 
 from mnist_core.errors import MnistError
-from mnist_core.storage import load_model, metadata_path, save_model
+from mnist_core.model_card import metadata_path
+from mnist_core.storage import load_model, save_model
 
 
 def test_round_trip_keeps_predictions_and_metadata(trained, small_mnist, tmp_path):

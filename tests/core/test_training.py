@@ -60,7 +60,8 @@ def test_stop_request_keeps_weights_trained_so_far(small_mnist):
     keras.utils.set_random_seed(TINY.seed)
     initial = build_model(TINY.arch).get_weights()
     changed = [
-        not np.allclose(a, b) for a, b in zip(initial, result.model.get_weights())
+        not np.allclose(a, b)
+        for a, b in zip(initial, result.model.get_weights(), strict=True)
     ]
     assert any(changed)  # the 3 batches of learning were kept, not thrown away
     assert 0 <= result.test_accuracy <= 1
@@ -69,7 +70,7 @@ def test_stop_request_keeps_weights_trained_so_far(small_mnist):
 def test_same_seed_gives_same_result(small_mnist):
     a = train(TINY, small_mnist)
     b = train(TINY, small_mnist)
-    for wa, wb in zip(a.model.get_weights(), b.model.get_weights()):
+    for wa, wb in zip(a.model.get_weights(), b.model.get_weights(), strict=True):
         np.testing.assert_allclose(wa, wb, atol=1e-6)
     assert a.test_accuracy == b.test_accuracy
 

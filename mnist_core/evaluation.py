@@ -1,0 +1,54 @@
+"""How a model does on the test set: confusion matrix, per-class accuracy, mistakes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from mnist_core.constants import NUM_CLASSES
+from mnist_core.data import MnistData
+
+BATCH = 1000
+
+
+@dataclass(frozen=True)
+class EvaluationReport:
+    """Predictions on every test digit and the summaries the Train page shows."""
+
+    predictions: np.ndarray  # (N,) predicted digits
+    confidences: np.ndarray  # (N,) top probability
+    labels: np.ndarray  # (N,) true digits
+
+    @property
+    def accuracy(self) -> float:
+        return float(np.mean(self.predictions == self.labels))
+
+    @property
+    def confusion(self) -> np.ndarray:
+        """(10, 10) counts: rows are true digits, columns predicted ones."""
+        matrix = np.zeros((NUM_CLASSES, NUM_CLASSES), np.int64)
+        np.add.at(matrix, (self.labels, self.predictions), 1)
+        return matrix
+
+    @property
+    def per_class_accuracy(self) -> np.ndarray:
+        matrix = self.confusion
+        return np.diag(matrix) / np.maximum(matrix.sum(axis=1), 1)
+
+    def mistakes(self, limit: int = 40) -> np.ndarray:
+        """Indices of misclassified digits, the most confidently wrong first."""
+        wrong = np.flatnonzero(self.predictions != self.labels)
+        return wrong[np.argsort(-self.confidences[wrong])][:limit]
+
+
+def evaluate_test_set(probabilities_fn, data: MnistData) -> EvaluationReport:
+    """Run `probabilities_fn` (e.g. Classifier.probabilities) over the test set."""
+    chunks = [
+        probabilities_fn(data.x_test[i : i + BATCH].astype(np.float32) / 255.0)
+        for i in range(0, len(data.x_test), BATCH)
+    ]
+    probs = np.concatenate(chunks)
+    return EvaluationReport(
+        probs.argmax(axis=1), probs.max(axis=1), data.y_test.astype(int)
+    )

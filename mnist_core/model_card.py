@@ -1,0 +1,51 @@
+"""Read a model's metadata sidecar without importing TensorFlow (for Home)."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class ModelCard:
+    """What the app tells users about a model file."""
+
+    architecture: str
+    test_accuracy: float | None
+    test_loss: float | None
+    params: int | None
+    created: str | None
+    config: dict
+    train_seconds: float | None
+
+    @classmethod
+    def from_metadata(cls, meta: dict) -> ModelCard:
+        return cls(
+            architecture=meta.get("arch") or meta.get("architecture", "unknown"),
+            test_accuracy=meta.get("test_accuracy"),
+            test_loss=meta.get("test_loss"),
+            params=meta.get("params"),
+            created=meta.get("created"),
+            config=meta.get("config", {}),
+            train_seconds=meta.get("train_seconds"),
+        )
+
+
+def metadata_path(model_path: str | Path) -> Path:
+    """`models/x.keras` -> `models/x.json`."""
+    return Path(model_path).with_suffix(".json")
+
+
+def read_metadata(model_path: str | Path) -> dict:
+    """The sidecar's content, or {} when there is none or it is not JSON."""
+    path = metadata_path(model_path)
+    try:
+        return json.loads(path.read_text())
+    except (OSError, ValueError):
+        return {}
+
+
+def read_card(model_path: str | Path) -> ModelCard | None:
+    meta = read_metadata(model_path)
+    return ModelCard.from_metadata(meta) if meta else None
