@@ -25,6 +25,10 @@ class EvaluationReport:
         return float(np.mean(self.predictions == self.labels))
 
     @property
+    def error_count(self) -> int:
+        return int(np.sum(self.predictions != self.labels))
+
+    @property
     def confusion(self) -> np.ndarray:
         """(10, 10) counts: rows are true digits, columns predicted ones."""
         matrix = np.zeros((NUM_CLASSES, NUM_CLASSES), np.int64)

@@ -1,0 +1,1 @@
+"""The app's pages: UI only; everything they compute comes from mnist_core."""

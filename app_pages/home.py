@@ -1,0 +1,58 @@
+"""Home: what MNIST and a CNN are, how to use each page, the model in use."""
+
+import streamlit as st
+
+from mnist_core.constants import SHIPPED_MODEL_PATH
+from mnist_core.model_card import read_card
+
+st.title("MNIST Studio")
+st.markdown(
+    """
+**MNIST** is a collection of 70,000 small pictures of handwritten digits, 0 to 9,
+written by American students and office workers. Each picture is 28 × 28 grey
+pixels. It is the "hello world" of machine learning: easy to look at, hard enough
+to be interesting.
+
+A **convolutional neural network (CNN)** learns to read them. Its first layers
+slide small filters over the picture to find strokes and curves; later layers
+combine those into loops and corners; the last layer turns them into ten
+probabilities, one per digit. It learns its filters by itself, by looking at
+60,000 labelled examples and correcting its mistakes a little at a time.
+"""
+)
+
+st.subheader("What you can do here")
+col1, col2 = st.columns(2)
+with col1:
+    st.page_link(
+        "app_pages/dataset.py", label="**Dataset** — browse the digits", icon="🔢"
+    )
+    st.caption("Filter by digit, see the average of each digit and a map of them all.")
+    st.page_link("app_pages/train.py", label="**Train** — teach a network", icon="🏋️")
+    st.caption("Pick the settings with sliders, press Start and watch it learn.")
+with col2:
+    st.page_link("app_pages/draw.py", label="**Draw** — test it yourself", icon="✏️")
+    st.caption("Draw a digit with the mouse and see what the network thinks.")
+    st.page_link("app_pages/model.py", label="**Model** — look inside", icon="🔬")
+    st.caption("The layers, the filters it learned and what it sees in your digit.")
+
+st.subheader("The model in use")
+card = read_card(SHIPPED_MODEL_PATH)
+if card is None:
+    st.warning(
+        "No shipped model was found. Train one on the Train page, or run "
+        "`python -m mnist_core train --preset fast --augment --out "
+        "models/mnist_cnn.keras`."
+    )
+else:
+    c1, c2, c3 = st.columns(3)
+    c1.metric("Test accuracy", f"{card.test_accuracy:.2%}")
+    c2.metric("Architecture", card.architecture)
+    c3.metric("Parameters", f"{card.params:,}" if card.params else "?")
+    epochs = card.config.get("epochs", "?")
+    st.caption(
+        f"Trained by this project's own command line on the 60,000 MNIST training "
+        f"digits ({epochs} epochs, augmentation "
+        f"{'on' if card.config.get('augment') else 'off'}), created {card.created}. "
+        "Test accuracy is measured on the 10,000 test digits it never saw."
+    )

@@ -1,0 +1,14 @@
+"""MNIST Studio: the router. Lists the pages and runs the one the user picked."""
+
+import streamlit as st
+
+st.set_page_config(page_title="MNIST Studio", page_icon="✍️", layout="wide")
+
+pages = [
+    st.Page("app_pages/home.py", title="Home", icon="🏠", default=True),
+    st.Page("app_pages/dataset.py", title="Dataset", icon="🔢", url_path="dataset"),
+    st.Page("app_pages/train.py", title="Train", icon="🏋️", url_path="train"),
+    st.Page("app_pages/draw.py", title="Draw", icon="✏️", url_path="draw"),
+    st.Page("app_pages/model.py", title="Model", icon="🔬", url_path="model"),
+]
+st.navigation(pages).run()
