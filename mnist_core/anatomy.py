@@ -54,7 +54,7 @@ def feature_maps(model: keras.Model, pixels: np.ndarray) -> dict[str, np.ndarray
             (layer for layer in model.layers if layer.name == f"{conv.name}_relu"), conv
         )
         taps[conv.name] = relu.output
-    probe = keras.Model(model.inputs, list(taps.values()))
+    probe = keras.Model(model.input, list(taps.values()))
     outputs = probe(pixels.reshape(1, 28, 28, 1).astype(np.float32), training=False)
     if not isinstance(outputs, (list, tuple)):
         outputs = [outputs]

@@ -1,0 +1,89 @@
+"""Draw: draw a digit (or upload a photo) and see what the model thinks."""
+
+import streamlit as st
+from streamlit_drawable_canvas import st_canvas
+
+from app_pages import charts
+from app_pages.common import choose_model, enlarge
+from mnist_core.errors import MnistError
+from mnist_core.image_files import MAX_BYTES, read_image
+from mnist_core.strokes import CANVAS_SIZE
+
+
+def canvas_image():
+    """The drawing as an RGBA array, or None; a new key per Clear empties it."""
+    st.session_state.setdefault("canvas_id", 0)
+    width = st.slider("Brush width", 10, 40, 20, key="brush")
+    result = st_canvas(
+        stroke_width=width,
+        stroke_color="#FFFFFF",
+        background_color="#000000",
+        height=CANVAS_SIZE,
+        width=CANVAS_SIZE,
+        drawing_mode="freedraw",
+        return_image_data=True,
+        key=f"canvas-{st.session_state.canvas_id}",
+    )
+    if st.button("Clear", icon="🧽"):
+        st.session_state.canvas_id += 1
+        st.session_state.pop("drawing_pixels", None)
+        st.rerun()
+    st.caption("Draw one digit, large, in the middle. Undo is in the canvas toolbar.")
+    return result.image_data
+
+
+def uploaded_image():
+    upload = st.file_uploader(
+        "…or upload a photo of one digit",
+        type=["png", "jpg", "jpeg", "bmp", "gif", "webp"],
+    )
+    if upload is None:
+        return None
+    try:
+        return read_image(upload.getvalue(), name=upload.name)
+    except MnistError as exc:
+        st.error(str(exc))
+        return None
+
+
+def show_prediction(prediction) -> None:
+    if prediction.digit is None:
+        st.info(prediction.reason or "Draw a digit on the canvas.")
+        return
+    st.session_state.drawing_pixels = prediction.pixels
+    m1, m2 = st.columns(2)
+    m1.metric("Prediction", prediction.digit)
+    m2.metric("Confidence", f"{prediction.confidence:.0%}")
+    if not prediction.is_sure:
+        (d1, p1), (d2, p2) = prediction.top(2)
+        st.warning(
+            f"Not sure: it could be a **{d1}** ({p1:.0%}) or a **{d2}** "
+            f"({p2:.0%}). Try drawing it larger and clearer."
+        )
+    st.altair_chart(charts.probabilities(prediction.probabilities), width="stretch")
+    st.image(
+        enlarge(prediction.pixels, 140),
+        caption="What the model sees: your drawing cropped, scaled into "
+        "20×20 and centred in 28×28, like MNIST's digits",
+    )
+
+
+st.title("Draw")
+active = choose_model("draw_model")
+card = active.card
+if card.test_accuracy is not None:
+    st.caption(
+        f"{active.label}: {card.architecture}, "
+        f"{card.test_accuracy:.2%} on MNIST's 10,000 test digits."
+    )
+left, right = st.columns([1, 1])
+with left:
+    image = canvas_image()
+    photo = uploaded_image()
+with right:
+    source = photo if photo is not None else image
+    if source is None:
+        st.info("Draw a digit on the canvas.")
+    else:
+        show_prediction(active.classifier.classify(source))
+st.caption(f"Uploads up to {MAX_BYTES // 2**20} MB are read in memory, never stored.")

@@ -1,0 +1,86 @@
+"""Every page renders without exception and shows its widgets (headless AppTest)."""
+
+import time
+
+import pytest
+
+from mnist_core.jobs import JobState
+
+pytestmark = pytest.mark.slow
+
+
+def texts(at) -> str:
+    parts = [e.value for e in at.markdown] + [e.value for e in at.caption]
+    parts += [e.value for e in at.info] + [e.value for e in at.warning]
+    return "\n".join(str(p) for p in parts)
+
+
+def test_home_explains_and_shows_the_shipped_model(page):
+    at = page("home")
+    assert not at.exception
+    assert at.title[0].value == "MNIST Studio"
+    accuracy = next(m for m in at.metric if m.label == "Test accuracy")
+    assert accuracy.value.endswith("%") and float(accuracy.value[:-1]) > 99
+    assert "convolutional neural network" in texts(at)
+
+
+def test_dataset_page_has_filters_and_summaries(page):
+    at = page("dataset")
+    assert not at.exception
+    labels = [r.label for r in at.radio]
+    assert labels[:1] == ["Split"] and "Method" in labels
+    assert at.selectbox(key="ds_digit").options[:2] == ["all", "0"]
+    at.selectbox(key="ds_digit").set_value(7).run()
+    assert not at.exception
+
+
+def test_dataset_switches_to_the_test_split(page):
+    at = page("dataset")
+    at.radio[0].set_value("test").run()
+    assert not at.exception
+    assert any("(10000, 28, 28)" in str(c.value) for c in at.caption)
+
+
+def test_draw_page_asks_for_a_digit_when_the_canvas_is_empty(page):
+    at = page("draw")
+    assert not at.exception
+    assert any("Draw a digit" in str(i.value) for i in at.info)
+    assert at.slider(key="brush").value == 20
+    assert [b.label for b in at.button] == ["Clear"]
+
+
+def test_model_page_shows_layers_and_feature_maps(page):
+    at = page("model")
+    assert not at.exception
+    layers = at.dataframe[0].value
+    assert "conv1" in set(layers["layer"]) and layers["parameters"].sum() > 100_000
+    assert any(m.label == "Parameters" for m in at.metric)
+    assert any("conv2" in str(m.value) for m in at.markdown)
+
+
+def test_train_page_defaults_to_the_fast_preset(page):
+    at = page("train")
+    assert not at.exception
+    assert at.radio(key="tr_arch").value == "fast"
+    assert at.slider(key="tr_epochs").value == 6
+    at.button[1].click().run()  # "Tutorial settings"
+    assert at.radio(key="tr_arch").value == "recipe"
+    assert at.slider(key="tr_epochs").value == 10
+
+
+def test_tiny_training_through_the_ui_produces_metrics(page):
+    at = page("train", tr_arch="fast", tr_epochs=1, tr_size=1000, tr_batch=64,
+              tr_lr=4e-3, tr_opt="adam", tr_onecycle=True, tr_aug=False)
+    start = next(b for b in at.button if b.label == "Start")
+    start.click().run()
+    job = at.session_state["job"]
+    deadline = time.monotonic() + 120
+    while not job.finished and time.monotonic() < deadline:
+        time.sleep(0.5)
+    assert job.state == JobState.DONE
+    at.run()
+    assert not at.exception
+    metrics = {m.label: m.value for m in at.metric}
+    assert float(metrics["Test accuracy"].rstrip("%")) > 70
+    assert "your_model" in at.session_state
+    assert any("Confusion matrix" in str(m.value) for m in at.markdown)
