@@ -24,7 +24,7 @@ def canvas_image():
         return_image_data=True,
         key=f"canvas-{st.session_state.canvas_id}",
     )
-    if st.button("Clear", icon="🧽"):
+    if st.button("Clear", icon=":material/ink_eraser:"):
         st.session_state.canvas_id += 1
         st.session_state.pop("drawing_pixels", None)
         st.rerun()

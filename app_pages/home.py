@@ -25,15 +25,25 @@ st.subheader("What you can do here")
 col1, col2 = st.columns(2)
 with col1:
     st.page_link(
-        "app_pages/dataset.py", label="**Dataset** — browse the digits", icon="🔢"
+        "app_pages/dataset.py",
+        label="**Dataset** — browse the digits",
+        icon=":material/grid_view:",
     )
     st.caption("Filter by digit, see the average of each digit and a map of them all.")
-    st.page_link("app_pages/train.py", label="**Train** — teach a network", icon="🏋️")
+    st.page_link(
+        "app_pages/train.py",
+        label="**Train** — teach a network",
+        icon=":material/model_training:",
+    )
     st.caption("Pick the settings with sliders, press Start and watch it learn.")
 with col2:
-    st.page_link("app_pages/draw.py", label="**Draw** — test it yourself", icon="✏️")
+    st.page_link(
+        "app_pages/draw.py", label="**Draw** — test it yourself", icon=":material/draw:"
+    )
     st.caption("Draw a digit with the mouse and see what the network thinks.")
-    st.page_link("app_pages/model.py", label="**Model** — look inside", icon="🔬")
+    st.page_link(
+        "app_pages/model.py", label="**Model** — look inside", icon=":material/biotech:"
+    )
     st.caption("The layers, the filters it learned and what it sees in your digit.")
 
 st.subheader("The model in use")

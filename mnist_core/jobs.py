@@ -56,22 +56,24 @@ class JobSnapshot:
 
 @dataclass
 class _Smoother:
-    """Recovers each batch's value from Keras's running epoch mean, then smooths."""
+    """Recovers each batch's value from Keras's running epoch mean, then smooths.
+
+    The moving average is bias-corrected (as Adam does), so the first points
+    follow the data instead of creeping up from the first batch's value.
+    """
 
     previous_mean: float = 0.0
-    value: float | None = None
+    average: float = 0.0
+    count: int = 0
 
     def update(self, batch: int, running_mean: float) -> float:
         if batch == 1:
             self.previous_mean = 0.0
         raw = batch * running_mean - (batch - 1) * self.previous_mean
         self.previous_mean = running_mean
-        self.value = (
-            raw
-            if self.value is None
-            else (SMOOTHING * self.value + (1 - SMOOTHING) * raw)
-        )
-        return self.value
+        self.count += 1
+        self.average = SMOOTHING * self.average + (1 - SMOOTHING) * raw
+        return self.average / (1 - SMOOTHING**self.count)
 
 
 @dataclass

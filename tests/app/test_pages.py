@@ -69,8 +69,17 @@ def test_train_page_defaults_to_the_fast_preset(page):
 
 
 def test_tiny_training_through_the_ui_produces_metrics(page):
-    at = page("train", tr_arch="fast", tr_epochs=1, tr_size=1000, tr_batch=64,
-              tr_lr=4e-3, tr_opt="adam", tr_onecycle=True, tr_aug=False)
+    at = page(
+        "train",
+        tr_arch="fast",
+        tr_epochs=1,
+        tr_size=1000,
+        tr_batch=64,
+        tr_lr=4e-3,
+        tr_opt="adam",
+        tr_onecycle=True,
+        tr_aug=False,
+    )
     start = next(b for b in at.button if b.label == "Start")
     start.click().run()
     job = at.session_state["job"]

@@ -109,9 +109,10 @@ def test_curves_recover_per_batch_values_from_running_means():
     for b, mean in enumerate([4.0, 3.0, 2.0], start=1):
         job.listen(BatchEvent(1, 1, b, 3, mean, 0.5, 0.0, 0.0))
     losses = [p.loss for p in job.snapshot().points]
-    assert losses[0] == 4.0
-    assert losses[1] == pytest.approx(0.9 * 4 + 0.1 * 2)
-    assert losses[2] == pytest.approx(0.9 * losses[1] + 0.1 * 0)
+    # Bias-corrected moving average of 4, 2, 0 with weight 0.9 on the past.
+    assert losses[0] == pytest.approx(4.0)
+    assert losses[1] == pytest.approx((0.9 * 0.4 + 0.1 * 2) / (1 - 0.9**2))
+    assert losses[2] == pytest.approx((0.9 * 0.56 + 0.1 * 0) / (1 - 0.9**3))
 
 
 def test_chart_points_stay_bounded_over_a_long_run():

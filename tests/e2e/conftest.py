@@ -1,0 +1,152 @@
+"""A real `streamlit run` server and a real Chromium, driven by Playwright."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from mnist_core.constants import PROJECT_ROOT
+
+CHROMIUM = Path(os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"))
+# Root in a closed network: no sandbox, and no background traffic (../shared/NOTES.md).
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+SCREENSHOTS = Path(__file__).parent / "screenshots"
+# Opening a deep link (e.g. /draw) makes Streamlit's front end probe
+# /draw/_stcore/... before the root; those two 404s are expected, nothing else is.
+BENIGN_404 = ("/_stcore/health", "/_stcore/host-config")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_healthy(url: str, process: subprocess.Popen, seconds: float = 60) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"streamlit exited with {process.returncode}")
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
+                if r.read() == b"ok":
+                    return
+        except OSError:
+            time.sleep(0.3)
+    raise RuntimeError("streamlit did not answer /_stcore/health in time")
+
+
+@pytest.fixture(scope="session")
+def server(mnist_path, tmp_path_factory):
+    port = free_port()
+    log = tmp_path_factory.mktemp("server") / "streamlit.log"
+    command = [
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        "streamlit_app.py",
+        "--server.headless",
+        "true",
+        "--server.port",
+        str(port),
+        "--browser.gatherUsageStats",
+        "false",
+        "--server.fileWatcherType",
+        "none",
+    ]
+    with open(log, "w") as out:
+        process = subprocess.Popen(
+            command,
+            cwd=PROJECT_ROOT,
+            stdout=out,
+            stderr=out,
+            env={**os.environ, "MNIST_PATH": str(mnist_path)},
+        )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        wait_healthy(url, process)
+        yield url
+    finally:
+        process.terminate()
+        process.wait(10)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not CHROMIUM.exists():
+        pytest.fail(f"{CHROMIUM} is missing: apt-get install -y chromium")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), args=CHROMIUM_ARGS
+        )
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser, server):
+    """A fresh tab; fails the test on any console error or Streamlit exception."""
+    context = browser.new_context(viewport={"width": 1280, "height": 1000})
+    tab = context.new_page()
+    problems: list[str] = []
+    tab.on(
+        "console",
+        lambda m: (
+            m.type == "error"
+            and not m.text.startswith("Failed to load resource")
+            and problems.append(m.text)
+        ),
+    )
+    tab.on(
+        "response",
+        lambda r: (
+            r.status >= 400
+            and not r.url.endswith(BENIGN_404)
+            and problems.append(f"{r.status} {r.url}")
+        ),
+    )
+    tab.base_url = server
+    yield tab
+    exceptions = tab.locator("[data-testid=stException]").all_inner_texts()
+    context.close()
+    assert not exceptions, exceptions
+    assert not problems, problems
+
+
+def open_page(tab, path: str = "") -> None:
+    """Go to a page and wait until its script has finished running."""
+    tab.goto(f"{tab.base_url}/{path}")
+    wait_idle(tab)
+
+
+def wait_idle(tab, timeout: float = 120_000) -> None:
+    tab.wait_for_selector(
+        "[data-testid=stApp][data-test-connection-state=CONNECTED]", timeout=timeout
+    )
+    tab.wait_for_timeout(300)  # let a rerun triggered by the last event begin
+    tab.wait_for_selector("[data-test-script-state=notRunning]", timeout=timeout)
+
+
+def screenshot(tab, name: str) -> None:
+    """Saved under tests/e2e/screenshots when UPDATE_SCREENSHOTS=1 (for the README)."""
+    if os.environ.get("UPDATE_SCREENSHOTS") == "1":
+        SCREENSHOTS.mkdir(exist_ok=True)
+        tab.screenshot(path=SCREENSHOTS / f"{name}.png", full_page=True)

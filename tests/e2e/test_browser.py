@@ -1,0 +1,94 @@
+"""The app in a real Chromium: every page, drawing on the canvas, a real training."""
+
+import re
+
+import pytest
+
+from mnist_core.strokes import CANVAS_SIZE
+from tests.e2e.conftest import open_page, screenshot, wait_idle
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+PAGES = {
+    "Home": "MNIST Studio",
+    "Dataset": "Dataset",
+    "Train": "Train",
+    "Draw": "Draw",
+    "Model": "Inside the model",
+}
+# A seven as a person draws it: a top bar, then a long diagonal down-left.
+SEVEN = [[(70, 60), (130, 58), (205, 60), (180, 120), (150, 180), (125, 235)]]
+
+
+def test_every_page_opens_from_the_sidebar(page):
+    open_page(page)
+    for link, title in PAGES.items():
+        page.get_by_role("link", name=link).first.click()
+        wait_idle(page)
+        heading = page.locator("h1").first
+        assert heading.inner_text().strip() == title
+        screenshot(page, link.lower())
+
+
+def draw(page, strokes, scale: float = 1.0) -> None:
+    """Replay strokes (canvas pixels) as real mouse moves on the drawing surface."""
+    surface = page.locator("canvas.upper-canvas").first
+    surface.wait_for()
+    box = surface.bounding_box()
+    sx, sy = box["width"] / CANVAS_SIZE, box["height"] / CANVAS_SIZE
+    for stroke in strokes:
+        points = [
+            (box["x"] + x * sx * scale, box["y"] + y * sy * scale) for x, y in stroke
+        ]
+        page.mouse.move(*points[0])
+        page.mouse.down()
+        for point in points[1:]:
+            page.mouse.move(*point, steps=6)
+        page.mouse.up()
+
+
+def prediction(page) -> str:
+    metric = page.locator("[data-testid=stMetric]").filter(has_text="Prediction")
+    metric.wait_for(timeout=30_000)
+    return metric.locator("[data-testid=stMetricValue]").inner_text().strip()
+
+
+def test_drawing_a_seven_is_read_as_seven(page):
+    open_page(page, "draw")
+    assert page.get_by_text("Draw a digit on the canvas.").count() == 1
+    draw(page, SEVEN)
+    wait_idle(page)
+    assert prediction(page) == "7"
+    screenshot(page, "draw-seven")
+
+
+def test_clear_empties_the_canvas_and_asks_again(page):
+    open_page(page, "draw")
+    draw(page, SEVEN)
+    wait_idle(page)
+    prediction(page)
+    page.get_by_role("button", name=re.compile("Clear")).click()
+    wait_idle(page)
+    page.get_by_text("Draw a digit on the canvas.").wait_for()
+
+
+def set_slider_to_minimum(page, label: str) -> None:
+    slider = page.get_by_role("slider", name=label)
+    slider.focus()
+    slider.press("Home")
+    wait_idle(page)
+
+
+def test_one_epoch_training_shows_live_charts_and_accuracy(page):
+    open_page(page, "train")
+    set_slider_to_minimum(page, "Epochs (passes over the data)")
+    set_slider_to_minimum(page, "Training images")
+    page.get_by_role("button", name="Start").click()
+    page.get_by_text("Every batch").wait_for(timeout=60_000)  # live chart is up
+    accuracy = page.locator("[data-testid=stMetric]").filter(has_text="Test accuracy")
+    accuracy.wait_for(timeout=180_000)
+    value = accuracy.locator("[data-testid=stMetricValue]").inner_text()
+    assert float(value.rstrip("%")) > 70
+    assert page.locator("[data-testid=stVegaLiteChart]").count() >= 3
+    page.get_by_text("Download your model (.keras)").wait_for()
+    screenshot(page, "train-done")
