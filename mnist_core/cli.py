@@ -7,11 +7,14 @@ import json
 import sys
 from pathlib import Path
 
-from mnist_core.constants import SHIPPED_MODEL_PATH
+from mnist_core.constants import PROJECT_ROOT, SHIPPED_MODEL_PATH
 from mnist_core.errors import MnistError
 
 EXIT_FAILED = 1  # some input could not be handled
 EXIT_ERROR = 2  # the command as a whole could not run
+DEFAULT_HANDWRITING = (
+    PROJECT_ROOT.parent / "shared" / "datasets" / "unipen-digits-dev.json.gz"
+)
 
 
 def _add_train(commands) -> None:
@@ -54,6 +57,23 @@ def _parser() -> argparse.ArgumentParser:
         help="a .keras model (default: the shipped model)",
     )
     cl.add_argument("images", nargs="+", type=Path)
+    hw = commands.add_parser(
+        "handwriting-eval", help="accuracy on real pen-written digits (UNIPEN)"
+    )
+    hw.add_argument(
+        "--model",
+        type=Path,
+        default=None,
+        help="a .keras model (default: the shipped model)",
+    )
+    hw.add_argument(
+        "--samples",
+        type=Path,
+        default=DEFAULT_HANDWRITING,
+        help="unipen-digits JSON (default: ../shared/datasets copy)",
+    )
+    hw.add_argument("--limit", type=int, help="only the first N samples")
+    hw.add_argument("--seed", type=int, default=0, help="pen widths and positions")
     return parser
 
 
@@ -145,7 +165,24 @@ def run_classify(args) -> int:
     return EXIT_FAILED if failed else 0
 
 
-COMMANDS = {"train": run_train, "evaluate": run_evaluate, "classify": run_classify}
+def run_handwriting_eval(args) -> int:
+    from mnist_core.handwriting import evaluate_handwriting, load_samples
+    from mnist_core.inference import Classifier
+    from mnist_core.storage import load_model
+
+    classifier = Classifier(load_model(_model_or_shipped(args.model)).model)
+    samples = load_samples(args.samples)[: args.limit]
+    report = evaluate_handwriting(classifier, samples, seed=args.seed)
+    print("\n".join(report.lines()))
+    return 0
+
+
+COMMANDS = {
+    "train": run_train,
+    "evaluate": run_evaluate,
+    "classify": run_classify,
+    "handwriting-eval": run_handwriting_eval,
+}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -113,3 +113,31 @@ def test_bad_settings_print_a_message_not_a_traceback(capsys, mnist_path):
 def test_missing_data_file_is_named(capsys, tmp_path):
     code = main(["train", "--data", str(tmp_path / "nope.npz")])
     assert code == 2 and "nope.npz" in capsys.readouterr().err
+
+
+def test_classify_command_and_app_pipeline_agree_on_the_same_pixels(
+    model_file, trained, tmp_path, capsys
+):
+    from mnist_core.handwriting import Sample, draw_like_a_person, evaluate_handwriting
+    from mnist_core.inference import Classifier
+
+    samples = [
+        Sample(7, "x", [[[0.1, 0.0], [0.9, 0.05], [0.4, 1.0]]]),
+        Sample(1, "x", [[[0.5, 0.0], [0.45, 1.0]]]),
+        Sample(0, "x", [[[0.5, 0], [0.1, 0.5], [0.5, 1], [0.9, 0.5], [0.5, 0]]]),
+    ]
+    canvases = [draw_like_a_person(s, np.random.default_rng(0)) for s in samples]
+    files = []
+    for i, canvas in enumerate(canvases):
+        files.append(tmp_path / f"{i}.png")
+        Image.fromarray(canvas).convert("RGBA").save(files[-1])  # as the canvas sends
+    assert main(["classify", "--model", str(model_file), *map(str, files)]) == 0
+    cli = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    classifier = Classifier(trained.model)
+    for line, canvas in zip(cli, canvases, strict=True):
+        app = classifier.classify(canvas)
+        assert line["digit"] == app.digit
+        np.testing.assert_allclose(line["probabilities"], app.probabilities, atol=1e-5)
+    # The evaluation draws with the same seed sequence, so it saw these canvases too.
+    report = evaluate_handwriting(classifier, samples[:1], seed=0)
+    assert report.predictions.tolist() == [cli[0]["digit"]]

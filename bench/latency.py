@@ -1,0 +1,168 @@
+"""Latency and memory: one drawing's prediction, time to first page, server RSS.
+
+    python bench/latency.py [--drawings 300] [--trainings 3]
+
+1. p50/p99 of `Classifier.classify` on 280x280 canvas drawings (preprocessing +
+   prediction, as the Draw page calls it), next to Keras's `model.predict` on the
+   same prepared input for scale.
+2. Seconds from starting `streamlit run` until Home has rendered in Chromium.
+3. Peak RSS of that server while trainings run through the Train page (1 epoch on
+   5,000 images each), and its RSS after them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from mnist_core.constants import SHIPPED_MODEL_PATH  # noqa: E402
+from mnist_core.handwriting import draw_like_a_person, load_samples  # noqa: E402
+from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, free_port  # noqa: E402
+
+
+def percentile(values, q):
+    return float(np.percentile(values, q)) * 1000
+
+
+def prediction_latency(count: int) -> None:
+    from mnist_core.cli import DEFAULT_HANDWRITING
+    from mnist_core.inference import Classifier
+    from mnist_core.preprocess import prepare_image
+    from mnist_core.storage import load_model
+
+    model = load_model(SHIPPED_MODEL_PATH).model
+    classifier = Classifier(model)
+    rng = np.random.default_rng(0)
+    samples = load_samples(DEFAULT_HANDWRITING)[:count]
+    canvases = [
+        np.dstack(
+            [draw_like_a_person(s, rng)] * 3 + [np.full((280, 280), 255, np.uint8)]
+        )
+        for s in samples
+    ]  # RGBA, as the canvas sends it
+    classifier.classify(canvases[0])  # trace once
+    ours, predict = [], []
+    for canvas in canvases:
+        start = time.perf_counter()
+        classifier.classify(canvas)
+        ours.append(time.perf_counter() - start)
+    for canvas in canvases[:50]:
+        batch = prepare_image(canvas).as_batch()
+        start = time.perf_counter()
+        model.predict(batch, verbose=0)
+        predict.append(time.perf_counter() - start)
+    print(
+        f"classify (preprocess + predict), {len(ours)} drawings: "
+        f"p50 {percentile(ours, 50):.2f} ms, p99 {percentile(ours, 99):.2f} ms"
+    )
+    print(f"model.predict alone, 50 drawings: p50 {percentile(predict, 50):.1f} ms")
+
+
+def rss_mb(pid: int) -> float:
+    """Resident memory of a process and its children, in MB."""
+    out = subprocess.run(
+        ["ps", "-o", "rss=", "--ppid", str(pid), "-p", str(pid)],
+        capture_output=True,
+        text=True,
+    ).stdout.split()
+    return sum(int(v) for v in out) / 1024
+
+
+def server_run(trainings: int) -> None:
+    from playwright.sync_api import sync_playwright
+
+    port = free_port()
+    start = time.perf_counter()
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            "streamlit_app.py",
+            "--server.headless",
+            "true",
+            "--server.port",
+            str(port),
+            "--browser.gatherUsageStats",
+            "false",
+            "--server.fileWatcherType",
+            "none",
+        ],
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        env=os.environ,
+    )
+    try:
+        with sync_playwright() as p:
+            browser = p.chromium.launch(
+                executable_path=str(CHROMIUM), args=CHROMIUM_ARGS
+            )
+            page = browser.new_page()
+            while True:
+                try:
+                    page.goto(f"http://127.0.0.1:{port}/", timeout=2000)
+                    break
+                except Exception:
+                    time.sleep(0.05)
+            page.get_by_role("heading", name="MNIST Studio").wait_for(timeout=60000)
+            print(
+                f"streamlit run -> Home rendered: {time.perf_counter() - start:.2f} s"
+            )
+            print(f"server RSS after Home: {rss_mb(server.pid):.0f} MB")
+            peak = measure_trainings(page, port, server.pid, trainings)
+            print(
+                f"server RSS peak during {trainings} trainings: {peak:.0f} MB; "
+                f"after: {rss_mb(server.pid):.0f} MB"
+            )
+            browser.close()
+    finally:
+        server.terminate()
+        server.wait(10)
+
+
+def measure_trainings(page, port: int, pid: int, trainings: int) -> float:
+    peak = 0.0
+    page.goto(f"http://127.0.0.1:{port}/train")
+    page.get_by_role("button", name="Start").wait_for()
+    slider = page.get_by_role("slider", name="Epochs (passes over the data)")
+    slider.focus()
+    slider.press("Home")
+    sizes = page.get_by_role("slider", name="Training images")
+    sizes.focus()
+    sizes.press("Home")
+    sizes.press("ArrowRight")
+    sizes.press("ArrowRight")  # 5,000 images
+    for _ in range(trainings):
+        page.wait_for_timeout(1000)
+        page.get_by_role("button", name="Start").click()
+        done = page.locator("[data-testid=stMetric]").filter(has_text="Test accuracy")
+        page.wait_for_timeout(1500)
+        while not done.count():
+            peak = max(peak, rss_mb(pid))
+            page.wait_for_timeout(250)
+        peak = max(peak, rss_mb(pid))
+    return peak
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--drawings", type=int, default=300)
+    parser.add_argument("--trainings", type=int, default=3)
+    args = parser.parse_args()
+    prediction_latency(args.drawings)
+    server_run(args.trainings)
+
+
+if __name__ == "__main__":
+    main()
