@@ -85,6 +85,11 @@ def test_one_epoch_training_shows_live_charts_and_accuracy(page):
     set_slider_to_minimum(page, "Training images")
     page.get_by_role("button", name="Start").click()
     page.get_by_text("Every batch").wait_for(timeout=60_000)  # live chart is up
+    # Visiting another page does not lose the training; its charts come back.
+    page.get_by_role("link", name="Draw").first.click()
+    wait_idle(page)
+    page.get_by_role("link", name="Train").first.click()
+    page.get_by_text("Every batch").wait_for(timeout=60_000)
     accuracy = page.locator("[data-testid=stMetric]").filter(has_text="Test accuracy")
     accuracy.wait_for(timeout=180_000)
     value = accuracy.locator("[data-testid=stMetricValue]").inner_text()

@@ -1,0 +1,146 @@
+"""Write a standalone Keras script that reproduces a training run (Train page)."""
+
+from __future__ import annotations
+
+from mnist_core.training import TrainConfig
+
+HEADER = '''"""Train a CNN on MNIST, as configured in MNIST Studio.
+
+Needs: pip install tensorflow keras numpy
+Run:   python {filename}
+MNIST is downloaded by Keras; set MNIST_PATH=/path/to/mnist.npz to use a local copy.
+"""
+
+import os
+
+import keras
+import numpy as np
+from keras import layers
+
+keras.utils.set_random_seed({seed})  # same seed, same result
+
+# 1. Load the data: 60,000 training and 10,000 test digits, 28x28 grey pixels.
+if os.environ.get("MNIST_PATH"):
+    with np.load(os.environ["MNIST_PATH"]) as f:
+        x_train, y_train = f["x_train"], f["y_train"]
+        x_test, y_test = f["x_test"], f["y_test"]
+else:
+    (x_train, y_train), (x_test, y_test) = keras.datasets.mnist.load_data()
+'''
+
+SUBSET = """order = np.random.default_rng({seed}).permutation(len(x_train))[:{size}]
+x_train, y_train = x_train[np.sort(order)], y_train[np.sort(order)]
+"""
+
+PREPARE = """print("x_train shape:", x_train.shape, "first labels:", y_train[:10])
+
+# 2. Prepare: add the channel axis (28x28 -> 28x28x1), scale 0-255 to 0-1,
+#    and turn each label into a one-hot vector (3 -> [0,0,0,1,0,0,0,0,0,0]).
+x_train = x_train.astype("float32")[..., None] / 255
+x_test = x_test.astype("float32")[..., None] / 255
+y_train = keras.utils.to_categorical(y_train, 10)
+y_test = keras.utils.to_categorical(y_test, 10)
+
+# 3. Build the network.
+inputs = keras.Input(shape=(28, 28, 1))
+"""
+
+AUGMENT = """# Random distortions, only while training: a tilt, a size change, a shift.
+x = layers.RandomRotation(0.033, fill_mode="constant")(inputs)
+x = layers.RandomZoom(0.12, fill_mode="constant")(x)
+x = layers.RandomTranslation(0.09, 0.09, fill_mode="constant")(x)
+"""
+
+ARCHITECTURES = {
+    "recipe": """x = layers.Conv2D(32, 3, activation="relu")({source})
+x = layers.Conv2D(64, 3, activation="relu")(x)
+x = layers.MaxPooling2D(2)(x)
+x = layers.Dropout(0.25)(x)
+x = layers.Flatten()(x)
+x = layers.Dense(128, activation="relu")(x)
+x = layers.Dropout(0.5)(x)
+""",
+    "fast": """x = layers.Conv2D(24, 5, padding="same", use_bias=False)({source})
+x = layers.Activation("relu")(layers.BatchNormalization(momentum=0.9)(x))
+x = layers.MaxPooling2D(2)(x)
+x = layers.Conv2D(48, 3, padding="same", use_bias=False)(x)
+x = layers.Activation("relu")(layers.BatchNormalization(momentum=0.9)(x))
+x = layers.MaxPooling2D(2)(x)
+x = layers.Flatten()(x)
+x = layers.Dense(256, use_bias=False)(x)
+x = layers.Activation("relu")(layers.BatchNormalization(momentum=0.9)(x))
+x = layers.Dropout(0.3)(x)
+""",
+}
+
+RECALIBRATE = """
+# BatchNorm's running averages lag behind on short runs: measure them exactly,
+# once, on 2,000 training images (the app does the same).
+for layer in model.layers:
+    if isinstance(layer, layers.BatchNormalization):
+        layer.momentum = 0.0
+model(x_train[:2000], training=True)
+
+"""
+
+OPTIMIZERS = {
+    "adam": "keras.optimizers.Adam({lr})",
+    "adamw": "keras.optimizers.AdamW({lr}, weight_decay=1e-4)",
+    "sgd": "keras.optimizers.SGD({lr}, momentum=0.9, nesterov=True)",
+    "rmsprop": "keras.optimizers.RMSprop({lr})",
+}
+
+SCHEDULE = """# Warm up for the first sixth of the steps, then decay along a cosine.
+steps = -(-len(x_train) // {batch}) * {epochs}
+learning_rate = keras.optimizers.schedules.CosineDecay(
+    {lr} / 10, decay_steps=steps - steps // 6, alpha=0.01,
+    warmup_target={lr}, warmup_steps=steps // 6)
+"""
+
+FIT = """
+# 4. Compile: the loss to minimise, how to minimise it, what to report.
+model.compile(loss="categorical_crossentropy", optimizer=optimizer,
+              metrics=["accuracy"])
+model.summary()
+
+# 5. Train: {epochs} passes over the data, {batch} images per step.
+model.fit(x_train, y_train, batch_size={batch}, epochs={epochs},
+          validation_data=(x_test, y_test))
+
+{recalibrate}# 6. Evaluate on the 10,000 test digits the network never trained on.
+loss, accuracy = model.evaluate(x_test, y_test, verbose=0)
+print("loss:", loss)
+print("accuracy:", accuracy)
+model.save("mnist_model.keras")
+"""
+
+
+def training_script(config: TrainConfig, filename: str = "train_mnist.py") -> str:
+    """Python source, using only Keras and NumPy, that trains like `config`."""
+    config.validate()
+    lr = repr(config.learning_rate)
+    parts = [HEADER.format(filename=filename, seed=config.seed)]
+    if config.train_size:
+        parts.append(SUBSET.format(seed=config.seed, size=config.train_size))
+    parts.append(PREPARE)
+    if config.augment:
+        parts.append(AUGMENT)
+    source = "x" if config.augment else "inputs"
+    parts.append(ARCHITECTURES[config.arch].format(source=source))
+    parts.append(
+        'outputs = layers.Dense(10, activation="softmax")(x)\n'
+        "model = keras.Model(inputs, outputs)\n"
+    )
+    if config.schedule == "onecycle":
+        parts.append(
+            "\n" + SCHEDULE.format(batch=config.batch_size, epochs=config.epochs, lr=lr)
+        )
+        lr = "learning_rate"
+    parts.append(f"optimizer = {OPTIMIZERS[config.optimizer].format(lr=lr)}\n")
+    recalibrate = RECALIBRATE if config.arch == "fast" else "\n"
+    parts.append(
+        FIT.format(
+            epochs=config.epochs, batch=config.batch_size, recalibrate=recalibrate
+        )
+    )
+    return "".join(parts)
