@@ -93,3 +93,12 @@ def test_tiny_training_through_the_ui_produces_metrics(page):
     assert float(metrics["Test accuracy"].rstrip("%")) > 70
     assert "your_model" in at.session_state
     assert any("Confusion matrix" in str(m.value) for m in at.markdown)
+
+
+def test_train_page_exports_the_code_for_the_current_settings(page):
+    at = page("train")
+    code = at.code[0].value
+    assert "model = keras.Model(inputs, outputs)" in code
+    assert "epochs=6" in code and "batch_size=256" in code  # the fast defaults
+    at.slider(key="tr_epochs").set_value(3).run()
+    assert "epochs=3" in at.code[0].value
