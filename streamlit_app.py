@@ -6,23 +6,23 @@ st.set_page_config(
     page_title="MNIST Studio", page_icon=":material/draw:", layout="wide"
 )
 
+# (script, title, icon, url path); the tutorial's order: look, prepare, train, use.
+PAGES = [
+    ("home.py", "Home", "home", None),
+    ("dataset.py", "Dataset", "grid_view", "dataset"),
+    ("prepare.py", "Prepare", "tune", "prepare"),
+    ("train.py", "Train", "model_training", "train"),
+    ("draw.py", "Draw", "draw", "draw"),
+    ("model.py", "Model", "biotech", "model"),
+]
 pages = [
-    st.Page("app_pages/home.py", title="Home", icon=":material/home:", default=True),
     st.Page(
-        "app_pages/dataset.py",
-        title="Dataset",
-        icon=":material/grid_view:",
-        url_path="dataset",
-    ),
-    st.Page(
-        "app_pages/train.py",
-        title="Train",
-        icon=":material/model_training:",
-        url_path="train",
-    ),
-    st.Page("app_pages/draw.py", title="Draw", icon=":material/draw:", url_path="draw"),
-    st.Page(
-        "app_pages/model.py", title="Model", icon=":material/biotech:", url_path="model"
-    ),
+        f"app_pages/{script}",
+        title=title,
+        icon=f":material/{icon}:",
+        url_path=path,
+        default=path is None,
+    )
+    for script, title, icon, path in PAGES
 ]
 st.navigation(pages).run()

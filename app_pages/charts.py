@@ -116,3 +116,29 @@ def probabilities(probs) -> alt.Chart:
         )
         .properties(height=220)
     )
+
+
+def pixel_grid(pixels: np.ndarray, number_format: str = "d") -> alt.Chart:
+    """A 28x28 image as grey cells, each labelled with its value."""
+    peak = 1.0 if pixels.dtype.kind == "f" else 255
+    cells = pd.DataFrame(
+        [(r, c, pixels[r, c].item()) for r in range(28) for c in range(28)],
+        columns=["row", "col", "value"],
+    )
+    base = alt.Chart(cells).encode(
+        x=alt.X("col:O", axis=None), y=alt.Y("row:O", axis=None)
+    )
+    heat = base.mark_rect().encode(
+        color=alt.Color(
+            "value:Q",
+            scale=alt.Scale(scheme="greys", reverse=True, domain=[0, peak]),
+            legend=None,
+        )
+    )
+    text = base.mark_text(fontSize=7).encode(
+        text=alt.Text("value:Q", format=number_format),
+        color=alt.condition(
+            f"datum.value > {peak / 2}", alt.value("black"), alt.value("white")
+        ),
+    )
+    return (heat + text).properties(width=560, height=560)

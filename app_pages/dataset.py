@@ -5,6 +5,7 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
+from app_pages import charts
 from app_pages.common import data_or_stop, enlarge
 from mnist_core import explore
 
@@ -89,25 +90,7 @@ def one_sample() -> None:
     index = st.number_input("Index", 0, len(x) - 1, 0, key="ds_index")
     left, right = st.columns([1, 3])
     left.image(enlarge(x[index] / 255.0, 196), caption=f"label: {y[index]}")
-    cells = pd.DataFrame(
-        [(r, c, int(x[index, r, c])) for r in range(28) for c in range(28)],
-        columns=["row", "col", "value"],
-    )
-    base = alt.Chart(cells).encode(
-        x=alt.X("col:O", axis=None), y=alt.Y("row:O", axis=None)
-    )
-    heat = base.mark_rect().encode(
-        color=alt.Color(
-            "value:Q", scale=alt.Scale(scheme="greys", reverse=True), legend=None
-        )
-    )
-    text = base.mark_text(fontSize=7).encode(
-        text="value:Q",
-        color=alt.condition(
-            "datum.value > 128", alt.value("black"), alt.value("white")
-        ),
-    )
-    right.altair_chart((heat + text).properties(width=560, height=560))
+    right.altair_chart(charts.pixel_grid(x[index]))
 
 
 def digit_map() -> None:

@@ -6,11 +6,22 @@ import streamlit as st
 
 from app_pages.common import choose_model, data_or_stop, enlarge
 from mnist_core import anatomy
-from mnist_core.models import count_flops
+from mnist_core.models import ARCHITECTURES, build_model, count_flops
 
 st.title("Inside the model")
 active = choose_model("model_model")
 model = active.model
+
+st.subheader("The network, layer by layer")
+shown = st.radio(
+    "Architecture",
+    ["the model in use", *ARCHITECTURES],
+    horizontal=True,
+    key="diagram_arch",
+)
+diagram_model = model if shown == "the model in use" else build_model(shown)
+st.graphviz_chart(anatomy.to_dot(diagram_model))
+st.caption("Each box is a layer; the last line is the shape of what it passes on.")
 
 st.subheader("Layers")
 table = pd.DataFrame(

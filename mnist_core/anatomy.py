@@ -59,3 +59,42 @@ def feature_maps(model: keras.Model, pixels: np.ndarray) -> dict[str, np.ndarray
     if not isinstance(outputs, (list, tuple)):
         outputs = [outputs]
     return {name: np.asarray(out)[0] for name, out in zip(taps, outputs, strict=True)}
+
+
+def describe_layer(layer: keras.layers.Layer) -> str:
+    """A few words on what a layer does, for diagrams."""
+    if isinstance(layer, keras.layers.Conv2D):
+        k = layer.kernel_size
+        return f"{layer.filters} filters {k[0]}×{k[1]}"
+    if isinstance(layer, keras.layers.Dense):
+        return f"{layer.units} units, {layer.activation.__name__}"
+    if isinstance(layer, keras.layers.Dropout):
+        return f"drop {layer.rate:.0%}"
+    if isinstance(layer, keras.layers.MaxPooling2D):
+        return f"max of {layer.pool_size[0]}×{layer.pool_size[1]}"
+    if isinstance(layer, keras.layers.Activation):
+        return layer.activation.__name__
+    if isinstance(layer, keras.layers.BatchNormalization):
+        return "normalise"
+    return ""
+
+
+def to_dot(model: keras.Model) -> str:
+    """The network as a Graphviz DOT diagram: one box per layer, top to bottom.
+
+    Our architectures are plain chains, so each layer feeds the next one.
+    """
+    lines = [
+        "digraph model {",
+        '  rankdir=TB; node [shape=box, style="rounded,filled",'
+        ' fillcolor="#fdf1ec", color="#e4572e", fontname="sans-serif"];',
+    ]
+    for i, info in enumerate(layer_table(model)):
+        shape = " × ".join(str(d) for d in info.output_shape)
+        words = describe_layer(model.layers[i])
+        detail = f"{info.kind}" + (f": {words}" if words else "")
+        lines.append(f'  l{i} [label="{info.name}\\n{detail}\\n→ {shape}"];')
+        if i:
+            lines.append(f"  l{i - 1} -> l{i};")
+    lines.append("}")
+    return "\n".join(lines)

@@ -20,6 +20,7 @@ from mnist_core.data import MnistData, fingerprint, subsample
 from mnist_core.errors import MnistError
 from mnist_core.events import BatchEvent, EpochEvent, Listener
 from mnist_core.models import ARCHITECTURES, build_model
+from mnist_core.styles import add_writing_styles
 
 OPTIMIZERS = ("adam", "adamw", "sgd", "rmsprop")
 SCHEDULES = ("constant", "onecycle")
@@ -52,7 +53,7 @@ class TrainConfig:
     learning_rate: float = 1e-3  # Adam's default, as the tutorial used
     optimizer: str = "adam"  # one of OPTIMIZERS
     schedule: str = "constant"  # "onecycle": warm up, then cosine decay to ~0
-    augment: bool = False  # random rotation/scale/shear/shift/thickness
+    augment: bool = False  # random warps and thickness, plus styles.py's extra digits
     train_size: int | None = None  # None: all 60,000 training images
     seed: int = 0  # same seed, same data order, weights and result
 
@@ -286,6 +287,8 @@ def train(
     config.validate()
     keras.utils.set_random_seed(config.seed)
     x, y = subsample(data.x_train, data.y_train, config.train_size, config.seed)
+    if config.augment:
+        x, y = add_writing_styles(x, y, config.seed)
     train_ds = make_dataset(
         x, y, config.batch_size, seed=config.seed, training=True, augment=config.augment
     )

@@ -102,3 +102,26 @@ def test_train_page_exports_the_code_for_the_current_settings(page):
     assert "epochs=6" in code and "batch_size=256" in code  # the fast defaults
     at.slider(key="tr_epochs").set_value(3).run()
     assert "epochs=3" in at.code[0].value
+
+
+def test_prepare_page_walks_through_the_tutorials_steps(page):
+    at = page("prepare")
+    assert not at.exception
+    shapes = at.dataframe[0].value
+    assert shapes.set_index("array").loc["x_train", "shape"] == "(60000, 28, 28)"
+    assert any("[5, 0, 4, 1, 9, 2, 1, 3, 1, 4]" in m.value for m in at.markdown)
+    one_hot = at.dataframe[1].value
+    assert one_hot.values.tolist() == [[0, 0, 0, 0, 0, 1, 0, 0, 0, 0]]  # label 5
+    at.number_input(key="prep_index").set_value(1).run()
+    assert at.dataframe[1].value.values.tolist()[0][0] == 1  # digit 1 is a 0
+
+
+def test_model_page_draws_both_architectures(page):
+    at = page("model")
+    at.radio(key="diagram_arch").set_value("recipe").run()
+    assert not at.exception
+    assert at.radio(key="diagram_arch").options == [
+        "the model in use",
+        "recipe",
+        "fast",
+    ]
