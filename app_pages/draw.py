@@ -72,10 +72,14 @@ st.title("Draw")
 active = choose_model("draw_model")
 card = active.card
 if card.test_accuracy is not None:
-    st.caption(
-        f"{active.label}: {card.architecture}, "
-        f"{card.test_accuracy:.2%} on MNIST's 10,000 test digits."
-    )
+    claim = f"{card.test_accuracy:.2%} right on MNIST's 10,000 test digits"
+    if card.handwriting:
+        claim += (
+            f"; {card.handwriting['accuracy']:.1%} on "
+            f"{card.handwriting['samples']:,} pen-written digits by people whose "
+            "writing it never trained on"
+        )
+    st.caption(f"{active.label} ({card.architecture}): {claim}.")
 left, right = st.columns([1, 1])
 with left:
     image = canvas_image()

@@ -55,8 +55,14 @@ if card is None:
         "models/mnist_cnn.keras`."
     )
 else:
-    c1, c2, c3 = st.columns(3)
+    c1, c2, c3, c4 = st.columns(4)
     c1.metric("Test accuracy", f"{card.test_accuracy:.2%}")
+    if card.handwriting:
+        c4.metric(
+            "Real handwriting",
+            f"{card.handwriting['accuracy']:.1%}",
+            help="Pen-written digits by writers never used in training.",
+        )
     c2.metric("Architecture", card.architecture)
     c3.metric("Parameters", f"{card.params:,}" if card.params else "?")
     epochs = card.config.get("epochs", "?")
@@ -64,5 +70,12 @@ else:
         f"Trained by this project's own command line on the 60,000 MNIST training "
         f"digits ({epochs} epochs, augmentation "
         f"{'on' if card.config.get('augment') else 'off'}), created {card.created}. "
-        "Test accuracy is measured on the 10,000 test digits it never saw."
+        "Test accuracy is measured on the 10,000 MNIST test digits it never saw."
     )
+    if card.handwriting:
+        st.caption(
+            f"Real handwriting: {card.handwriting['samples']:,} digits written with a "
+            "pen by about 150 people (UNIPEN), none of them in the training data, "
+            "drawn on a canvas like this app's and read through the same pipeline "
+            "as the Draw page."
+        )

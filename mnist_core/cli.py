@@ -74,6 +74,11 @@ def _parser() -> argparse.ArgumentParser:
     )
     hw.add_argument("--limit", type=int, help="only the first N samples")
     hw.add_argument("--seed", type=int, default=0, help="pen widths and positions")
+    hw.add_argument(
+        "--record",
+        action="store_true",
+        help="store the results in the model's metadata sidecar",
+    )
     return parser
 
 
@@ -168,12 +173,17 @@ def run_classify(args) -> int:
 def run_handwriting_eval(args) -> int:
     from mnist_core.handwriting import evaluate_handwriting, load_samples
     from mnist_core.inference import Classifier
+    from mnist_core.model_card import metadata_path, record_metadata
     from mnist_core.storage import load_model
 
-    classifier = Classifier(load_model(_model_or_shipped(args.model)).model)
+    path = _model_or_shipped(args.model)
+    classifier = Classifier(load_model(path).model)
     samples = load_samples(args.samples)[: args.limit]
     report = evaluate_handwriting(classifier, samples, seed=args.seed)
     print("\n".join(report.lines()))
+    if args.record:
+        record_metadata(path, "handwriting", report.summary())
+        print(f"recorded in: {metadata_path(path)}")
     return 0
 
 

@@ -43,10 +43,12 @@ def load_samples(path: str | Path) -> list[Sample]:
         raise MnistError(f"Cannot read handwriting samples from {path}: {exc}") from exc
 
 
-def draw_like_a_person(sample: Sample, rng: np.random.Generator) -> np.ndarray:
-    """The canvas (280, 280) uint8 image a person drawing this sample would make."""
+def place_on_canvas(
+    sample: Sample, rng: np.random.Generator, width: float | None = None
+) -> tuple[list[np.ndarray], float]:
+    """Strokes in canvas pixels at a human size and place, and the pen width."""
     height = rng.uniform(*HEIGHT_FRACTION) * CANVAS_SIZE
-    width = rng.uniform(*PEN_WIDTHS)
+    width = rng.uniform(*PEN_WIDTHS) if width is None else width
     points = np.concatenate([np.asarray(s, float) for s in sample.strokes])
     low, high = points.min(axis=0), points.max(axis=0)
     scale = height / max(high[1] - low[1], (high[0] - low[0]), 1e-6)
@@ -54,7 +56,14 @@ def draw_like_a_person(sample: Sample, rng: np.random.Generator) -> np.ndarray:
     margin = width / 2 + 2
     free = np.maximum(CANVAS_SIZE - size - 2 * margin, 0)
     offset = margin + rng.uniform(0, 1, 2) * free - low * scale
-    strokes = [np.asarray(s, float) * scale + offset for s in sample.strokes]
+    return [np.asarray(s, float) * scale + offset for s in sample.strokes], width
+
+
+def draw_like_a_person(
+    sample: Sample, rng: np.random.Generator, width: float | None = None
+) -> np.ndarray:
+    """The canvas (280, 280) uint8 image a person drawing this sample would make."""
+    strokes, width = place_on_canvas(sample, rng, width)
     return render_strokes([list(map(tuple, s)) for s in strokes], width=width)
 
 
@@ -85,6 +94,16 @@ class HandwritingReport:
             )
         )
         return [(t, p, n) for (t, p), n in pairs.most_common(top)]
+
+    def summary(self) -> dict:
+        """Plain data for a model's sidecar and the app's claims."""
+        return {
+            "samples": len(self.labels),
+            "accuracy": round(self.accuracy, 4),
+            "by_inst": {
+                k: round(v, 4) for k, v in self.accuracy_by(self.insts).items()
+            },
+        }
 
     def lines(self) -> list[str]:
         """The report as printed by `python -m mnist_core handwriting-eval`."""

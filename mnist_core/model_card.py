@@ -18,6 +18,7 @@ class ModelCard:
     created: str | None
     config: dict
     train_seconds: float | None
+    handwriting: dict  # handwriting-eval's results, {} until it has been run
 
     @classmethod
     def from_metadata(cls, meta: dict) -> ModelCard:
@@ -29,6 +30,7 @@ class ModelCard:
             created=meta.get("created"),
             config=meta.get("config", {}),
             train_seconds=meta.get("train_seconds"),
+            handwriting=meta.get("handwriting", {}),
         )
 
 
@@ -49,3 +51,10 @@ def read_metadata(model_path: str | Path) -> dict:
 def read_card(model_path: str | Path) -> ModelCard | None:
     meta = read_metadata(model_path)
     return ModelCard.from_metadata(meta) if meta else None
+
+
+def record_metadata(model_path: str | Path, key: str, value) -> None:
+    """Add or replace one entry of a model's sidecar (created if missing)."""
+    meta = read_metadata(model_path)
+    meta[key] = value
+    metadata_path(model_path).write_text(json.dumps(meta, indent=2))

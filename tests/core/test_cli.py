@@ -141,3 +141,19 @@ def test_classify_command_and_app_pipeline_agree_on_the_same_pixels(
     # The evaluation draws with the same seed sequence, so it saw these canvases too.
     report = evaluate_handwriting(classifier, samples[:1], seed=0)
     assert report.predictions.tolist() == [cli[0]["digit"]]
+
+
+def test_handwriting_eval_reports_and_records(model_file, capsys):
+    from mnist_core.cli import DEFAULT_HANDWRITING
+    from mnist_core.model_card import read_card
+
+    if not DEFAULT_HANDWRITING.exists():
+        pytest.skip("UNIPEN samples are only in the project's shared datasets")
+    args = ["handwriting-eval", "--model", str(model_file), "--limit", "40", "--record"]
+    assert main(args) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[0] == "samples: 40" and out[1].startswith("accuracy: ")
+    assert any(line.startswith("inst ") for line in out)
+    recorded = read_card(model_file).handwriting
+    assert recorded["samples"] == 40
+    assert recorded["accuracy"] == pytest.approx(float(out[1].split()[1]), abs=1e-4)

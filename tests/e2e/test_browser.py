@@ -30,7 +30,7 @@ def test_every_page_opens_from_the_sidebar(page):
         screenshot(page, link.lower())
 
 
-def draw(page, strokes, scale: float = 1.0) -> None:
+def draw(page, strokes, scale: float = 1.0, steps: int = 3) -> None:
     """Replay strokes (canvas pixels) as real mouse moves on the drawing surface."""
     surface = page.locator("canvas.upper-canvas").first
     surface.wait_for()
@@ -43,7 +43,7 @@ def draw(page, strokes, scale: float = 1.0) -> None:
         page.mouse.move(*points[0])
         page.mouse.down()
         for point in points[1:]:
-            page.mouse.move(*point, steps=6)
+            page.mouse.move(*point, steps=steps)
         page.mouse.up()
 
 
