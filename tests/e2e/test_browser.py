@@ -12,6 +12,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow]
 PAGES = {
     "Home": "MNIST Studio",
     "Dataset": "Dataset",
+    "Prepare": "Preparing the data",
     "Train": "Train",
     "Draw": "Draw",
     "Model": "Inside the model",
@@ -28,6 +29,9 @@ def test_every_page_opens_from_the_sidebar(page):
         heading = page.locator("h1").first
         assert heading.inner_text().strip() == title
         screenshot(page, link.lower())
+    # The Model page draws the network as a diagram (Graphviz, rendered as SVG).
+    page.locator("[data-testid=stGraphVizChart] svg").first.wait_for()
+    assert page.locator("[data-testid=stGraphVizChart] svg g.node").count() >= 10
 
 
 def draw(page, strokes, scale: float = 1.0, steps: int = 3) -> None:
