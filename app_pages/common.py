@@ -50,10 +50,18 @@ def get_shipped() -> ActiveModel:
 
 @st.cache_resource
 def get_queue():
-    """The server's one training queue (limit from $MNIST_MAX_TRAININGS)."""
-    from mnist_core.jobs import TrainingQueue
+    """The server's one training queue.
 
-    return TrainingQueue.from_env()
+    Its limit on simultaneous trainings comes from st.secrets or the environment
+    (MNIST_MAX_TRAININGS), default 1: a small shared server trains one at a time.
+    """
+    from mnist_core.jobs import MAX_TRAININGS_ENV, TrainingQueue
+
+    try:
+        limit = st.secrets.get(MAX_TRAININGS_ENV)
+    except Exception:  # no secrets.toml at all: Streamlit raises, not {}
+        limit = None
+    return TrainingQueue(int(limit)) if limit else TrainingQueue.from_env()
 
 
 def data_or_stop():

@@ -101,3 +101,22 @@ def test_one_epoch_training_shows_live_charts_and_accuracy(page):
     assert page.locator("[data-testid=stVegaLiteChart]").count() >= 3
     page.get_by_text("Download your model (.keras)").wait_for()
     screenshot(page, "train-done")
+
+
+def test_a_closed_tab_gives_up_its_training(browser, server, page):
+    # Tab A starts a long training, then is closed mid-way.
+    leaver = browser.new_context()
+    tab = leaver.new_page()
+    tab.base_url = server
+    open_page(tab, "train")
+    tab.get_by_role("button", name="Start").click()  # 6 epochs of 60,000: minutes
+    tab.get_by_text("Every batch").wait_for(timeout=60_000)
+    leaver.close()
+    # Tab B asks for a short one: it must start once A's stops (<= 10 s),
+    # not after A's whole run.
+    open_page(page, "train")
+    set_slider_to_minimum(page, "Epochs (passes over the data)")
+    set_slider_to_minimum(page, "Training images")
+    page.get_by_role("button", name="Start").click()
+    accuracy = page.locator("[data-testid=stMetric]").filter(has_text="Test accuracy")
+    accuracy.wait_for(timeout=45_000)
