@@ -18,7 +18,7 @@ from mnist_core.errors import EmptyImageError
 from mnist_core.preprocess import prepare_image
 
 SCALE = 4  # strokes are drawn at 112x112, then anti-aliased down to 28x28
-SHARE = {0: 0.3, 7: 0.2, 1: 0.15}  # fraction of each digit given a styled copy
+SHARE = {0: 0.3, 7: 0.2, 1: 0.2}  # fraction of each digit given a styled copy
 
 
 def _box(image: np.ndarray) -> tuple[float, float, float, float]:
@@ -54,8 +54,8 @@ def _flag(image, rng) -> list[tuple[float, float]]:
     top, left, bottom, right = _box(image)
     ink = np.flatnonzero(image[top] > 80)
     x0 = ink.mean()
-    angle = math.radians(rng.uniform(200, 240))  # down and to the left
-    length = (bottom - top) * rng.uniform(0.25, 0.45)
+    angle = math.radians(rng.uniform(200, 250))  # down and to the left
+    length = (bottom - top) * rng.uniform(0.25, 0.55)
     return [(x0, top), (x0 + length * math.cos(angle), top - length * math.sin(angle))]
 
 
