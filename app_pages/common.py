@@ -100,9 +100,10 @@ def choose_model(key: str) -> ActiveModel:
 
 
 def enlarge(pixels: np.ndarray, size: int = 140) -> Image.Image:
-    """A [0, 1] float image as a crisp greyscale picture `size` pixels wide."""
-    grey = (np.clip(pixels, 0, 1) * 255).astype(np.uint8)
-    return Image.fromarray(grey).resize((size, size), Image.Resampling.NEAREST)
+    """A [0, 1] grey image (or an RGB uint8 one) as a crisp picture `size` px wide."""
+    if pixels.ndim == 2:
+        pixels = (np.clip(pixels, 0, 1) * 255).astype(np.uint8)
+    return Image.fromarray(pixels).resize((size, size), Image.Resampling.NEAREST)
 
 
 def session_alive():

@@ -6,6 +6,7 @@ from streamlit_drawable_canvas import st_canvas
 from app_pages import charts
 from app_pages.common import choose_model, enlarge
 from mnist_core.errors import MnistError
+from mnist_core.explain import heat_overlay, occlusion_map
 from mnist_core.image_files import MAX_BYTES, read_image
 from mnist_core.strokes import CANVAS_SIZE
 
@@ -46,7 +47,7 @@ def uploaded_image():
         return None
 
 
-def show_prediction(prediction) -> None:
+def show_prediction(prediction, classifier) -> None:
     if prediction.digit is None:
         st.info(prediction.reason or "Draw a digit on the canvas.")
         return
@@ -61,10 +62,17 @@ def show_prediction(prediction) -> None:
             f"({p2:.0%}). Try drawing it larger and clearer."
         )
     st.altair_chart(charts.probabilities(prediction.probabilities), width="stretch")
-    st.image(
-        enlarge(prediction.pixels, 140),
+    seen, why = st.columns(2)
+    seen.image(
+        enlarge(prediction.pixels, 168),
         caption="What the model sees: your drawing cropped, scaled into "
         "20×20 and centred in 28×28, like MNIST's digits",
+    )
+    heat = occlusion_map(classifier.probabilities, prediction.pixels, prediction.digit)
+    why.image(
+        enlarge(heat_overlay(prediction.pixels, heat), 168),
+        caption=f"Why {prediction.digit}: red parts made the model say it; "
+        "blue parts spoke against it",
     )
 
 
@@ -89,5 +97,5 @@ with right:
     if source is None:
         st.info("Draw a digit on the canvas.")
     else:
-        show_prediction(active.classifier.classify(source))
+        show_prediction(active.classifier.classify(source), active.classifier)
 st.caption(f"Uploads up to {MAX_BYTES // 2**20} MB are read in memory, never stored.")

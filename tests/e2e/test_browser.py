@@ -63,6 +63,8 @@ def test_drawing_a_seven_is_read_as_seven(page):
     draw(page, SEVEN)
     wait_idle(page)
     assert prediction(page) == "7"
+    page.get_by_text("Why 7: red parts made the model say it").wait_for()
+    wait_idle(page)
     screenshot(page, "draw-seven")
 
 
