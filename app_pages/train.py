@@ -8,6 +8,7 @@ from mnist_core.codegen import training_script
 from mnist_core.errors import MnistError
 from mnist_core.jobs import TrainingJob
 from mnist_core.models import ARCHITECTURES
+from mnist_core.query import config_from_query, config_to_query
 from mnist_core.training import LIMITS, OPTIMIZERS, PRESETS, TrainConfig
 
 BATCH_SIZES = [16, 32, 64, 128, 256, 512, 1024]
@@ -15,23 +16,45 @@ RATES = [1e-4, 3e-4, 1e-3, 2e-3, 4e-3, 1e-2, 3e-2]
 SIZES = [1000, 2000, 5000, 10000, 20000, 30000, 60000]
 
 
-def apply_preset(name: str) -> None:
-    p = PRESETS[name]
+def nearest(options: list, value, label: str, notes: list[str]):
+    """The option closest to `value`; a note if it is not exactly one of them."""
+    best = min(options, key=lambda o: abs(o - value))
+    if best != value:
+        notes.append(f"{label} {value} is not on the slider: using {best}.")
+    return best
+
+
+def apply_config(config: TrainConfig, notes: list[str] | None = None) -> None:
+    """Put a configuration into the widgets (their keys in session state)."""
+    notes = [] if notes is None else notes
     st.session_state.update(
-        tr_arch=p.arch,
-        tr_epochs=p.epochs,
-        tr_batch=p.batch_size,
-        tr_lr=p.learning_rate,
-        tr_opt=p.optimizer,
-        tr_onecycle=p.schedule == "onecycle",
-        tr_aug=p.augment,
-        tr_size=p.train_size or 60000,
+        tr_arch=config.arch,
+        tr_epochs=config.epochs,
+        tr_batch=nearest(BATCH_SIZES, config.batch_size, "batch", notes),
+        tr_lr=nearest(RATES, config.learning_rate, "learning rate", notes),
+        tr_opt=config.optimizer,
+        tr_onecycle=config.schedule == "onecycle",
+        tr_aug=config.augment,
+        tr_size=nearest(SIZES, config.train_size or 60000, "training images", notes),
+        tr_notes=notes,
     )
+
+
+def apply_preset(name: str) -> None:
+    apply_config(PRESETS[name])
+
+
+def first_settings() -> None:
+    """The fast preset, or what the link's query parameters ask for."""
+    config, notes = config_from_query(st.query_params.to_dict(), PRESETS["fast"])
+    apply_config(config, notes)
 
 
 def settings(disabled: bool) -> TrainConfig:
     if "tr_arch" not in st.session_state:
-        apply_preset("fast")  # the page's default: quickest to a good model
+        first_settings()
+    for note in st.session_state.get("tr_notes", []):
+        st.info(f"From the link: {note}")
     b1, b2, _ = st.columns([1, 1, 3])
     b1.button("Fast settings", on_click=apply_preset, args=("fast",), disabled=disabled)
     b2.button(
@@ -83,6 +106,7 @@ data = data_or_stop()
 job = st.session_state.get("job")
 busy = job is not None and not job.finished
 config = settings(disabled=busy)
+st.query_params.from_dict(config_to_query(config))  # the address bar shares them
 start, stop, _ = st.columns([1, 1, 4])
 if start.button("Start", type="primary", disabled=busy):
     try:

@@ -125,3 +125,21 @@ def test_model_page_draws_both_architectures(page):
         "recipe",
         "fast",
     ]
+
+
+def test_train_settings_come_from_the_link_clamped_with_a_note(mnist_path):
+    from streamlit.testing.v1 import AppTest
+
+    from tests.app.conftest import ROUTER
+
+    at = AppTest.from_file(str(ROUTER), default_timeout=120)
+    at.query_params.update(epochs="99", arch="recipe", batch="100", aug="on")
+    at.run().switch_page("app_pages/train.py").run()
+    assert not at.exception
+    assert at.radio(key="tr_arch").value == "recipe"
+    assert at.slider(key="tr_epochs").value == 30
+    assert at.select_slider(key="tr_batch").value == 128
+    notes = " ".join(i.value for i in at.info)
+    assert "epochs 99 is outside 1–30: using 30." in notes
+    assert "batch 100 is not on the slider: using 128." in notes
+    assert at.query_params["epochs"] == "30"  # the link now says what runs
