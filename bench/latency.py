@@ -26,7 +26,12 @@ sys.path.insert(0, str(ROOT))
 
 from mnist_core.constants import SHIPPED_MODEL_PATH  # noqa: E402
 from mnist_core.handwriting import draw_like_a_person, load_samples  # noqa: E402
-from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, free_port  # noqa: E402
+from tests.e2e.conftest import (  # noqa: E402
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    free_port,
+    start_streamlit,
+)
 
 
 def percentile(values, q):
@@ -82,27 +87,7 @@ def server_run(trainings: int) -> None:
 
     port = free_port()
     start = time.perf_counter()
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "streamlit",
-            "run",
-            "streamlit_app.py",
-            "--server.headless",
-            "true",
-            "--server.port",
-            str(port),
-            "--browser.gatherUsageStats",
-            "false",
-            "--server.fileWatcherType",
-            "none",
-        ],
-        cwd=ROOT,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        env=os.environ,
-    )
+    server = start_streamlit(port, subprocess.DEVNULL, dict(os.environ))
     try:
         with sync_playwright() as p:
             browser = p.chromium.launch(

@@ -51,10 +51,8 @@ def wait_healthy(url: str, process: subprocess.Popen, seconds: float = 60) -> No
     raise RuntimeError("streamlit did not answer /_stcore/health in time")
 
 
-@pytest.fixture(scope="session")
-def server(mnist_path, tmp_path_factory):
-    port = free_port()
-    log = tmp_path_factory.mktemp("server") / "streamlit.log"
+def start_streamlit(port: int, out, env: dict) -> subprocess.Popen:
+    """`streamlit run` as Streamlit's own e2e tests start it."""
     command = [
         sys.executable,
         "-m",
@@ -70,14 +68,16 @@ def server(mnist_path, tmp_path_factory):
         "--server.fileWatcherType",
         "none",
     ]
+    return subprocess.Popen(command, cwd=PROJECT_ROOT, stdout=out, stderr=out, env=env)
+
+
+@pytest.fixture(scope="session")
+def server(mnist_path, tmp_path_factory):
+    port = free_port()
+    log = tmp_path_factory.mktemp("server") / "streamlit.log"
     with open(log, "w") as out:
-        process = subprocess.Popen(
-            command,
-            cwd=PROJECT_ROOT,
-            stdout=out,
-            stderr=out,
-            env={**os.environ, "MNIST_PATH": str(mnist_path)},
-        )
+        env = {**os.environ, "MNIST_PATH": str(mnist_path)}
+        process = start_streamlit(port, out, env)
     url = f"http://127.0.0.1:{port}"
     try:
         wait_healthy(url, process)
