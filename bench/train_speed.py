@@ -14,10 +14,14 @@ from __future__ import annotations
 
 import argparse
 import statistics
+import sys
 import time
 from dataclasses import replace
+from pathlib import Path
 
 import keras
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from mnist_core.data import MnistData, load_mnist, subsample
 from mnist_core.jobs import TrainingJob
