@@ -142,3 +142,23 @@ def pixel_grid(pixels: np.ndarray, number_format: str = "d") -> alt.Chart:
         ),
     )
     return (heat + text).properties(width=560, height=560)
+
+
+def run_curves(rows: list[tuple[str, int, float]]) -> alt.Chart:
+    """Test accuracy per epoch, one line per run."""
+    frame = pd.DataFrame(rows, columns=["run", "epoch", "test accuracy"])
+    return (
+        alt.Chart(frame)
+        .mark_line(point=True)
+        .encode(
+            x="epoch:O",
+            y=alt.Y(
+                "test accuracy:Q",
+                scale=alt.Scale(zero=False),
+                axis=alt.Axis(format="%"),
+            ),
+            color="run:N",
+            tooltip=["run", "epoch", alt.Tooltip("test accuracy:Q", format=".2%")],
+        )
+        .properties(height=260)
+    )

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from app_pages.common import data_or_stop, get_queue, session_alive
-from app_pages.training_view import live, results
+from app_pages.training_view import compare_runs, live, results
 from mnist_core.codegen import training_script
 from mnist_core.errors import MnistError
 from mnist_core.jobs import TrainingJob
@@ -134,3 +134,4 @@ with st.expander("The code for this run: a Python script you can run at home"):
         st.code(script, language="python")
 if job is not None:
     live(job) if not job.finished else results(job, data)
+compare_runs()

@@ -11,6 +11,8 @@ from mnist_core.data import MnistData
 from mnist_core.jobs import JobState, TrainingJob
 from mnist_core.model_card import ModelCard
 
+MAX_RUNS = 10
+
 
 def progress(snapshot) -> None:
     if snapshot.state == JobState.QUEUED:
@@ -71,7 +73,32 @@ def adopt(job: TrainingJob, data: MnistData) -> None:
             result.model, Path(folder) / "mnist_model.keras", result.metadata()
         )
         st.session_state.model_bytes = path.read_bytes()
+    runs = st.session_state.setdefault("runs", [])
+    runs.append(
+        {
+            "run": len(runs) + 1,
+            **result.summary(),
+            "history": [(e.epoch, e.val_accuracy) for e in result.history],
+        }
+    )
+    del runs[:-MAX_RUNS]  # a session keeps its last few runs, not all of them
     st.session_state.adopted = job
+
+
+def compare_runs() -> None:
+    """This session's runs side by side: settings, results, test-accuracy curves."""
+    runs = st.session_state.get("runs", [])
+    if len(runs) < 2:
+        return
+    st.subheader("Your runs, side by side")
+    table = [{k: v for k, v in run.items() if k != "history"} for run in runs]
+    st.dataframe(table, hide_index=True)
+    curves = [
+        (f"run {run['run']}", epoch, accuracy)
+        for run in runs
+        for epoch, accuracy in run["history"]
+    ]
+    st.altair_chart(charts.run_curves(curves), width="stretch")
 
 
 def results(job: TrainingJob, data: MnistData) -> None:

@@ -105,6 +105,24 @@ class TrainResult:
     data_fingerprint: str
     history: list[EpochEvent] = field(default_factory=list)
 
+    def summary(self) -> dict:
+        """One row for a table comparing runs: settings, then results."""
+        c = self.config
+        return {
+            "architecture": c.arch,
+            "epochs": c.epochs,
+            "batch": c.batch_size,
+            "learning rate": c.learning_rate,
+            "optimizer": c.optimizer,
+            "schedule": c.schedule,
+            "augment": c.augment,
+            "images": c.train_size or 60_000,
+            "test accuracy": round(self.test_accuracy, 4),
+            "test loss": round(self.test_loss, 4),
+            "seconds": round(self.train_seconds, 1),
+            "stopped": self.stopped,
+        }
+
     def metadata(self) -> dict:
         """Plain data describing the run, for the model's sidecar file."""
         return {

@@ -143,3 +143,35 @@ def test_train_settings_come_from_the_link_clamped_with_a_note(mnist_path):
     assert "epochs 99 is outside 1–30: using 30." in notes
     assert "batch 100 is not on the slider: using 128." in notes
     assert at.query_params["epochs"] == "30"  # the link now says what runs
+
+
+def run_tiny_training(at):
+    next(b for b in at.button if b.label == "Start").click().run()
+    job = at.session_state["job"]
+    deadline = time.monotonic() + 120
+    while not job.finished and time.monotonic() < deadline:
+        time.sleep(0.5)
+    return at.run()
+
+
+def test_two_runs_are_compared_side_by_side(page):
+    at = page(
+        "train",
+        tr_arch="fast",
+        tr_epochs=1,
+        tr_size=1000,
+        tr_batch=64,
+        tr_lr=4e-3,
+        tr_opt="adam",
+        tr_onecycle=True,
+        tr_aug=False,
+    )
+    run_tiny_training(at)
+    assert not any(h.value == "Your runs, side by side" for h in at.subheader)
+    at.slider(key="tr_epochs").set_value(2).run()
+    run_tiny_training(at)
+    assert not at.exception
+    assert any(h.value == "Your runs, side by side" for h in at.subheader)
+    table = at.dataframe[-1].value
+    assert list(table["run"]) == [1, 2] and list(table["epochs"]) == [1, 2]
+    assert table["test accuracy"].between(0, 1).all()
