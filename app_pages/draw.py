@@ -5,13 +5,18 @@ from streamlit_drawable_canvas import st_canvas
 
 from app_pages import charts
 from app_pages.common import choose_model, enlarge
-from mnist_core.errors import MnistError
+from mnist_core.errors import EmptyImageError, MnistError
 from mnist_core.explain import heat_overlay, occlusion_map
 from mnist_core.image_files import MAX_BYTES, read_image
+from mnist_core.number import read_number
 from mnist_core.strokes import CANVAS_SIZE
 
+WIDE_CANVAS = 700  # room for four or five digits
+DIGIT_HINT = "Draw one digit, large, in the middle. Undo is in the canvas toolbar."
+NUMBER_HINT = "Write the digits side by side with a little space between them."
 
-def canvas_image():
+
+def canvas_image(width_px: int = CANVAS_SIZE, hint: str = DIGIT_HINT):
     """The drawing as an RGBA array, or None; a new key per Clear empties it."""
     st.session_state.setdefault("canvas_id", 0)
     width = st.slider("Brush width", 10, 40, 20, key="brush")
@@ -20,17 +25,34 @@ def canvas_image():
         stroke_color="#FFFFFF",
         background_color="#000000",
         height=CANVAS_SIZE,
-        width=CANVAS_SIZE,
+        width=width_px,
         drawing_mode="freedraw",
         return_image_data=True,
-        key=f"canvas-{st.session_state.canvas_id}",
+        key=f"canvas-{width_px}-{st.session_state.canvas_id}",
     )
     if st.button("Clear", icon=":material/ink_eraser:"):
         st.session_state.canvas_id += 1
         st.session_state.pop("drawing_pixels", None)
         st.rerun()
-    st.caption("Draw one digit, large, in the middle. Undo is in the canvas toolbar.")
+    st.caption(hint)
     return result.image_data
+
+
+def show_number(classifier, image) -> None:
+    """Whole-number mode: each digit found, its guess, and the number."""
+    try:
+        number = read_number(classifier, image)
+    except EmptyImageError as exc:
+        st.info(str(exc))
+        return
+    st.metric("Number", number.text)
+    columns = st.columns(max(len(number.digits), 1))
+    for column, prediction in zip(columns, number.digits, strict=True):
+        if prediction.digit is None:
+            column.caption(prediction.reason)
+            continue
+        column.image(enlarge(prediction.pixels, 84))
+        column.caption(f"{prediction.digit} ({prediction.confidence:.0%})")
 
 
 def uploaded_image():
@@ -88,6 +110,17 @@ if card.test_accuracy is not None:
             "writing it never trained on"
         )
     st.caption(f"{active.label} ({card.architecture}): {claim}.")
+if st.toggle(
+    "Whole number",
+    key="number_mode",
+    help="A wide canvas: write a number such as 2026, digits side by side.",
+):
+    drawing = canvas_image(WIDE_CANVAS, NUMBER_HINT)
+    if drawing is None:
+        st.info("Write a number on the canvas.")
+    else:
+        show_number(active.classifier, drawing)
+    st.stop()
 left, right = st.columns([1, 1])
 with left:
     image = canvas_image()

@@ -34,16 +34,14 @@ def test_every_page_opens_from_the_sidebar(page):
     assert page.locator("[data-testid=stGraphVizChart] svg g.node").count() >= 10
 
 
-def draw(page, strokes, scale: float = 1.0, steps: int = 3) -> None:
+def draw(page, strokes, steps: int = 3, width: int = CANVAS_SIZE) -> None:
     """Replay strokes (canvas pixels) as real mouse moves on the drawing surface."""
     surface = page.locator("canvas.upper-canvas").first
     surface.wait_for()
     box = surface.bounding_box()
-    sx, sy = box["width"] / CANVAS_SIZE, box["height"] / CANVAS_SIZE
+    sx, sy = box["width"] / width, box["height"] / CANVAS_SIZE
     for stroke in strokes:
-        points = [
-            (box["x"] + x * sx * scale, box["y"] + y * sy * scale) for x, y in stroke
-        ]
+        points = [(box["x"] + x * sx, box["y"] + y * sy) for x, y in stroke]
         page.mouse.move(*points[0])
         page.mouse.down()
         for point in points[1:]:
@@ -122,3 +120,16 @@ def test_a_closed_tab_gives_up_its_training(browser, server, page):
     page.get_by_role("button", name="Start").click()
     accuracy = page.locator("[data-testid=stMetric]").filter(has_text="Test accuracy")
     accuracy.wait_for(timeout=45_000)
+
+
+def test_a_whole_number_is_split_and_read(page):
+    open_page(page, "draw")
+    page.get_by_text("Whole number").click()
+    wait_idle(page)
+    one = [[(110, 40), (110, 240)]]
+    seven = [[(x + 220, y) for x, y in SEVEN[0]]]
+    draw(page, one + seven, width=700)
+    wait_idle(page)
+    number = page.locator("[data-testid=stMetric]").filter(has_text="Number")
+    number.wait_for(timeout=30_000)
+    assert number.locator("[data-testid=stMetricValue]").inner_text() == "17"
