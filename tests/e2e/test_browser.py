@@ -126,6 +126,13 @@ def test_a_whole_number_is_split_and_read(page):
     open_page(page, "draw")
     page.get_by_text("Whole number").click()
     wait_idle(page)
+    # Draw only once the narrow canvas has been replaced by the wide one (the
+    # canvas lives in a shadow root: Playwright's locators see it, JS queries don't).
+    surfaces = page.locator("canvas.upper-canvas")
+    for _ in range(100):
+        if surfaces.count() == 1 and surfaces.first.bounding_box()["width"] > 600:
+            break
+        page.wait_for_timeout(100)
     one = [[(110, 40), (110, 240)]]
     seven = [[(x + 220, y) for x, y in SEVEN[0]]]
     draw(page, one + seven, width=700)
