@@ -5,6 +5,7 @@ from streamlit_drawable_canvas import st_canvas
 
 from app_pages import charts
 from app_pages.common import choose_model, enlarge
+from app_pages.corrections import offer_correction, teach
 from mnist_core.errors import EmptyImageError, MnistError
 from mnist_core.explain import heat_overlay, occlusion_map
 from mnist_core.image_files import MAX_BYTES, read_image
@@ -130,5 +131,9 @@ with right:
     if source is None:
         st.info("Draw a digit on the canvas.")
     else:
-        show_prediction(active.classifier.classify(source), active.classifier)
+        prediction = active.classifier.classify(source)
+        show_prediction(prediction, active.classifier)
+        if prediction.digit is not None:
+            offer_correction(prediction)
+teach(active)
 st.caption(f"Uploads up to {MAX_BYTES // 2**20} MB are read in memory, never stored.")

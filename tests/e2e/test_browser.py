@@ -140,3 +140,21 @@ def test_a_whole_number_is_split_and_read(page):
     number = page.locator("[data-testid=stMetric]").filter(has_text="Number")
     number.wait_for(timeout=30_000)
     assert number.locator("[data-testid=stMetricValue]").inner_text() == "17"
+
+
+def test_a_correction_teaches_a_copy_of_the_model(page):
+    open_page(page, "draw")
+    draw(page, SEVEN)
+    wait_idle(page)
+    assert prediction(page) == "7"
+    page.locator("[data-testid=stSelectbox]").filter(has_text="That's wrong").click()
+    page.get_by_role("option", name="1", exact=True).click()
+    wait_idle(page)
+    page.get_by_role("button", name="Add correction").click()
+    wait_idle(page)
+    page.get_by_role("button", name="Teach the model").click()
+    learned = page.locator("[data-testid=stMetric]").filter(
+        has_text="Corrections it now gets right"
+    )
+    learned.wait_for(timeout=120_000)
+    assert learned.locator("[data-testid=stMetricValue]").inner_text() == "1 of 1"
