@@ -15,6 +15,28 @@ def texts(at) -> str:
     return "\n".join(str(p) for p in parts)
 
 
+# One epoch on 1,000 digits: seconds, enough to produce every result on the page.
+TINY_UI = dict(
+    tr_arch="fast",
+    tr_epochs=1,
+    tr_size=1000,
+    tr_batch=64,
+    tr_lr=4e-3,
+    tr_opt="adam",
+    tr_onecycle=True,
+    tr_aug=False,
+)
+
+
+def run_tiny_training(at):
+    next(b for b in at.button if b.label == "Start").click().run()
+    job = at.session_state["job"]
+    deadline = time.monotonic() + 120
+    while not job.finished and time.monotonic() < deadline:
+        time.sleep(0.5)
+    return at.run()
+
+
 def test_home_explains_and_shows_the_shipped_model(page):
     at = page("home")
     assert not at.exception
@@ -69,25 +91,8 @@ def test_train_page_defaults_to_the_fast_preset(page):
 
 
 def test_tiny_training_through_the_ui_produces_metrics(page):
-    at = page(
-        "train",
-        tr_arch="fast",
-        tr_epochs=1,
-        tr_size=1000,
-        tr_batch=64,
-        tr_lr=4e-3,
-        tr_opt="adam",
-        tr_onecycle=True,
-        tr_aug=False,
-    )
-    start = next(b for b in at.button if b.label == "Start")
-    start.click().run()
-    job = at.session_state["job"]
-    deadline = time.monotonic() + 120
-    while not job.finished and time.monotonic() < deadline:
-        time.sleep(0.5)
-    assert job.state == JobState.DONE
-    at.run()
+    at = run_tiny_training(page("train", **TINY_UI))
+    assert at.session_state["job"].state == JobState.DONE
     assert not at.exception
     metrics = {m.label: m.value for m in at.metric}
     assert float(metrics["Test accuracy"].rstrip("%")) > 70
@@ -145,27 +150,8 @@ def test_train_settings_come_from_the_link_clamped_with_a_note(mnist_path):
     assert at.query_params["epochs"] == "30"  # the link now says what runs
 
 
-def run_tiny_training(at):
-    next(b for b in at.button if b.label == "Start").click().run()
-    job = at.session_state["job"]
-    deadline = time.monotonic() + 120
-    while not job.finished and time.monotonic() < deadline:
-        time.sleep(0.5)
-    return at.run()
-
-
 def test_two_runs_are_compared_side_by_side(page):
-    at = page(
-        "train",
-        tr_arch="fast",
-        tr_epochs=1,
-        tr_size=1000,
-        tr_batch=64,
-        tr_lr=4e-3,
-        tr_opt="adam",
-        tr_onecycle=True,
-        tr_aug=False,
-    )
+    at = page("train", **TINY_UI)
     run_tiny_training(at)
     assert not any(h.value == "Your runs, side by side" for h in at.subheader)
     at.slider(key="tr_epochs").set_value(2).run()
