@@ -77,6 +77,7 @@ def fine_tune(
         make_dataset(x, y, 64, seed=config.seed, training=True),
         epochs=config.epochs,
         verbose=0,
+        shuffle=False,  # the dataset shuffles itself
     )
     recalibrate_batch_norm(copy, x, config.seed)
     return FineTuneResult(
