@@ -75,8 +75,12 @@ async def drawer(page, times: list[float], errors: list[str], goal: int) -> None
             times.append(await draw_once(page))
         except Exception as exc:  # any failure is counted, the run goes on
             errors.append(str(exc).splitlines()[0][:120])
-            await page.reload()
-            await page.wait_for_selector(IDLE, timeout=120_000)
+            try:
+                await page.reload(timeout=120_000)
+                await page.wait_for_selector(IDLE, timeout=120_000)
+            except Exception as again:  # the tab is lost; the others go on
+                errors.append(str(again).splitlines()[0][:120])
+                return
 
 
 async def trainer(page, positions: list[int]) -> None:
