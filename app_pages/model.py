@@ -6,7 +6,7 @@ import streamlit as st
 
 from app_pages.common import choose_model, data_or_stop, enlarge
 from mnist_core import anatomy
-from mnist_core.models import ARCHITECTURES, build_model, count_flops
+from mnist_core.models import ARCHITECTURES, build_model, summarize
 
 st.title("Inside the model")
 active = choose_model("model_model")
@@ -37,8 +37,9 @@ table = pd.DataFrame(
 )
 st.dataframe(table, hide_index=True)
 c1, c2 = st.columns(2)
-c1.metric("Parameters", f"{model.count_params():,}")
-c2.metric("Work per digit", f"{count_flops(model) / 1e6:.1f} MFLOP")
+size = summarize(model)
+c1.metric("Parameters", f"{size.params:,}")
+c2.metric("Work per digit", f"{size.flops / 1e6:.1f} MFLOP")
 
 st.subheader("What the first layer looks for")
 filters = anatomy.first_layer_filters(model)

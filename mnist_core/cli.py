@@ -40,6 +40,15 @@ def _add_train(commands) -> None:
     p.add_argument("--data", help="mnist.npz or IDX folder (default: $MNIST_PATH)")
 
 
+def _add_shipped_default_model(command: argparse.ArgumentParser) -> None:
+    command.add_argument(
+        "--model",
+        type=Path,
+        default=None,
+        help="a .keras model (default: the shipped model)",
+    )
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m mnist_core", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -50,22 +59,12 @@ def _parser() -> argparse.ArgumentParser:
     cl = commands.add_parser(
         "classify", help="classify image files, one JSON line each"
     )
-    cl.add_argument(
-        "--model",
-        type=Path,
-        default=None,
-        help="a .keras model (default: the shipped model)",
-    )
+    _add_shipped_default_model(cl)
     cl.add_argument("images", nargs="+", type=Path)
     hw = commands.add_parser(
         "handwriting-eval", help="accuracy on real pen-written digits (UNIPEN)"
     )
-    hw.add_argument(
-        "--model",
-        type=Path,
-        default=None,
-        help="a .keras model (default: the shipped model)",
-    )
+    _add_shipped_default_model(hw)
     hw.add_argument(
         "--samples",
         type=Path,

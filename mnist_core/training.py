@@ -16,7 +16,7 @@ import tensorflow as tf
 
 from mnist_core.augment import augment_batch
 from mnist_core.constants import NUM_CLASSES
-from mnist_core.data import MnistData, fingerprint, subsample
+from mnist_core.data import MnistData, fingerprint, subsample, to_model_input
 from mnist_core.errors import MnistError
 from mnist_core.events import EpochEvent, Listener
 from mnist_core.models import ARCHITECTURES, build_model
@@ -213,7 +213,7 @@ def recalibrate_batch_norm(model: keras.Model, x: np.ndarray, seed: int) -> None
     for layer in norms:
         layer.momentum = 0.0  # the next batch's statistics replace the old ones
     try:
-        model(sample[..., None].astype(np.float32) / 255.0, training=True)
+        model(to_model_input(sample), training=True)
     finally:
         for layer, momentum in zip(norms, momenta, strict=True):
             layer.momentum = momentum
