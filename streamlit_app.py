@@ -2,18 +2,22 @@
 
 import streamlit as st
 
+from app_pages.i18n import language_switch, t
+
 st.set_page_config(
     page_title="MNIST Studio", page_icon=":material/draw:", layout="wide"
 )
 
+language_switch()  # before the pages, so their titles are in the chosen language
+
 # (script, title, icon, url path); the tutorial's order: look, prepare, train, use.
 PAGES = [
-    ("home.py", "Home", "home", None),
-    ("dataset.py", "Dataset", "grid_view", "dataset"),
-    ("prepare.py", "Prepare", "tune", "prepare"),
-    ("train.py", "Train", "model_training", "train"),
-    ("draw.py", "Draw", "draw", "draw"),
-    ("model.py", "Model", "biotech", "model"),
+    ("home.py", t("Home"), "home", None),
+    ("dataset.py", t("Dataset"), "grid_view", "dataset"),
+    ("prepare.py", t("Prepare"), "tune", "prepare"),
+    ("train.py", t("Train"), "model_training", "train"),
+    ("draw.py", t("Draw"), "draw", "draw"),
+    ("model.py", t("Model"), "biotech", "model"),
 ]
 pages = [
     st.Page(

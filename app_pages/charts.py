@@ -1,4 +1,7 @@
-"""Altair charts drawn from plain data that mnist_core hands over."""
+"""Altair charts drawn from plain data that mnist_core hands over.
+
+Every title, legend and tooltip is in the session's language (app_pages.i18n).
+"""
 
 from __future__ import annotations
 
@@ -6,19 +9,22 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
+from app_pages.i18n import t
+
 
 def batch_curves(points) -> alt.Chart:
     """Smoothed per-batch loss and accuracy against the batch number."""
+    loss, accuracy = t("loss"), t("accuracy")
     frame = pd.DataFrame(
-        [(p.step, "loss", p.loss) for p in points]
-        + [(p.step, "accuracy", p.accuracy) for p in points],
+        [(p.step, loss, p.loss) for p in points]
+        + [(p.step, accuracy, p.accuracy) for p in points],
         columns=["batch", "metric", "value"],
     )
     return (
         alt.Chart(frame)
         .mark_line()
         .encode(
-            x=alt.X("batch:Q", title="batches trained"),
+            x=alt.X("batch:Q", title=t("batches trained")),
             y=alt.Y("value:Q", title=None),
             color=alt.Color("metric:N", legend=None),
         )
@@ -30,22 +36,24 @@ def batch_curves(points) -> alt.Chart:
 
 def epoch_curves(epochs) -> alt.Chart:
     """Training vs test loss and accuracy after each epoch."""
+    loss, accuracy = t("loss"), t("accuracy")
+    training, test = t("training"), t("test")
     rows = []
     for e in epochs:
         rows += [
-            (e.epoch, "loss", "training", e.loss),
-            (e.epoch, "loss", "test", e.val_loss),
-            (e.epoch, "accuracy", "training", e.accuracy),
-            (e.epoch, "accuracy", "test", e.val_accuracy),
+            (e.epoch, loss, training, e.loss),
+            (e.epoch, loss, test, e.val_loss),
+            (e.epoch, accuracy, training, e.accuracy),
+            (e.epoch, accuracy, test, e.val_accuracy),
         ]
     frame = pd.DataFrame(rows, columns=["epoch", "metric", "data", "value"])
     return (
         alt.Chart(frame)
         .mark_line(point=True)
         .encode(
-            x=alt.X("epoch:O"),
+            x=alt.X("epoch:O", title=t("epoch")),
             y=alt.Y("value:Q", title=None, scale=alt.Scale(zero=False)),
-            color=alt.Color("data:N", title="measured on"),
+            color=alt.Color("data:N", title=t("measured on")),
         )
         .properties(height=180)
         .facet(column=alt.Column("metric:N", title=None))
@@ -59,7 +67,10 @@ def confusion(matrix: np.ndarray) -> alt.Chart:
         [(str(t), str(p), int(matrix[t, p])) for t in range(10) for p in range(10)],
         columns=["true", "predicted", "count"],
     )
-    base = alt.Chart(frame).encode(x="predicted:O", y="true:O")
+    base = alt.Chart(frame).encode(
+        x=alt.X("predicted:O", title=t("predicted")),
+        y=alt.Y("true:O", title=t("true digit")),
+    )
     heat = base.mark_rect().encode(
         color=alt.Color(
             "count:Q", scale=alt.Scale(type="symlog", scheme="blues"), legend=None
@@ -81,13 +92,17 @@ def per_class(accuracy: np.ndarray) -> alt.Chart:
         alt.Chart(frame)
         .mark_bar()
         .encode(
-            x="digit:N",
+            x=alt.X("digit:N", title=t("digit")),
             y=alt.Y(
                 "accuracy:Q",
+                title=t("accuracy"),
                 scale=alt.Scale(domain=[low, 1.0]),
                 axis=alt.Axis(format="%"),
             ),
-            tooltip=["digit", alt.Tooltip("accuracy:Q", format=".2%")],
+            tooltip=[
+                alt.Tooltip("digit", title=t("digit")),
+                alt.Tooltip("accuracy:Q", title=t("accuracy"), format=".2%"),
+            ],
         )
         .properties(height=360)
     )
@@ -103,16 +118,20 @@ def probabilities(probs) -> alt.Chart:
         alt.Chart(frame)
         .mark_bar()
         .encode(
-            x=alt.X("digit:N", axis=alt.Axis(labelAngle=0)),
+            x=alt.X("digit:N", title=t("digit"), axis=alt.Axis(labelAngle=0)),
             y=alt.Y(
                 "probability:Q",
+                title=t("probability"),
                 scale=alt.Scale(domain=[0, 1]),
                 axis=alt.Axis(format="%"),
             ),
             color=alt.condition(
                 f"datum.digit == '{best}'", alt.value("#e4572e"), alt.value("#9aa5b1")
             ),
-            tooltip=["digit", alt.Tooltip("probability:Q", format=".1%")],
+            tooltip=[
+                alt.Tooltip("digit", title=t("digit")),
+                alt.Tooltip("probability:Q", title=t("probability"), format=".1%"),
+            ],
         )
         .properties(height=220)
     )
@@ -146,19 +165,73 @@ def pixel_grid(pixels: np.ndarray, number_format: str = "d") -> alt.Chart:
 
 def run_curves(rows: list[tuple[str, int, float]]) -> alt.Chart:
     """Test accuracy per epoch, one line per run."""
-    frame = pd.DataFrame(rows, columns=["run", "epoch", "test accuracy"])
+    frame = pd.DataFrame(rows, columns=["run", "epoch", "accuracy"])
     return (
         alt.Chart(frame)
         .mark_line(point=True)
         .encode(
-            x="epoch:O",
+            x=alt.X("epoch:O", title=t("epoch")),
             y=alt.Y(
-                "test accuracy:Q",
+                "accuracy:Q",
+                title=t("test accuracy"),
                 scale=alt.Scale(zero=False),
                 axis=alt.Axis(format="%"),
             ),
-            color="run:N",
-            tooltip=["run", "epoch", alt.Tooltip("test accuracy:Q", format=".2%")],
+            color=alt.Color("run:N", title=t("run")),
+            tooltip=[
+                alt.Tooltip("run", title=t("run")),
+                alt.Tooltip("epoch", title=t("epoch")),
+                alt.Tooltip("accuracy:Q", title=t("test accuracy"), format=".2%"),
+            ],
         )
         .properties(height=260)
+    )
+
+
+def digit_counts(counts: np.ndarray) -> alt.Chart:
+    """How many samples of each digit."""
+    frame = pd.DataFrame({"digit": [str(d) for d in range(10)], "count": counts})
+    return (
+        alt.Chart(frame)
+        .mark_bar()
+        .encode(
+            x=alt.X("digit:N", title=t("digit")),
+            y=alt.Y("count:Q", title=t("count")),
+            tooltip=[
+                alt.Tooltip("digit", title=t("digit")),
+                alt.Tooltip("count", title=t("count")),
+            ],
+        )
+    )
+
+
+def intensities(counts: np.ndarray, edges: np.ndarray) -> alt.Chart:
+    """A histogram of pixel values, log scale: most pixels are pure black."""
+    frame = pd.DataFrame({"intensity": edges[:-1], "pixels": counts})
+    return (
+        alt.Chart(frame)
+        .mark_bar()
+        .encode(
+            x=alt.X("intensity:Q", title=t("intensity (0 = black, 255 = white)")),
+            y=alt.Y(
+                "pixels:Q", scale=alt.Scale(type="log"), title=t("pixels (log scale)")
+            ),
+        )
+    )
+
+
+def digit_map(frame: pd.DataFrame) -> alt.Chart:
+    """Digits as dots at their 2-D coordinates, coloured by label."""
+    return (
+        alt.Chart(frame)
+        .mark_circle(size=14, opacity=0.7)
+        .encode(
+            x=alt.X("x:Q", axis=None),
+            y=alt.Y("y:Q", axis=None),
+            color=alt.Color(
+                "digit:N", title=t("digit"), scale=alt.Scale(scheme="category10")
+            ),
+            tooltip=[alt.Tooltip("digit", title=t("digit"))],
+        )
+        .properties(height=480)
     )

@@ -8,12 +8,13 @@ import numpy as np
 import streamlit as st
 from PIL import Image
 
+from app_pages.i18n import mark, say, t
 from mnist_core.constants import SHIPPED_MODEL_PATH
 from mnist_core.errors import MnistError
 from mnist_core.model_card import ModelCard
 
-SHIPPED = "Shipped model"
-YOURS = "Your model"
+SHIPPED = mark("Shipped model")  # shown through t(), in the session's language
+YOURS = mark("Your model")
 
 
 @dataclass(frozen=True)
@@ -26,7 +27,7 @@ class ActiveModel:
     card: ModelCard
 
 
-@st.cache_resource(show_spinner="Loading MNIST (once per server)…")
+@st.cache_resource(show_spinner=False)  # callers show a spinner in their language
 def get_data():
     """The four arrays, shared read-only by every session of this server."""
     from mnist_core.data import load_mnist
@@ -34,7 +35,7 @@ def get_data():
     return load_mnist()
 
 
-@st.cache_resource(show_spinner="Loading the shipped model…")
+@st.cache_resource(show_spinner=False)
 def get_shipped() -> ActiveModel:
     from mnist_core.inference import Classifier
     from mnist_core.storage import load_model
@@ -67,9 +68,10 @@ def get_queue():
 def data_or_stop():
     """The dataset, or a clear error and the end of this page's run."""
     try:
-        return get_data()
+        with st.spinner(t("Loading MNIST (once per server)…")):
+            return get_data()
     except MnistError as exc:
-        st.error(f"{exc}")
+        st.error(say(exc))
         st.stop()
 
 
@@ -82,20 +84,22 @@ def choose_model(key: str) -> ActiveModel:
     options = [SHIPPED] + ([YOURS] if your_model() else [])
     if len(options) > 1:
         choice = st.radio(
-            "Model",
+            t("Model"),
             options,
+            format_func=t,
             horizontal=True,
             key=key,
-            help="Train a model on the Train page to compare.",
+            help=t("Train a model on the Train page to compare."),
         )
     else:
         choice = SHIPPED
     if choice == YOURS:
         return your_model()
     try:
-        return get_shipped()
+        with st.spinner(t("Loading the shipped model…")):
+            return get_shipped()
     except MnistError as exc:
-        st.error(f"{exc}")
+        st.error(say(exc))
         st.stop()
 
 

@@ -5,6 +5,7 @@ from dataclasses import replace
 import streamlit as st
 
 from app_pages.common import YOURS, ActiveModel, data_or_stop, enlarge
+from app_pages.i18n import t
 from mnist_core.finetune import MAX_CORRECTIONS, fine_tune
 
 
@@ -13,16 +14,16 @@ def offer_correction(prediction) -> None:
     corrections = st.session_state.setdefault("corrections", [])
     left, right = st.columns([2, 1])
     truth = left.selectbox(
-        "That's wrong, it's a…",
+        t("That's wrong, it's a…"),
         range(10),
         index=None,
-        placeholder="the right digit",
+        placeholder=t("the right digit"),
         key="correction_digit",
     )
     full = len(corrections) >= MAX_CORRECTIONS
-    if right.button("Add correction", disabled=truth is None or full):
+    if right.button(t("Add correction"), disabled=truth is None or full):
         corrections.append((prediction.pixels, int(truth)))
-        st.toast(f"Noted: this one is a {truth}.")
+        st.toast(t("Noted: this one is a {digit}.", digit=truth))
 
 
 def teach(active: ActiveModel) -> None:
@@ -30,18 +31,18 @@ def teach(active: ActiveModel) -> None:
     corrections = st.session_state.get("corrections", [])
     if not corrections:
         return
-    st.subheader(f"Your corrections ({len(corrections)})")
+    st.subheader(t("Your corrections ({count})", count=len(corrections)))
     st.image(
         [enlarge(pixels, 56) for pixels, _ in corrections],
         width=56,
-        caption=[f"is a {label}" for _, label in corrections],
+        caption=[t("is a {digit}", digit=label) for _, label in corrections],
     )
-    if st.button("Teach the model", type="primary"):
+    if st.button(t("Teach the model"), type="primary"):
         import numpy as np
 
         from mnist_core.inference import Classifier
 
-        with st.spinner("Teaching a copy of the model (a few seconds)…"):
+        with st.spinner(t("Teaching a copy of the model (a few seconds)…")):
             result = fine_tune(
                 active.model,
                 np.stack([p for p, _ in corrections]),
@@ -57,17 +58,29 @@ def teach(active: ActiveModel) -> None:
     if result is not None:
         m1, m2 = st.columns(2)
         fixed = sum(a == t for a, t in zip(result.after, result.labels, strict=True))
-        m1.metric("Corrections it now gets right", f"{fixed} of {len(result.labels)}")
+        m1.metric(
+            t("Corrections it now gets right"),
+            t("{fixed} of {count}", fixed=fixed, count=len(result.labels)),
+        )
         m2.metric(
-            "MNIST test accuracy",
+            t("MNIST test accuracy"),
             f"{result.mnist_after:.2%}",
-            delta=f"{(result.mnist_after - result.mnist_before) * 100:+.2f} pts",
+            delta=t(
+                "{change:+.2f} pts",
+                change=(result.mnist_after - result.mnist_before) * 100,
+            ),
         )
         st.dataframe(
-            {"you said": result.labels, "before": result.before, "after": result.after},
+            {
+                t("you said"): result.labels,
+                t("before"): result.before,
+                t("after"): result.after,
+            },
             hide_index=False,
         )
         st.caption(
-            "The taught copy is now **your model** (pick it above); the "
-            "shipped model is unchanged."
+            t(
+                "The taught copy is now **your model** (pick it above); the "
+                "shipped model is unchanged."
+            )
         )

@@ -1,31 +1,70 @@
-"""Dataset: browse MNIST's digits, their counts, averages, pixels and a 2-D map."""
+"""Dataset: browse MNIST's digits, their counts, averages, pixels and a 2-D map.
 
-import altair as alt
+What is shown (split, digit, page, index, map) lives in the link's query
+parameters, so a view can be shared and is restored when the link is opened.
+"""
+
 import numpy as np
 import pandas as pd
 import streamlit as st
 
 from app_pages import charts
 from app_pages.common import data_or_stop, enlarge
+from app_pages.i18n import say, t
 from mnist_core import explore
+from mnist_core.query import (
+    SPLITS,
+    DatasetView,
+    page_count,
+    view_from_query,
+    view_to_query,
+)
 
 GRID = 40  # samples shown at once
 
-st.title("Dataset")
+
+def first_view(data) -> None:
+    """On the first visit, put the link's view (clamped, with notes) in the widgets."""
+    labels = {"train": data.y_train, "test": data.y_test}
+    view, notes = view_from_query(st.query_params.to_dict(), labels, GRID)
+    st.session_state.update(
+        ds_split=view.split,
+        ds_digit="all" if view.digit is None else view.digit,
+        ds_page=view.page,
+        ds_index=view.index,
+        ds_map=view.method,
+        ds_notes=notes,
+    )
+
+
+st.title(t("Dataset"))
 data = data_or_stop()
+if "ds_split" not in st.session_state:
+    first_view(data)
+for note in st.session_state.get("ds_notes", []):
+    st.info(t("From the link: {note}", note=say(note)))
 split = st.radio(
-    "Split",
-    ["train", "test"],
+    t("Split"),
+    SPLITS,
     horizontal=True,
-    format_func=lambda s: f"{s} ({len(getattr(data, 'x_' + s)):,} digits)",
+    key="ds_split",
+    format_func=lambda s: t(
+        "{split} ({count:,} digits)", split=t(s), count=len(getattr(data, "x_" + s))
+    ),
 )
 x, y = getattr(data, f"x_{split}"), getattr(data, f"y_{split}")
 st.caption(
-    f"Images: `{x.shape}` `{x.dtype}` · labels: `{y.shape}` · from {data.source}"
+    t(
+        "Images: `{images}` `{dtype}` · labels: `{labels}` · from {source}",
+        images=x.shape,
+        dtype=x.dtype,
+        labels=y.shape,
+        source=data.source,
+    )
 )
 
 
-@st.cache_data(show_spinner="Placing digits on a map…")
+@st.cache_data(show_spinner=False)
 def embedding(split: str, method: str, size: int):
     full = data_or_stop()
     x, y = getattr(full, f"x_{split}"), getattr(full, f"y_{split}")
@@ -33,33 +72,36 @@ def embedding(split: str, method: str, size: int):
     return pd.DataFrame({"x": coords[:, 0], "y": coords[:, 1], "digit": labels})
 
 
-def sample_grid() -> None:
-    st.subheader("Samples")
-    digit = st.selectbox("Show digit", ["all", *range(10)], key="ds_digit")
+def sample_grid() -> int | None:
+    st.subheader(t("Samples"))
+    digit = st.selectbox(
+        t("Show digit"),
+        ["all", *range(10)],
+        key="ds_digit",
+        format_func=lambda d: t("all") if d == "all" else str(d),
+    )
     indices = np.flatnonzero(y == digit) if digit != "all" else np.arange(len(y))
-    page = st.number_input("Page", 1, max(1, len(indices) // GRID), 1, key="ds_page")
+    pages = page_count(len(indices), GRID)
+    if st.session_state.get("ds_page", 1) > pages:  # a new digit has fewer pages
+        st.session_state.ds_page = pages
+    page = st.number_input(t("Page (of {pages})", pages=pages), 1, pages, key="ds_page")
     shown = indices[(page - 1) * GRID : page * GRID]
     st.image(
         [enlarge(x[i] / 255.0, 56) for i in shown],
         caption=[f"#{i}: {y[i]}" for i in shown],
         width=56,
     )
+    return None if digit == "all" else int(digit)
 
 
 def class_counts() -> None:
     counts = explore.class_counts(y)
-    frame = pd.DataFrame({"digit": [str(d) for d in range(10)], "count": counts})
-    st.subheader("How many of each digit")
-    st.altair_chart(
-        alt.Chart(frame)
-        .mark_bar()
-        .encode(x="digit:N", y="count:Q", tooltip=["digit", "count"]),
-        width="stretch",
-    )
+    st.subheader(t("How many of each digit"))
+    st.altair_chart(charts.digit_counts(counts), width="stretch")
 
 
 def mean_images() -> None:
-    st.subheader("The average of each digit")
+    st.subheader(t("The average of each digit"))
     st.image(
         [enlarge(m, 84) for m in explore.mean_images(x, y)],
         caption=[str(d) for d in range(10)],
@@ -68,62 +110,52 @@ def mean_images() -> None:
 
 
 def histogram() -> None:
-    st.subheader("Pixel intensities")
+    st.subheader(t("Pixel intensities"))
     counts, edges = explore.pixel_histogram(x)
-    frame = pd.DataFrame({"intensity": edges[:-1], "pixels": counts})
-    st.altair_chart(
-        alt.Chart(frame)
-        .mark_bar()
-        .encode(
-            x=alt.X("intensity:Q", title="intensity (0 = black, 255 = white)"),
-            y=alt.Y(
-                "pixels:Q", scale=alt.Scale(type="log"), title="pixels (log scale)"
-            ),
-        ),
-        width="stretch",
+    st.altair_chart(charts.intensities(counts, edges), width="stretch")
+    st.caption(
+        t(
+            "{share:.0%} of all pixels are pure black background.",
+            share=(x == 0).mean(),
+        )
     )
-    st.caption(f"{(x == 0).mean():.0%} of all pixels are pure black background.")
 
 
-def one_sample() -> None:
-    st.subheader("One digit, pixel by pixel")
-    index = st.number_input("Index", 0, len(x) - 1, 0, key="ds_index")
+def one_sample() -> int:
+    st.subheader(t("One digit, pixel by pixel"))
+    index = st.number_input(t("Index"), 0, len(x) - 1, key="ds_index")
     left, right = st.columns([1, 3])
-    left.image(enlarge(x[index] / 255.0, 196), caption=f"label: {y[index]}")
+    left.image(
+        enlarge(x[index] / 255.0, 196), caption=t("label: {label}", label=y[index])
+    )
     right.altair_chart(charts.pixel_grid(x[index]))
+    return int(index)
 
 
-def digit_map() -> None:
-    st.subheader("All digits on one map")
+def digit_map() -> str:
+    st.subheader(t("All digits on one map"))
     method = st.radio(
-        "Method",
+        t("Method"),
         explore.EMBED_METHODS,
         horizontal=True,
         key="ds_map",
-        help="PCA takes a second; t-SNE separates digits better (~20 s).",
+        help=t("PCA takes a second; t-SNE separates digits better (~20 s)."),
     )
-    frame = embedding(split, method, 2000)
-    st.altair_chart(
-        alt.Chart(frame)
-        .mark_circle(size=14, opacity=0.7)
-        .encode(
-            x=alt.X("x:Q", axis=None),
-            y=alt.Y("y:Q", axis=None),
-            color=alt.Color("digit:N", scale=alt.Scale(scheme="category10")),
-            tooltip=["digit"],
-        )
-        .properties(height=480),
-        width="stretch",
-    )
-    st.caption("2,000 random digits; similar-looking digits land close together.")
+    with st.spinner(t("Placing digits on a map…")):
+        frame = embedding(split, method, 2000)
+    st.altair_chart(charts.digit_map(frame), width="stretch")
+    st.caption(t("2,000 random digits; similar-looking digits land close together."))
+    return method
 
 
-sample_grid()
+digit = sample_grid()
 c1, c2 = st.columns(2)
 with c1:
     class_counts()
 with c2:
     histogram()
 mean_images()
-one_sample()
-digit_map()
+index = one_sample()
+method = digit_map()
+view = DatasetView(split, digit, st.session_state.ds_page, index, method)
+st.query_params.from_dict(view_to_query(view))  # the address bar shares the view

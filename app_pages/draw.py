@@ -6,6 +6,7 @@ from streamlit_drawable_canvas import st_canvas
 from app_pages import charts
 from app_pages.common import choose_model, enlarge
 from app_pages.corrections import offer_correction, teach
+from app_pages.i18n import mark, say, t
 from mnist_core.errors import EmptyImageError, MnistError
 from mnist_core.explain import heat_overlay, occlusion_map
 from mnist_core.image_files import MAX_BYTES, read_image
@@ -13,14 +14,16 @@ from mnist_core.number import read_number
 from mnist_core.strokes import CANVAS_SIZE
 
 WIDE_CANVAS = 700  # room for four or five digits
-DIGIT_HINT = "Draw one digit, large, in the middle. Undo is in the canvas toolbar."
-NUMBER_HINT = "Write the digits side by side with a little space between them."
+DIGIT_HINT = mark(
+    "Draw one digit, large, in the middle. Undo is in the canvas toolbar."
+)
+NUMBER_HINT = mark("Write the digits side by side with a little space between them.")
 
 
 def canvas_image(width_px: int = CANVAS_SIZE, hint: str = DIGIT_HINT):
     """The drawing as an RGBA array, or None; a new key per Clear empties it."""
     st.session_state.setdefault("canvas_id", 0)
-    width = st.slider("Brush width", 10, 40, 20, key="brush")
+    width = st.slider(t("Brush width"), 10, 40, 20, key="brush")
     result = st_canvas(
         stroke_width=width,
         stroke_color="#FFFFFF",
@@ -31,11 +34,11 @@ def canvas_image(width_px: int = CANVAS_SIZE, hint: str = DIGIT_HINT):
         return_image_data=True,
         key=f"canvas-{width_px}-{st.session_state.canvas_id}",
     )
-    if st.button("Clear", icon=":material/ink_eraser:"):
+    if st.button(t("Clear"), icon=":material/ink_eraser:"):
         st.session_state.canvas_id += 1
         st.session_state.pop("drawing_pixels", None)
         st.rerun()
-    st.caption(hint)
+    st.caption(t(hint))
     return result.image_data
 
 
@@ -44,13 +47,13 @@ def show_number(classifier, image) -> None:
     try:
         number = read_number(classifier, image)
     except EmptyImageError as exc:
-        st.info(str(exc))
+        st.info(say(exc))
         return
-    st.metric("Number", number.text)
+    st.metric(t("Number"), number.text)
     columns = st.columns(max(len(number.digits), 1))
     for column, prediction in zip(columns, number.digits, strict=True):
         if prediction.digit is None:
-            column.caption(prediction.reason)
+            column.caption(say(prediction.reason))
             continue
         column.image(enlarge(prediction.pixels, 84))
         column.caption(f"{prediction.digit} ({prediction.confidence:.0%})")
@@ -58,7 +61,7 @@ def show_number(classifier, image) -> None:
 
 def uploaded_image():
     upload = st.file_uploader(
-        "…or upload a photo of one digit",
+        t("…or upload a photo of one digit"),
         type=["png", "jpg", "jpeg", "bmp", "gif", "webp"],
     )
     if upload is None:
@@ -66,59 +69,80 @@ def uploaded_image():
     try:
         return read_image(upload.getvalue(), name=upload.name)
     except MnistError as exc:
-        st.error(str(exc))
+        st.error(say(exc))
         return None
 
 
 def show_prediction(prediction, classifier) -> None:
     if prediction.digit is None:
-        st.info(prediction.reason or "Draw a digit on the canvas.")
+        st.info(say(prediction.reason or "Draw a digit on the canvas."))
         return
     st.session_state.drawing_pixels = prediction.pixels
     m1, m2 = st.columns(2)
-    m1.metric("Prediction", prediction.digit)
-    m2.metric("Confidence", f"{prediction.confidence:.0%}")
+    m1.metric(t("Prediction"), prediction.digit)
+    m2.metric(t("Confidence"), f"{prediction.confidence:.0%}")
     if not prediction.is_sure:
         (d1, p1), (d2, p2) = prediction.top(2)
         st.warning(
-            f"Not sure: it could be a **{d1}** ({p1:.0%}) or a **{d2}** "
-            f"({p2:.0%}). Try drawing it larger and clearer."
+            t(
+                "Not sure: it could be a **{d1}** ({p1:.0%}) or a **{d2}** "
+                "({p2:.0%}). Try drawing it larger and clearer.",
+                d1=d1,
+                p1=p1,
+                d2=d2,
+                p2=p2,
+            )
         )
     st.altair_chart(charts.probabilities(prediction.probabilities), width="stretch")
     seen, why = st.columns(2)
     seen.image(
         enlarge(prediction.pixels, 168),
-        caption="What the model sees: your drawing cropped, scaled into "
-        "20×20 and centred in 28×28, like MNIST's digits",
+        caption=t(
+            "What the model sees: your drawing cropped, scaled into "
+            "20×20 and centred in 28×28, like MNIST's digits"
+        ),
     )
     heat = occlusion_map(classifier.probabilities, prediction.pixels, prediction.digit)
     why.image(
         enlarge(heat_overlay(prediction.pixels, heat), 168),
-        caption=f"Why {prediction.digit}: red parts made the model say it; "
-        "blue parts spoke against it",
+        caption=t(
+            "Why {digit}: red parts made the model say it; blue parts spoke against it",
+            digit=prediction.digit,
+        ),
     )
 
 
-st.title("Draw")
-active = choose_model("draw_model")
-card = active.card
-if card.test_accuracy is not None:
-    claim = f"{card.test_accuracy:.2%} right on MNIST's 10,000 test digits"
+def claim(active) -> str:
+    """What was measured about the model in use, and on what."""
+    card = active.card
+    text = t(
+        "{model} ({arch}): {accuracy:.2%} right on MNIST's 10,000 test digits",
+        model=t(active.label),
+        arch=card.architecture,
+        accuracy=card.test_accuracy,
+    )
     if card.handwriting:
-        claim += (
-            f"; {card.handwriting['accuracy']:.1%} on "
-            f"{card.handwriting['samples']:,} pen-written digits by people whose "
-            "writing it never trained on"
+        text += t(
+            "; {accuracy:.1%} on {samples:,} pen-written digits by people whose "
+            "writing it never trained on",
+            accuracy=card.handwriting["accuracy"],
+            samples=card.handwriting["samples"],
         )
-    st.caption(f"{active.label} ({card.architecture}): {claim}.")
+    return text + "."
+
+
+st.title(t("Draw"))
+active = choose_model("draw_model")
+if active.card.test_accuracy is not None:
+    st.caption(claim(active))
 if st.toggle(
-    "Whole number",
+    t("Whole number"),
     key="number_mode",
-    help="A wide canvas: write a number such as 2026, digits side by side.",
+    help=t("A wide canvas: write a number such as 2026, digits side by side."),
 ):
     drawing = canvas_image(WIDE_CANVAS, NUMBER_HINT)
     if drawing is None:
-        st.info("Write a number on the canvas.")
+        st.info(t("Write a number on the canvas."))
     else:
         show_number(active.classifier, drawing)
     st.stop()
@@ -129,11 +153,16 @@ with left:
 with right:
     source = photo if photo is not None else image
     if source is None:
-        st.info("Draw a digit on the canvas.")
+        st.info(t("Draw a digit on the canvas."))
     else:
         prediction = active.classifier.classify(source)
         show_prediction(prediction, active.classifier)
         if prediction.digit is not None:
             offer_correction(prediction)
 teach(active)
-st.caption(f"Uploads up to {MAX_BYTES // 2**20} MB are read in memory, never stored.")
+st.caption(
+    t(
+        "Uploads up to {limit} MB are read in memory, never stored.",
+        limit=MAX_BYTES // 2**20,
+    )
+)

@@ -2,80 +2,100 @@
 
 import streamlit as st
 
+from app_pages.i18n import t
 from mnist_core.constants import SHIPPED_MODEL_PATH
 from mnist_core.model_card import read_card
 
 st.title("MNIST Studio")
 st.markdown(
-    """
-**MNIST** is a collection of 70,000 small pictures of handwritten digits, 0 to 9,
-written by American students and office workers. Each picture is 28 × 28 grey
-pixels. It is the "hello world" of machine learning: easy to look at, hard enough
-to be interesting.
-
-A **convolutional neural network (CNN)** learns to read them. Its first layers
-slide small filters over the picture to find strokes and curves; later layers
-combine those into loops and corners; the last layer turns them into ten
-probabilities, one per digit. It learns its filters by itself, by looking at
-60,000 labelled examples and correcting its mistakes a little at a time.
-"""
+    t(
+        "**MNIST** is a collection of 70,000 small pictures of handwritten digits, "
+        "0 to 9, written by American students and office workers. Each picture is "
+        '28 × 28 grey pixels. It is the "hello world" of machine learning: easy to '
+        "look at, hard enough to be interesting."
+    )
+)
+st.markdown(
+    t(
+        "A **convolutional neural network (CNN)** learns to read them. Its first "
+        "layers slide small filters over the picture to find strokes and curves; "
+        "later layers combine those into loops and corners; the last layer turns "
+        "them into ten probabilities, one per digit. It learns its filters by "
+        "itself, by looking at 60,000 labelled examples and correcting its mistakes "
+        "a little at a time."
+    )
 )
 
-st.subheader("What you can do here")
+st.subheader(t("What you can do here"))
 col1, col2 = st.columns(2)
 with col1:
     st.page_link(
         "app_pages/dataset.py",
-        label="**Dataset** — browse the digits",
+        label=t("**Dataset** — browse the digits"),
         icon=":material/grid_view:",
     )
-    st.caption("Filter by digit, see the average of each digit and a map of them all.")
+    st.caption(
+        t("Filter by digit, see the average of each digit and a map of them all.")
+    )
     st.page_link(
         "app_pages/train.py",
-        label="**Train** — teach a network",
+        label=t("**Train** — teach a network"),
         icon=":material/model_training:",
     )
-    st.caption("Pick the settings with sliders, press Start and watch it learn.")
+    st.caption(t("Pick the settings with sliders, press Start and watch it learn."))
 with col2:
     st.page_link(
-        "app_pages/draw.py", label="**Draw** — test it yourself", icon=":material/draw:"
+        "app_pages/draw.py",
+        label=t("**Draw** — test it yourself"),
+        icon=":material/draw:",
     )
-    st.caption("Draw a digit with the mouse and see what the network thinks.")
+    st.caption(t("Draw a digit with the mouse and see what the network thinks."))
     st.page_link(
-        "app_pages/model.py", label="**Model** — look inside", icon=":material/biotech:"
+        "app_pages/model.py",
+        label=t("**Model** — look inside"),
+        icon=":material/biotech:",
     )
-    st.caption("The layers, the filters it learned and what it sees in your digit.")
+    st.caption(t("The layers, the filters it learned and what it sees in your digit."))
 
-st.subheader("The model in use")
+st.subheader(t("The model in use"))
 card = read_card(SHIPPED_MODEL_PATH)
 if card is None:
     st.warning(
-        "No shipped model was found. Train one on the Train page, or run "
-        "`python -m mnist_core train --preset fast --augment --out "
-        "models/mnist_cnn.keras`."
+        t(
+            "No shipped model was found. Train one on the Train page, or run "
+            "`python -m mnist_core train --preset fast --augment --out "
+            "models/mnist_cnn.keras`."
+        )
     )
 else:
     c1, c2, c3, c4 = st.columns(4)
-    c1.metric("Test accuracy", f"{card.test_accuracy:.2%}")
+    c1.metric(t("Test accuracy"), f"{card.test_accuracy:.2%}")
     if card.handwriting:
         c4.metric(
-            "Real handwriting",
+            t("Real handwriting"),
             f"{card.handwriting['accuracy']:.1%}",
-            help="Pen-written digits by writers never used in training.",
+            help=t("Pen-written digits by writers never used in training."),
         )
-    c2.metric("Architecture", card.architecture)
-    c3.metric("Parameters", f"{card.params:,}" if card.params else "?")
-    epochs = card.config.get("epochs", "?")
+    c2.metric(t("Architecture"), card.architecture)
+    c3.metric(t("Parameters"), f"{card.params:,}" if card.params else "?")
     st.caption(
-        f"Trained by this project's own command line on the 60,000 MNIST training "
-        f"digits ({epochs} epochs, augmentation "
-        f"{'on' if card.config.get('augment') else 'off'}), created {card.created}. "
-        "Test accuracy is measured on the 10,000 MNIST test digits it never saw."
+        t(
+            "Trained by this project's own command line on the 60,000 MNIST "
+            "training digits ({epochs} epochs, augmentation {augmentation}), created "
+            "{created}. Test accuracy is measured on the 10,000 MNIST test digits it "
+            "never saw.",
+            epochs=card.config.get("epochs", "?"),
+            augmentation=t("on") if card.config.get("augment") else t("off"),
+            created=card.created,
+        )
     )
     if card.handwriting:
         st.caption(
-            f"Real handwriting: {card.handwriting['samples']:,} digits written with a "
-            "pen by about 150 people (UNIPEN), none of them in the training data, "
-            "drawn on a canvas like this app's and read through the same pipeline "
-            "as the Draw page."
+            t(
+                "Real handwriting: {samples:,} digits written with a pen by about "
+                "150 people (UNIPEN), none of them in the training data, drawn on a "
+                "canvas like this app's and read through the same pipeline as the "
+                "Draw page.",
+                samples=card.handwriting["samples"],
+            )
         )

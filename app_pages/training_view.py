@@ -7,6 +7,7 @@ import streamlit as st
 
 from app_pages import charts
 from app_pages.common import YOURS, ActiveModel, enlarge
+from app_pages.i18n import say, t
 from mnist_core.data import MnistData
 from mnist_core.jobs import JobState, TrainingJob
 from mnist_core.model_card import ModelCard
@@ -17,31 +18,39 @@ MAX_RUNS = 10
 def progress(snapshot) -> None:
     if snapshot.state == JobState.QUEUED:
         st.info(
-            f"Another training is using the server. You are number "
-            f"{snapshot.position} in line; yours starts by itself."
+            t(
+                "Another training is using the server. You are number "
+                "{position} in line; yours starts by itself.",
+                position=snapshot.position,
+            )
         )
         return
     event = snapshot.latest
     if event is None:
-        st.progress(0.0, text="Starting…")
+        st.progress(0.0, text=t("Starting…"))
         return
     st.progress(
         event.progress,
-        text=(
-            f"Epoch {event.epoch}/{event.epochs} · "
-            f"batch {event.batch}/{event.batches} · {event.elapsed:.0f} s elapsed · "
-            f"about {event.eta:.0f} s left"
+        text=t(
+            "Epoch {epoch}/{epochs} · batch {batch}/{batches} · {elapsed:.0f} s "
+            "elapsed · about {eta:.0f} s left",
+            epoch=event.epoch,
+            epochs=event.epochs,
+            batch=event.batch,
+            batches=event.batches,
+            elapsed=event.elapsed,
+            eta=event.eta,
         ),
     )
 
 
 def curves(snapshot) -> None:
     if snapshot.points:
-        st.markdown("**Every batch** (smoothed)")
+        st.markdown(t("**Every batch** (smoothed)"))
         st.altair_chart(charts.batch_curves(snapshot.points))
     if snapshot.epochs:
         st.markdown(
-            "**After each epoch**: the test curve shows digits it never trains on"
+            t("**After each epoch**: the test curve shows digits it never trains on")
         )
         st.altair_chart(charts.epoch_curves(snapshot.epochs))
 
@@ -90,11 +99,11 @@ def compare_runs() -> None:
     runs = st.session_state.get("runs", [])
     if len(runs) < 2:
         return
-    st.subheader("Your runs, side by side")
-    table = [{k: v for k, v in run.items() if k != "history"} for run in runs]
+    st.subheader(t("Your runs, side by side"))
+    table = [{t(k): v for k, v in run.items() if k != "history"} for run in runs]
     st.dataframe(table, hide_index=True)
     curves = [
-        (f"run {run['run']}", epoch, accuracy)
+        (t("run {number}", number=run["run"]), epoch, accuracy)
         for run in runs
         for epoch, accuracy in run["history"]
     ]
@@ -104,32 +113,39 @@ def compare_runs() -> None:
 def results(job: TrainingJob, data: MnistData) -> None:
     snapshot = job.snapshot()
     if job.state == JobState.FAILED:
-        st.error(f"Training failed: {snapshot.error}")
+        st.error(t("Training failed: {error}", error=say(snapshot.error)))
         return
     if job.state == JobState.CANCELLED:
-        st.info("You left the queue before your training started.")
+        st.info(t("You left the queue before your training started."))
         return
     adopt(job, data)
     result, report = job.result, st.session_state.report
     if result.stopped:
         st.warning(
-            f"Stopped early after {len(result.history)} full epoch(s); "
-            "the model keeps what it learned so far."
+            t(
+                "Stopped early after {epochs} full epoch(s); "
+                "the model keeps what it learned so far.",
+                epochs=len(result.history),
+            )
         )
     m1, m2, m3 = st.columns(3)
-    m1.metric("Test accuracy", f"{result.test_accuracy:.2%}")
-    m2.metric("Test loss", f"{result.test_loss:.4f}")
-    m3.metric("Training time", f"{result.train_seconds:.0f} s")
+    m1.metric(t("Test accuracy"), f"{result.test_accuracy:.2%}")
+    m2.metric(t("Test loss"), f"{result.test_loss:.4f}")
+    m3.metric(t("Training time"), f"{result.train_seconds:.0f} s")
     curves(snapshot)
     left, right = st.columns(2)
-    left.markdown("**Confusion matrix**: rows are the true digit")
+    left.markdown(t("**Confusion matrix**: rows are the true digit"))
     left.altair_chart(charts.confusion(report.confusion))
-    right.markdown("**Accuracy per digit**")
+    right.markdown(t("**Accuracy per digit**"))
     right.altair_chart(charts.per_class(report.per_class_accuracy), width="stretch")
     wrong = report.mistakes(30)
     st.markdown(
-        f"**Mistakes**: {report.error_count} of {len(report.labels):,} test digits; "
-        "the most confident mistakes first"
+        t(
+            "**Mistakes**: {errors} of {count:,} test digits; "
+            "the most confident mistakes first",
+            errors=report.error_count,
+            count=len(report.labels),
+        )
     )
     st.image(
         [enlarge(data.x_test[i] / 255.0, 56) for i in wrong],
@@ -137,9 +153,9 @@ def results(job: TrainingJob, data: MnistData) -> None:
         caption=[f"{report.labels[i]} → {report.predictions[i]}" for i in wrong],
     )
     st.download_button(
-        "Download your model (.keras)",
+        t("Download your model (.keras)"),
         st.session_state.model_bytes,
         file_name="mnist_model.keras",
         mime="application/octet-stream",
     )
-    st.caption("It is now **your model** on the Draw and Model pages.")
+    st.caption(t("It is now **your model** on the Draw and Model pages."))

@@ -56,8 +56,10 @@ def load_mnist_file(path: Path) -> MnistData:
     """Load MNIST from an `.npz` file or a folder of IDX files."""
     if not path.exists():
         raise MnistError(
-            f"MNIST file not found: {path}. Give the path of mnist.npz or of a "
-            f"folder with the four IDX files (or unset {MNIST_PATH_ENV})."
+            "MNIST file not found: {path}. Give the path of mnist.npz or of a "
+            "folder with the four IDX files (or unset {env}).",
+            path=path,
+            env=MNIST_PATH_ENV,
         )
     arrays = _read_idx_folder(path) if path.is_dir() else _read_npz(path)
     return _validated(arrays, source=str(path))
@@ -69,16 +71,21 @@ def _read_npz(path: Path) -> dict[str, np.ndarray]:
             missing = [k for k in NPZ_KEYS if k not in npz.files]
             if missing:
                 raise MnistError(
-                    f"{path} is not an MNIST .npz: it lacks {', '.join(missing)} "
-                    f"(expected the keys {', '.join(NPZ_KEYS)})."
+                    "{path} is not an MNIST .npz: it lacks {missing} "
+                    "(expected the keys {keys}).",
+                    path=path,
+                    missing=", ".join(missing),
+                    keys=", ".join(NPZ_KEYS),
                 )
             return {k: npz[k] for k in NPZ_KEYS}
     except MnistError:
         raise
     except (OSError, ValueError, EOFError, zipfile.BadZipFile) as exc:
         raise MnistError(
-            f"Could not read {path} as an .npz file ({exc}). The file may be "
-            "truncated or corrupt: download it again."
+            "Could not read {path} as an .npz file ({reason}). The file may be "
+            "truncated or corrupt: download it again.",
+            path=path,
+            reason=exc,
         ) from exc
 
 
@@ -89,8 +96,11 @@ def _read_idx_folder(folder: Path) -> dict[str, np.ndarray]:
         found = next((p for p in candidates if p.is_file()), None)
         if found is None:
             raise MnistError(
-                f"{folder} lacks {name} (or {name}.gz): an IDX folder needs all of "
-                f"{', '.join(IDX_FILES.values())}."
+                "{folder} lacks {name} (or {name}.gz): an IDX folder needs all of "
+                "{files}.",
+                folder=folder,
+                name=name,
+                files=", ".join(IDX_FILES.values()),
             )
         arrays[key] = read_idx(found)
     return arrays
@@ -103,21 +113,29 @@ def read_idx(path: Path) -> np.ndarray:
         if raw[:2] == GZIP_MAGIC:
             raw = gzip.decompress(raw)
     except (OSError, EOFError) as exc:
-        raise MnistError(f"{path} is a damaged gzip file ({exc}).") from exc
+        raise MnistError(
+            "{path} is a damaged gzip file ({reason}).", path=path, reason=exc
+        ) from exc
     if len(raw) < 4 or raw[0] != 0 or raw[1] != 0 or raw[2] != IDX_UBYTE:
-        raise MnistError(f"{path} is not an IDX file of unsigned bytes (bad header).")
+        raise MnistError(
+            "{path} is not an IDX file of unsigned bytes (bad header).", path=path
+        )
     ndim = raw[3]
     header_end = 4 + 4 * ndim
     if len(raw) < header_end:
-        raise MnistError(f"{path} is truncated: its header is incomplete.")
+        raise MnistError("{path} is truncated: its header is incomplete.", path=path)
     shape = tuple(
         int.from_bytes(raw[4 + 4 * i : 8 + 4 * i], "big") for i in range(ndim)
     )
     expected = int(np.prod(shape))
     if len(raw) - header_end != expected:
         raise MnistError(
-            f"{path} is truncated or padded: its header promises {expected} bytes "
-            f"of data for shape {shape}, the file holds {len(raw) - header_end}."
+            "{path} is truncated or padded: its header promises {expected} bytes "
+            "of data for shape {shape}, the file holds {held}.",
+            path=path,
+            expected=expected,
+            shape=shape,
+            held=len(raw) - header_end,
         )
     return np.frombuffer(raw, dtype=np.uint8, offset=header_end).reshape(shape)
 
@@ -132,18 +150,32 @@ def validate_split(x: np.ndarray, y: np.ndarray, split: str, source: str) -> Non
     """Check one split's images and labels, raising MnistError on the first fault."""
     where = f"{source} ({split} split)"
     if x.ndim != 3 or x.shape[1:] != (IMAGE_SIZE, IMAGE_SIZE):
-        raise MnistError(f"{where}: images have shape {x.shape}, expected (N, 28, 28).")
+        raise MnistError(
+            "{where}: images have shape {shape}, expected (N, 28, 28).",
+            where=where,
+            shape=x.shape,
+        )
     if x.dtype != np.uint8 or y.dtype != np.uint8:
         raise MnistError(
-            f"{where}: images and labels must be uint8, got {x.dtype} and {y.dtype}."
+            "{where}: images and labels must be uint8, got {x} and {y}.",
+            where=where,
+            x=x.dtype,
+            y=y.dtype,
         )
     if y.ndim != 1 or len(y) != len(x):
         raise MnistError(
-            f"{where}: {len(x)} images but labels of shape {y.shape}; "
-            "expected one label per image."
+            "{where}: {count} images but labels of shape {shape}; "
+            "expected one label per image.",
+            where=where,
+            count=len(x),
+            shape=y.shape,
         )
     if len(y) and int(y.max()) >= NUM_CLASSES:
-        raise MnistError(f"{where}: labels must be 0-9, found {int(y.max())}.")
+        raise MnistError(
+            "{where}: labels must be 0-9, found {label}.",
+            where=where,
+            label=int(y.max()),
+        )
 
 
 def _load_from_keras() -> MnistData:
@@ -154,8 +186,10 @@ def _load_from_keras() -> MnistData:
         (x_train, y_train), (x_test, y_test) = keras.datasets.mnist.load_data()
     except Exception as exc:  # network errors come in many types
         raise MnistError(
-            f"Could not download MNIST through Keras ({exc}). Set {MNIST_PATH_ENV} "
-            "to a local mnist.npz or IDX folder, or check the internet connection."
+            "Could not download MNIST through Keras ({reason}). Set {env} "
+            "to a local mnist.npz or IDX folder, or check the internet connection.",
+            reason=exc,
+            env=MNIST_PATH_ENV,
         ) from exc
     arrays = dict(x_train=x_train, y_train=y_train, x_test=x_test, y_test=y_test)
     return _validated(arrays, source="keras.datasets.mnist")

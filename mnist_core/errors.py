@@ -1,8 +1,33 @@
-"""The one exception type users see: a sentence on what went wrong and what to do."""
+"""The one exception type users see: a sentence on what went wrong and what to do.
+
+Messages are kept as a template plus its values, so an app can show them in the
+user's language (the template is the key of its translation) while the core
+stays free of any UI or language choice.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Message:
+    """A sentence for a person: `template.format(**params)`, in English by default."""
+
+    template: str
+    params: dict = field(default_factory=dict)
+
+    def __str__(self) -> str:
+        # Without params the template is the text: braces in it are not fields.
+        return self.template.format(**self.params) if self.params else self.template
 
 
 class MnistError(Exception):
     """A problem the user can act on; its message is shown as is, never a traceback."""
+
+    def __init__(self, template: str, **params):
+        self.message = Message(template, params)
+        super().__init__(str(self.message))
 
 
 class EmptyImageError(MnistError):

@@ -61,7 +61,9 @@ def fine_tune(
     """
     if not 0 < len(labels) <= MAX_CORRECTIONS:
         raise MnistError(
-            f"Give between 1 and {MAX_CORRECTIONS} corrections; got {len(labels)}."
+            "Give between 1 and {limit} corrections; got {count}.",
+            limit=MAX_CORRECTIONS,
+            count=len(labels),
         )
     keras.utils.set_random_seed(config.seed)
     copy = keras.Model.from_config(model.get_config())

@@ -40,7 +40,11 @@ def load_samples(path: str | Path) -> list[Sample]:
         records = json.loads(text)["samples"]
         return [Sample(int(r["label"]), r["inst"], r["strokes"]) for r in records]
     except (OSError, ValueError, KeyError, TypeError, EOFError) as exc:
-        raise MnistError(f"Cannot read handwriting samples from {path}: {exc}") from exc
+        raise MnistError(
+            "Cannot read handwriting samples from {path}: {reason}",
+            path=path,
+            reason=exc,
+        ) from exc
 
 
 def place_on_canvas(

@@ -27,8 +27,10 @@ def read_image(source: str | Path | bytes, name: str | None = None) -> np.ndarra
     data = _read_bytes(source, name)
     if len(data) > MAX_BYTES:
         raise MnistError(
-            f"{name} is {len(data) / 2**20:.1f} MB; images up to "
-            f"{MAX_BYTES // (1024 * 1024)} MB are accepted."
+            "{name} is {size:.1f} MB; images up to {limit} MB are accepted.",
+            name=name,
+            size=len(data) / 2**20,
+            limit=MAX_BYTES // 2**20,
         )
     try:
         with warnings.catch_warnings():
@@ -39,15 +41,19 @@ def read_image(source: str | Path | bytes, name: str | None = None) -> np.ndarra
             width, height = image.size  # read from the header, nothing decoded yet
             if width * height > MAX_PIXELS:
                 raise MnistError(
-                    f"{name} is {width}x{height} pixels; images up to "
-                    f"{MAX_PIXELS / 1e6:.0f} megapixels are accepted. Resize it first."
+                    "{name} is {width}x{height} pixels; images up to "
+                    "{limit:.0f} megapixels are accepted. Resize it first.",
+                    name=name,
+                    width=width,
+                    height=height,
+                    limit=MAX_PIXELS / 1e6,
                 )
             return np.asarray(image.convert("RGBA"))
     except MnistError:
         raise
     except UnidentifiedImageError as exc:
         raise MnistError(
-            f"{name} is not an image Pillow can read (PNG, JPEG, ...)."
+            "{name} is not an image Pillow can read (PNG, JPEG, ...).", name=name
         ) from exc
     except (
         OSError,
@@ -56,7 +62,9 @@ def read_image(source: str | Path | bytes, name: str | None = None) -> np.ndarra
         Image.DecompressionBombWarning,
         Image.DecompressionBombError,
     ) as exc:
-        raise MnistError(f"{name} is damaged or truncated ({exc}).") from exc
+        raise MnistError(
+            "{name} is damaged or truncated ({reason}).", name=name, reason=exc
+        ) from exc
 
 
 def _read_bytes(source: str | Path | bytes, name: str) -> bytes:
@@ -65,4 +73,6 @@ def _read_bytes(source: str | Path | bytes, name: str) -> bytes:
     try:
         return Path(source).read_bytes()
     except OSError as exc:
-        raise MnistError(f"Cannot read {name}: {exc.strerror or exc}.") from exc
+        raise MnistError(
+            "Cannot read {name}: {reason}.", name=name, reason=exc.strerror or exc
+        ) from exc

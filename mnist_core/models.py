@@ -85,7 +85,9 @@ def build_model(arch: str) -> keras.Model:
     """Build an untrained, uncompiled model of the named architecture."""
     if arch not in ARCHITECTURES:
         raise MnistError(
-            f"Unknown architecture {arch!r}: choose one of {', '.join(ARCHITECTURES)}."
+            "Unknown architecture {arch!r}: choose one of {choices}.",
+            arch=arch,
+            choices=", ".join(ARCHITECTURES),
         )
     return ARCHITECTURES[arch].build()
 

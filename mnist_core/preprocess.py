@@ -45,8 +45,9 @@ def to_grey(image: np.ndarray | Image.Image) -> np.ndarray:
         array = array[:, :, 0]
     if array.ndim not in (2, 3) or (array.ndim == 3 and array.shape[2] not in (3, 4)):
         raise MnistError(
-            f"Cannot read an image of shape {array.shape}: expected greyscale "
-            "(H, W), RGB (H, W, 3) or RGBA (H, W, 4)."
+            "Cannot read an image of shape {shape}: expected greyscale "
+            "(H, W), RGB (H, W, 3) or RGBA (H, W, 4).",
+            shape=array.shape,
         )
     array = array.astype(np.float32)
     if array.max(initial=0) > 1.0:

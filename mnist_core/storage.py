@@ -60,7 +60,11 @@ def save_model(model: keras.Model, path: str | Path, metadata: dict) -> Path:
     """Write `path` (.keras, weights and architecture only) and its .json sidecar."""
     path = Path(path)
     if path.suffix != MODEL_SUFFIX:
-        raise MnistError(f"Model files must end in {MODEL_SUFFIX}; got {path.name}.")
+        raise MnistError(
+            "Model files must end in {suffix}; got {name}.",
+            suffix=MODEL_SUFFIX,
+            name=path.name,
+        )
     path.parent.mkdir(parents=True, exist_ok=True)
     _inference_copy(model).save(path)
     metadata_path(path).write_text(json.dumps(describe(model, metadata), indent=2))
@@ -77,15 +81,16 @@ def load_model(path: str | Path) -> LoadedModel:
     path = Path(path)
     if not path.is_file():
         raise MnistError(
-            f"No model file at {path}: train one first, or check the path."
+            "No model file at {path}: train one first, or check the path.", path=path
         )
     try:
         model = keras.models.load_model(path, compile=False, safe_mode=True)
     except Exception as exc:  # Keras raises many types for bad files
         raise MnistError(
-            f"{path.name} could not be loaded as a safe Keras model "
-            f"({_first_line(exc)}). "
-            "Use a .keras file saved by Keras 3 without Lambda or custom layers."
+            "{name} could not be loaded as a safe Keras model ({reason}). "
+            "Use a .keras file saved by Keras 3 without Lambda or custom layers.",
+            name=path.name,
+            reason=_first_line(exc),
         ) from exc
     check_model_shape(model, path.name)
     return LoadedModel(model, read_metadata(path), path)
@@ -99,8 +104,13 @@ def check_model_shape(model: keras.Model, name: str) -> None:
     out_shape = tuple(outputs[0].shape[1:]) if len(outputs) == 1 else None
     if in_shape != INPUT_SHAPE or out_shape != (NUM_CLASSES,):
         raise MnistError(
-            f"{name} takes {in_shape} to {out_shape}; an MNIST model must take "
-            f"{INPUT_SHAPE} images to {NUM_CLASSES} class probabilities."
+            "{name} takes {inputs} to {outputs}; an MNIST model must take "
+            "{expected} images to {classes} class probabilities.",
+            name=name,
+            inputs=in_shape,
+            outputs=out_shape,
+            expected=INPUT_SHAPE,
+            classes=NUM_CLASSES,
         )
 
 

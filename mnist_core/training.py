@@ -83,14 +83,23 @@ PRESETS = {
 def _check_choice(name: str, value: str, choices: tuple[str, ...]) -> None:
     if value not in choices:
         raise MnistError(
-            f"Unknown {name} {value!r}: choose one of {', '.join(choices)}."
+            "Unknown {name} {value!r}: choose one of {choices}.",
+            name=name,
+            value=value,
+            choices=", ".join(choices),
         )
 
 
 def _check_range(name: str, value, bounds) -> None:
     low, high = bounds
     if not low <= value <= high:
-        raise MnistError(f"The {name} must be between {low} and {high}; got {value}.")
+        raise MnistError(
+            "The {name} must be between {low} and {high}; got {value}.",
+            name=name,
+            low=low,
+            high=high,
+            value=value,
+        )
 
 
 @dataclass

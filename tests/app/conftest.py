@@ -17,8 +17,11 @@ def mnist_env(monkeypatch, mnist_path):
 def page():
     """Open the app through its router, go to one page and return the AppTest."""
 
-    def open_page(name: str, timeout: float = 120, **state) -> AppTest:
+    def open_page(
+        name: str, timeout: float = 120, locale: str = "en-US", **state
+    ) -> AppTest:
         at = AppTest.from_file(str(ROUTER), default_timeout=timeout)
+        at.context["locale"] = locale  # what the browser's navigator.language says
         for key, value in state.items():
             at.session_state[key] = value
         at.run()

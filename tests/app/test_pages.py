@@ -161,3 +161,25 @@ def test_two_runs_are_compared_side_by_side(page):
     table = at.dataframe[-1].value
     assert list(table["run"]) == [1, 2] and list(table["epochs"]) == [1, 2]
     assert table["test accuracy"].between(0, 1).all()
+
+
+def test_dataset_view_comes_from_the_link_and_goes_back_into_it(mnist_path):
+    from streamlit.testing.v1 import AppTest
+
+    from tests.app.conftest import ROUTER
+
+    at = AppTest.from_file(str(ROUTER), default_timeout=120)
+    at.query_params.update(split="test", digit="3", page="999", index="17")
+    at.run().switch_page("app_pages/dataset.py").run()
+    assert not at.exception
+    assert at.radio(key="ds_split").value == "test"
+    assert at.selectbox(key="ds_digit").value == 3
+    # 1,010 threes in the test split at 40 per page: the last page is 26
+    assert at.number_input(key="ds_page").value == 26
+    assert at.number_input(key="ds_index").value == 17
+    assert any("page 999 is outside 1–26: using 26." in i.value for i in at.info)
+    at.selectbox(key="ds_digit").set_value(5).run()
+    assert at.query_params["digit"] == "5"  # the address bar follows the filters
+    # 892 fives make 23 pages: page 26 does not exist for them, the last one is shown
+    assert at.number_input(key="ds_page").value == 23
+    assert at.query_params["page"] == "23"

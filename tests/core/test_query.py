@@ -1,8 +1,16 @@
 """Links with settings: round trip, clamping and garbage, each with a note."""
 
+import numpy as np
 import pytest
 
-from mnist_core.query import config_from_query, config_to_query
+from mnist_core.query import (
+    DatasetView,
+    config_from_query,
+    config_to_query,
+    page_count,
+    view_from_query,
+    view_to_query,
+)
 from mnist_core.training import PRESETS, TrainConfig
 
 BASE = PRESETS["fast"]
@@ -29,7 +37,7 @@ def test_out_of_range_values_are_clamped_with_a_note():
         {"epochs": "500", "batch": "2", "size": "10"}, BASE
     )
     assert (config.epochs, config.batch_size, config.train_size) == (30, 16, 100)
-    assert any("epochs 500 is outside 1–30: using 30." == n for n in notes)
+    assert any("epochs 500 is outside 1–30: using 30." == str(n) for n in notes)
     assert len(notes) == 3
 
 
@@ -45,9 +53,46 @@ def test_out_of_range_values_are_clamped_with_a_note():
 def test_garbage_falls_back_to_the_default(params, field, message):
     config, notes = config_from_query(params, BASE)
     assert getattr(config, field) == getattr(BASE, field)
-    assert len(notes) == 1 and message in notes[0]
+    assert len(notes) == 1 and message in str(notes[0])
 
 
 def test_unknown_keys_are_ignored():
     config, notes = config_from_query({"utm_source": "mail"}, BASE)
     assert config == BASE and notes == []
+
+
+# --- Dataset filters ---
+
+LABELS = {"train": np.repeat(np.arange(10), 100), "test": np.arange(50) % 10}
+
+
+def test_dataset_view_round_trip():
+    view = DatasetView(split="test", digit=7, page=1, index=42, method="t-SNE")
+    again, notes = view_from_query(view_to_query(view), LABELS, per_page=40)
+    assert again == view and notes == []
+
+
+def test_dataset_view_defaults_without_parameters():
+    assert view_from_query({}, LABELS, per_page=40) == (DatasetView(), [])
+
+
+@pytest.mark.parametrize(
+    "params, expected, message",
+    [
+        ({"split": "validation"}, DatasetView(), "split 'validation' is not train"),
+        ({"digit": "12"}, DatasetView(), "digit '12' is not 0–9"),
+        # 100 sevens at 40 per page are 3 pages, not 4
+        ({"digit": "7", "page": "4"}, DatasetView(digit=7, page=3), "outside 1–3"),
+        ({"split": "test", "index": "50"}, DatasetView("test", index=49), "0–49"),
+        ({"index": "x"}, DatasetView(), "index 'x' is not a number"),
+        ({"map": "umap"}, DatasetView(), "map 'umap' is not one of PCA, t-SNE"),
+    ],
+)
+def test_dataset_view_garbage_is_replaced_with_a_note(params, expected, message):
+    view, notes = view_from_query(params, LABELS, per_page=40)
+    assert view == expected
+    assert len(notes) == 1 and message in str(notes[0])
+
+
+def test_page_count_includes_the_last_partial_page():
+    assert [page_count(n, 40) for n in (0, 1, 40, 41, 80)] == [1, 1, 1, 2, 2]

@@ -1,0 +1,178 @@
+"""Spanish and English: every text the app shows has both, and pages render in both.
+
+The source scan is what keeps the catalog complete: a new `st.button("Go")`
+without t(), or a t("...") without a Spanish entry, fails here.
+"""
+
+import ast
+import string
+
+import pytest
+
+from app_pages.spanish import SPANISH
+from mnist_core.constants import PROJECT_ROOT
+from mnist_core.models import ARCHITECTURES
+
+SOURCES = [
+    PROJECT_ROOT / "streamlit_app.py",
+    *(PROJECT_ROOT / "app_pages").glob("*.py"),
+]
+CORE = [p for p in (PROJECT_ROOT / "mnist_core").glob("*.py") if p.name != "cli.py"]
+# Calls that put text on the screen, and which of their arguments carry it.
+SHOWN = {
+    "title", "header", "subheader", "markdown", "caption", "write", "info",
+    "warning", "error", "success", "toast", "metric", "button", "download_button",
+    "radio", "selectbox", "select_slider", "slider", "toggle", "checkbox",
+    "number_input", "text_input", "file_uploader", "expander", "spinner",
+}  # fmt: skip
+TEXT_KEYWORDS = {"label", "help", "caption", "text", "placeholder"}
+NAMES = {"MNIST Studio", "Language · Idioma"}  # the same in both languages
+
+
+def fields(template: str) -> set[str]:
+    return {name for _, name, _, _ in string.Formatter().parse(template) if name}
+
+
+def calls(path):
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.Call):
+            yield node
+
+
+def called(node: ast.Call) -> str | None:
+    func = node.func
+    return func.id if isinstance(func, ast.Name) else getattr(func, "attr", None)
+
+
+def translated_literals():
+    """(file:line, text) of every t("...") and mark("...") in the app."""
+    for path in SOURCES:
+        for node in calls(path):
+            if called(node) in ("t", "mark") and node.args:
+                arg = node.args[0]
+                if isinstance(arg, ast.Constant) and isinstance(arg.value, str):
+                    yield f"{path.name}:{node.lineno}", arg.value
+
+
+def core_templates():
+    """(file:line, template) of every MnistError/EmptyImageError/Message in the core."""
+    for path in CORE:
+        for node in calls(path):
+            if called(node) in ("MnistError", "EmptyImageError", "Message", "note"):
+                arg = node.args[0] if node.args else None
+                if isinstance(arg, ast.Constant) and isinstance(arg.value, str):
+                    yield f"{path.name}:{node.lineno}", arg.value
+
+
+def is_raw_text(node) -> bool:
+    """A literal with words in it, not passed through t()."""
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return any(c.isalpha() for c in node.value) and node.value not in NAMES
+    if isinstance(node, ast.JoinedStr):
+        return any(is_raw_text(v) for v in node.values if isinstance(v, ast.Constant))
+    if isinstance(node, ast.ListComp):
+        return is_raw_text(node.elt)
+    if isinstance(node, ast.Lambda):
+        return is_raw_text(node.body)
+    if isinstance(node, ast.IfExp):
+        return is_raw_text(node.body) or is_raw_text(node.orelse)
+    if isinstance(node, (ast.List, ast.Tuple)):
+        return any(is_raw_text(e) for e in node.elts)
+    return False
+
+
+def test_no_shown_text_bypasses_translation():
+    raw = []
+    for path in SOURCES:
+        for node in calls(path):
+            if called(node) not in SHOWN and called(node) != "image":
+                continue
+            texts = [k.value for k in node.keywords if k.arg in TEXT_KEYWORDS]
+            if called(node) in SHOWN and node.args:
+                texts.append(node.args[0])
+            raw += [f"{path.name}:{node.lineno}" for n in texts if is_raw_text(n)]
+    assert raw == [], f"wrap these texts in t(): {raw}"
+
+
+@pytest.mark.parametrize(
+    "source", [translated_literals, core_templates], ids=["app", "core"]
+)
+def test_every_text_has_spanish_with_the_same_fields(source):
+    missing, mismatched = [], []
+    for where, text in source():
+        if text not in SPANISH:
+            missing.append(f"{where} {text!r}")
+        elif fields(text) != fields(SPANISH[text]):
+            mismatched.append(where)
+    assert missing == [] and mismatched == []
+
+
+def test_architecture_names_and_descriptions_have_spanish():
+    for arch in ARCHITECTURES.values():
+        assert arch.title in SPANISH and arch.description in SPANISH
+
+
+def test_run_table_columns_have_spanish():
+    from mnist_core.training import TrainConfig, TrainResult
+
+    result = TrainResult(
+        model=None,
+        config=TrainConfig(),
+        test_loss=0.1,
+        test_accuracy=0.98,
+        train_seconds=12.0,
+        stopped=False,
+        data_fingerprint="",
+    )
+    assert [k for k in result.summary() if k not in SPANISH] == []
+
+
+PAGES = ["home", "dataset", "prepare", "train", "draw", "model"]
+TITLES = {
+    "en": ["MNIST Studio", "Dataset", "Preparing the data", "Train", "Draw"],
+    "es": ["MNIST Studio", "Datos", "Preparar los datos", "Entrenar", "Dibujar"],
+}
+
+
+def shown_texts(at) -> list[str]:
+    """The text of every element AppTest can see: titles, prose, labels, options."""
+    texts = [e.value for e in (*at.title, *at.subheader, *at.markdown, *at.caption)]
+    texts += [e.value for e in (*at.info, *at.warning, *at.error)]
+    texts += [m.label for m in at.metric] + [b.label for b in at.button]
+    for widget in (*at.radio, *at.selectbox):
+        texts += [widget.label, *widget.options]
+    for widget in (*at.slider, *at.select_slider, *at.toggle, *at.number_input):
+        texts.append(widget.label)
+    return [str(t) for t in texts]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", PAGES)
+def test_every_page_renders_in_spanish_without_english_left(page, name):
+    at = page(name, locale="es-ES")
+    assert not at.exception
+    shown = shown_texts(at)
+    english = [s for s in shown if s in SPANISH and SPANISH[s] != s]
+    assert english == []
+    assert at.session_state["lang"] == "es"
+    if name in ("home", "dataset", "prepare", "train", "draw"):
+        assert at.title[0].value == TITLES["es"][PAGES.index(name)]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", PAGES)
+def test_every_page_renders_in_english(page, name):
+    at = page(name, locale="en-GB")
+    assert not at.exception
+    assert not any(s in SPANISH.values() and s not in SPANISH for s in shown_texts(at))
+    if name != "model":
+        assert at.title[0].value == TITLES["en"][PAGES.index(name)]
+
+
+@pytest.mark.slow
+def test_the_sidebar_switch_changes_the_language(page):
+    at = page("draw", locale="en-US")
+    assert at.title[0].value == "Draw"
+    at.sidebar.radio(key="lang").set_value("es").run()
+    assert at.title[0].value == "Dibujar"
+    assert any(b.label == "Borrar" for b in at.button)
