@@ -49,7 +49,9 @@ with col2:
         label=t("**Draw** — test it yourself"),
         icon=":material/draw:",
     )
-    st.caption(t("Draw a digit with the mouse and see what the network thinks."))
+    st.caption(
+        t("Draw a digit with a mouse or a finger and see what the network thinks.")
+    )
     st.page_link(
         "app_pages/model.py",
         label=t("**Model** — look inside"),

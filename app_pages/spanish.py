@@ -32,7 +32,7 @@ SPANISH: dict[str, str] = {
     "**Train** — teach a network": "**Entrenar**: enseña a una red",
     "Pick the settings with sliders, press Start and watch it learn.": "Elige los ajustes con los controles, pulsa Empezar y mira cómo aprende.",
     "**Draw** — test it yourself": "**Dibujar**: pruébalo tú",
-    "Draw a digit with the mouse and see what the network thinks.": "Dibuja un dígito con el ratón y mira qué piensa la red.",
+    "Draw a digit with a mouse or a finger and see what the network thinks.": "Dibuja un dígito con el ratón o con el dedo y mira qué piensa la red.",
     "**Model** — look inside": "**Modelo**: mira por dentro",
     "The layers, the filters it learned and what it sees in your digit.": "Las capas, los filtros que aprendió y lo que ve en tu dígito.",
     "The model in use": "El modelo en uso",

@@ -3,6 +3,7 @@
 import tempfile
 from pathlib import Path
 
+import pandas as pd
 import streamlit as st
 
 from app_pages import charts
@@ -101,7 +102,7 @@ def compare_runs() -> None:
         return
     st.subheader(t("Your runs, side by side"))
     table = [{t(k): v for k, v in run.items() if k != "history"} for run in runs]
-    st.dataframe(table, hide_index=True)
+    st.table(pd.DataFrame(table).set_index(t("run")))  # plain HTML: readable by all
     curves = [
         (t("run {number}", number=run["run"]), epoch, accuracy)
         for run in runs

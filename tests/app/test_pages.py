@@ -158,8 +158,8 @@ def test_two_runs_are_compared_side_by_side(page):
     run_tiny_training(at)
     assert not at.exception
     assert any(h.value == "Your runs, side by side" for h in at.subheader)
-    table = at.dataframe[-1].value
-    assert list(table["run"]) == [1, 2] and list(table["epochs"]) == [1, 2]
+    table = at.table[-1].value
+    assert list(table.index) == [1, 2] and list(table["epochs"]) == [1, 2]
     assert table["test accuracy"].between(0, 1).all()
 
 

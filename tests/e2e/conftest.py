@@ -102,33 +102,48 @@ def browser():
 
 
 @pytest.fixture
-def page(browser, server):
-    """A fresh tab; fails the test on any console error or Streamlit exception."""
-    context = browser.new_context(viewport={"width": 1280, "height": 1000})
-    tab = context.new_page()
-    problems: list[str] = []
-    tab.on(
-        "console",
-        lambda m: (
-            m.type == "error"
-            and not m.text.startswith("Failed to load resource")
-            and problems.append(m.text)
-        ),
-    )
-    tab.on(
-        "response",
-        lambda r: (
-            r.status >= 400
-            and not r.url.endswith(BENIGN_404)
-            and problems.append(f"{r.status} {r.url}")
-        ),
-    )
-    tab.base_url = server
-    yield tab
-    exceptions = tab.locator("[data-testid=stException]").all_inner_texts()
-    context.close()
-    assert not exceptions, exceptions
-    assert not problems, problems
+def make_page(browser, server):
+    """Tabs in fresh browser contexts (a locale, a phone...); each fails the test
+    on any console error, failed request or Streamlit exception."""
+    opened = []
+
+    def make(**context_options):
+        context_options.setdefault("viewport", {"width": 1280, "height": 1000})
+        context = browser.new_context(**context_options)
+        tab = context.new_page()
+        tab.problems = []
+        tab.on(
+            "console",
+            lambda m: (
+                m.type == "error"
+                and not m.text.startswith("Failed to load resource")
+                and tab.problems.append(m.text)
+            ),
+        )
+        tab.on(
+            "response",
+            lambda r: (
+                r.status >= 400
+                and not r.url.endswith(BENIGN_404)
+                and tab.problems.append(f"{r.status} {r.url}")
+            ),
+        )
+        tab.base_url = server
+        opened.append((context, tab))
+        return tab
+
+    yield make
+    for context, tab in opened:
+        exceptions = tab.locator("[data-testid=stException]").all_inner_texts()
+        context.close()
+        assert not exceptions, exceptions
+        assert not tab.problems, tab.problems
+
+
+@pytest.fixture
+def page(make_page):
+    """A fresh desktop tab in English."""
+    return make_page(locale="en-US")
 
 
 def open_page(tab, path: str = "") -> None:
