@@ -1,15 +1,65 @@
 """Model: the layers, the first layer's filters, and every conv layer's feature maps."""
 
+from dataclasses import replace
+
 import numpy as np
 import pandas as pd
 import streamlit as st
 
-from app_pages.common import choose_model, data_or_stop, enlarge
-from app_pages.i18n import t
+from app_pages.common import YOURS, ActiveModel, choose_model, data_or_stop, enlarge
+from app_pages.i18n import say, t
 from mnist_core import anatomy
+from mnist_core.errors import MnistError
+from mnist_core.model_card import ModelCard
 from mnist_core.models import ARCHITECTURES, build_model, summarize
+from mnist_core.storage import MAX_UPLOAD_BYTES, load_uploaded_model
+
+
+def upload_model() -> None:
+    """Make an uploaded .keras file "your model", measured on MNIST's test digits.
+
+    A refused file changes nothing: the model the session had stays in use.
+    """
+    upload = st.file_uploader(
+        t("Your own model (.keras, trained on 28×28 digits)"),
+        type=["keras"],
+        max_upload_size=MAX_UPLOAD_BYTES // 2**20,
+        key="model_upload",
+    )
+    if upload is None or st.session_state.get("uploaded_id") == upload.file_id:
+        return  # nothing new: a rerun must not load the same file again
+    st.session_state.uploaded_id = upload.file_id
+    from mnist_core.evaluation import evaluate_test_set
+    from mnist_core.inference import Classifier
+
+    try:
+        with st.spinner(t("Checking {name} and testing it…", name=upload.name)):
+            model = load_uploaded_model(upload.getvalue(), upload.name)
+            classifier = Classifier(model)
+            report = evaluate_test_set(classifier.probabilities, data_or_stop())
+    except MnistError as exc:
+        st.error(say(exc))
+        st.caption(t("The model you were using is still in use."))
+        return
+    card = ModelCard.from_metadata(
+        {"architecture": model.name, "params": int(model.count_params())}
+    )
+    card = replace(card, test_accuracy=report.accuracy)
+    st.session_state.your_model = ActiveModel(YOURS, model, classifier, card)
+    st.session_state.model_model = YOURS  # show the new model on this page
+    st.success(
+        t(
+            "{name}: {accuracy:.2%} right on MNIST's 10,000 test digits. It is now "
+            "**your model** here and on the Draw page.",
+            name=upload.name,
+            accuracy=report.accuracy,
+        )
+    )
+
 
 st.title(t("Inside the model"))
+with st.expander(t("Use a model of your own"), icon=":material/upload:"):
+    upload_model()
 active = choose_model("model_model")
 model = active.model
 

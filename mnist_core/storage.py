@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import platform
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,6 +20,8 @@ from mnist_core.model_card import metadata_path, read_metadata
 from mnist_core.models import count_flops
 
 MODEL_SUFFIX = ".keras"
+# The tutorial's model saved with its optimizer state is ~14 MB.
+MAX_UPLOAD_BYTES = 20 * 2**20
 
 
 @dataclass(frozen=True)
@@ -83,17 +86,52 @@ def load_model(path: str | Path) -> LoadedModel:
         raise MnistError(
             "No model file at {path}: train one first, or check the path.", path=path
         )
+    model = _load_checked(path, path.name)
+    return LoadedModel(model, read_metadata(path), path)
+
+
+def load_uploaded_model(data: bytes, name: str) -> keras.Model:
+    """A model from an uploaded file's bytes, checked like load_model.
+
+    The bytes go to a private temporary folder only for Keras to read them, and
+    are deleted at once: never where a web server could serve or run them.
+
+    Raises:
+        MnistError: not a .keras name, too large, unsafe, unreadable, of the
+            wrong shape, or not ending in probabilities.
+    """
+    if not name.endswith(MODEL_SUFFIX):
+        raise MnistError(
+            "Model files must end in {suffix}; got {name}.",
+            suffix=MODEL_SUFFIX,
+            name=name,
+        )
+    if len(data) > MAX_UPLOAD_BYTES:
+        raise MnistError(
+            "{name} is {size:.1f} MB; models up to {limit} MB are accepted.",
+            name=name,
+            size=len(data) / 2**20,
+            limit=MAX_UPLOAD_BYTES // 2**20,
+        )
+    with tempfile.TemporaryDirectory(prefix="mnist-upload-") as folder:
+        path = Path(folder) / f"upload{MODEL_SUFFIX}"
+        path.write_bytes(data)
+        return _load_checked(path, name)
+
+
+def _load_checked(path: Path, name: str) -> keras.Model:
     try:
         model = keras.models.load_model(path, compile=False, safe_mode=True)
     except Exception as exc:  # Keras raises many types for bad files
         raise MnistError(
             "{name} could not be loaded as a safe Keras model ({reason}). "
             "Use a .keras file saved by Keras 3 without Lambda or custom layers.",
-            name=path.name,
+            name=name,
             reason=_first_line(exc),
         ) from exc
-    check_model_shape(model, path.name)
-    return LoadedModel(model, read_metadata(path), path)
+    check_model_shape(model, name)
+    check_probabilities(model, name)
+    return model
 
 
 def check_model_shape(model: keras.Model, name: str) -> None:
@@ -111,6 +149,20 @@ def check_model_shape(model: keras.Model, name: str) -> None:
             outputs=out_shape,
             expected=INPUT_SHAPE,
             classes=NUM_CLASSES,
+        )
+
+
+def check_probabilities(model: keras.Model, name: str) -> None:
+    """Refuse a model whose outputs are not probabilities (no softmax at the end):
+    its confidence, "not sure" and top-two would all be meaningless."""
+    rng = np.random.default_rng(0)
+    probe = rng.random((4, *INPUT_SHAPE), dtype=np.float32)
+    out = np.asarray(model(probe, training=False), dtype=np.float64)
+    if not (np.all(out >= -1e-6) and np.allclose(out.sum(axis=1), 1.0, atol=1e-3)):
+        raise MnistError(
+            "{name} gives scores that are not probabilities: its last layer needs "
+            'activation="softmax".',
+            name=name,
         )
 
 
