@@ -238,7 +238,7 @@ SPANISH: dict[str, str] = {
     "Give between 1 and {limit} corrections; got {count}.": "Da entre 1 y {limit} correcciones; se recibieron {count}.",
     "Model files must end in {suffix}; got {name}.": "Los archivos de modelo deben terminar en {suffix}; se recibió {name}.",
     "{name} is {size:.1f} MB; models up to {limit} MB are accepted.": "{name} ocupa {size:.1f} MB; se aceptan modelos de hasta {limit} MB.",
-    "{name} gives scores that are not probabilities: its last layer needs activation=\"softmax\".": "{name} da puntuaciones que no son probabilidades: su última capa necesita activation=\"softmax\".",
+    '{name} gives scores that are not probabilities: its last layer needs activation="softmax".': '{name} da puntuaciones que no son probabilidades: su última capa necesita activation="softmax".',
     "No model file at {path}: train one first, or check the path.": "No hay ningún archivo de modelo en {path}: entrena uno primero o revisa la ruta.",
     "{name} could not be loaded as a safe Keras model ({reason}). Use a .keras file saved by Keras 3 without Lambda or custom layers.": "{name} no se pudo cargar como un modelo de Keras seguro ({reason}). Usa un archivo .keras guardado con Keras 3 sin capas Lambda ni personalizadas.",
     "{name} takes {inputs} to {outputs}; an MNIST model must take {expected} images to {classes} class probabilities.": "{name} convierte {inputs} en {outputs}; un modelo de MNIST debe convertir imágenes {expected} en {classes} probabilidades de clase.",
