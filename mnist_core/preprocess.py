@@ -2,7 +2,8 @@
 
 The steps are how MNIST itself was made: find the ink, crop to it, scale the
 longer side to 20 px keeping the aspect, then move the centre of mass to the
-centre of the 28x28 field. The Draw page, `classify` and the evaluation all call
+centre of the 28x28 field. One step is ours: strokes much broader than MNIST's
+(a wide brush) are thinned first. The Draw page, `classify` and the evaluation all call
 `prepare_image`, so the model always sees the same thing for the same pixels.
 """
 
@@ -21,6 +22,12 @@ INK_THRESHOLD = 0.2  # ink map value above which a pixel counts as ink
 # A mark whose longer side is under this fraction of the image is a dot, not a digit.
 MIN_EXTENT = 0.08
 MIN_CONTRAST = 0.15  # darkest vs lightest grey needed to see any ink at all
+# MNIST's strokes are ~0.13 of a digit's longer side (median over its training
+# digits); the Draw page's broadest brush makes them ~0.20, and the shipped model
+# read 97.7 % of pen-written digits at that brush against 99.1 % at the thinnest.
+# Strokes broader than MAX are thinned to TARGET before scaling.
+MAX_STROKE_RATIO = 0.14
+TARGET_STROKE_RATIO = 0.13  # MNIST's median
 
 
 @dataclass(frozen=True)
@@ -88,6 +95,32 @@ def _ink_box(ink: np.ndarray) -> tuple[int, int, int, int]:
     return box
 
 
+def stroke_width(ink: np.ndarray) -> float:
+    """Mean stroke width in pixels: a stroke of width w and length L has area w*L
+    and an outline of about 2L, so w = 2 * area / outline."""
+    mask = ink > 0.5
+    outline = mask & ~ndimage.binary_erosion(mask)
+    return 2.0 * mask.sum() / max(int(outline.sum()), 1)
+
+
+def _thin_broad_strokes(crop: np.ndarray) -> np.ndarray:
+    """Erode strokes broader than MNIST's down to its usual width (see above)."""
+    longer = max(crop.shape)
+    width = stroke_width(crop)
+    if width <= MAX_STROKE_RATIO * longer:
+        return crop
+    radius = round((width - TARGET_STROKE_RATIO * longer) / 2)
+    if radius < 1:
+        return crop
+    y, x = np.ogrid[-radius : radius + 1, -radius : radius + 1]
+    thinned = ndimage.grey_erosion(crop, footprint=x * x + y * y <= radius * radius)
+    rows = np.flatnonzero((thinned > INK_THRESHOLD).any(axis=1))
+    cols = np.flatnonzero((thinned > INK_THRESHOLD).any(axis=0))
+    if rows.size == 0:
+        return crop  # nothing would be left: keep the drawing as it was
+    return thinned[rows[0] : rows[-1] + 1, cols[0] : cols[-1] + 1]
+
+
 def _fit_box(crop: np.ndarray) -> np.ndarray:
     """Scale so the longer side is DIGIT_BOX px, keeping the aspect ratio."""
     h, w = crop.shape
@@ -121,5 +154,5 @@ def prepare_image(image: np.ndarray | Image.Image) -> PreparedImage:
     """
     ink = to_grey(image)
     box = _ink_box(ink)
-    crop = ink[box[0] : box[2], box[1] : box[3]]
+    crop = _thin_broad_strokes(ink[box[0] : box[2], box[1] : box[3]])
     return PreparedImage(_centre(_fit_box(crop)).astype(np.float32), box)

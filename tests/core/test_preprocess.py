@@ -4,8 +4,14 @@ import numpy as np
 import pytest
 from scipy import ndimage
 
+from mnist_core import preprocess
 from mnist_core.errors import EmptyImageError, MnistError
-from mnist_core.preprocess import prepare_image
+from mnist_core.preprocess import (
+    MAX_STROKE_RATIO,
+    prepare_image,
+    stroke_width,
+    to_grey,
+)
 from mnist_core.strokes import render_strokes
 from tests.conftest import ONE, SEVEN
 
@@ -110,3 +116,22 @@ def test_faint_noise_alone_is_empty():
 def test_non_image_array_gets_a_clear_message():
     with pytest.raises(MnistError, match="expected greyscale"):
         prepare_image(np.zeros((5, 5, 7)))
+
+
+def test_a_broad_brush_is_thinned_to_mnist_stroke_width(mnist, monkeypatch):
+    broad = render_strokes(SEVEN, width=40)
+    thinned = stroke_width(prepare_image(broad).pixels)
+    monkeypatch.setattr(preprocess, "MAX_STROKE_RATIO", np.inf)  # no thinning
+    untouched = stroke_width(prepare_image(broad).pixels)
+    mnist_widths = [stroke_width(x / 255.0) for x in mnist.x_test[:200]]
+    low, high = np.percentile(mnist_widths, [10, 90])
+    assert untouched > high  # a 40 px brush is broader than almost all of MNIST
+    assert low <= thinned <= high  # ... and thinned, it is like MNIST's digits
+
+
+def test_thin_strokes_are_left_alone():
+    image = render_strokes(SEVEN, width=12)
+    ink = to_grey(image)
+    rows, cols = np.flatnonzero(ink.any(axis=1)), np.flatnonzero(ink.any(axis=0))
+    crop = ink[rows[0] : rows[-1] + 1, cols[0] : cols[-1] + 1]
+    assert stroke_width(crop) <= MAX_STROKE_RATIO * max(crop.shape)
