@@ -28,6 +28,9 @@ MIN_CONTRAST = 0.15  # darkest vs lightest grey needed to see any ink at all
 # Strokes broader than MAX are thinned to TARGET before scaling.
 MAX_STROKE_RATIO = 0.14
 TARGET_STROKE_RATIO = 0.13  # MNIST's median
+MIN_THINNING_SIZE = (
+    56  # px; smaller drawings (e.g. a 28x28 upload) are left as they are
+)
 
 
 @dataclass(frozen=True)
@@ -106,6 +109,8 @@ def stroke_width(ink: np.ndarray) -> float:
 def _thin_broad_strokes(crop: np.ndarray) -> np.ndarray:
     """Erode strokes broader than MNIST's down to its usual width (see above)."""
     longer = max(crop.shape)
+    if longer < MIN_THINNING_SIZE:
+        return crop  # too few pixels: one pixel of erosion would cut strokes
     width = stroke_width(crop)
     if width <= MAX_STROKE_RATIO * longer:
         return crop
@@ -145,8 +150,13 @@ def _centre(digit: np.ndarray) -> np.ndarray:
     return ndimage.shift(field, np.round(shift), order=0, mode="constant")
 
 
-def prepare_image(image: np.ndarray | Image.Image) -> PreparedImage:
+def prepare_image(
+    image: np.ndarray | Image.Image, thin_strokes: bool = True
+) -> PreparedImage:
     """Any image of one digit -> the model's 28x28 input.
+
+    `thin_strokes=False` skips the thinning of broad strokes, for images that
+    already have MNIST's strokes (at 28 px a one-pixel erosion would erase them).
 
     Raises:
         EmptyImageError: nothing (or only a dot) is drawn.
@@ -154,5 +164,7 @@ def prepare_image(image: np.ndarray | Image.Image) -> PreparedImage:
     """
     ink = to_grey(image)
     box = _ink_box(ink)
-    crop = _thin_broad_strokes(ink[box[0] : box[2], box[1] : box[3]])
+    crop = ink[box[0] : box[2], box[1] : box[3]]
+    if thin_strokes:
+        crop = _thin_broad_strokes(crop)
     return PreparedImage(_centre(_fit_box(crop)).astype(np.float32), box)

@@ -79,7 +79,8 @@ def styled_copy(image: np.ndarray, digit: int, rng: np.random.Generator) -> np.n
     """The digit with its style stroke, re-fitted and re-centred like MNIST."""
     marked = add_stroke(image, DRAWERS[digit](image, rng), rng.uniform(1.6, 2.6))
     try:
-        return (prepare_image(marked).pixels * 255).round().astype(np.uint8)
+        prepared = prepare_image(marked, thin_strokes=False)  # MNIST's own strokes
+        return (prepared.pixels * 255).round().astype(np.uint8)
     except EmptyImageError:
         return image
 
