@@ -27,8 +27,12 @@ CHROMIUM_ARGS = [
 ]
 SCREENSHOTS = Path(__file__).parent / "screenshots"
 # Opening a deep link (e.g. /draw) makes Streamlit's front end probe
-# /draw/_stcore/... before the root; those two 404s are expected, nothing else is.
+# /draw/_stcore/... before the root; those two 404s are expected. So are pictures
+# a rerun replaced while the browser was still fetching them: Streamlit's media
+# store drops a run's images once the next run has finished (a 404 for /media/,
+# logged as "Image source error"), and the new picture takes their place.
 BENIGN_404 = ("/_stcore/health", "/_stcore/host-config")
+REPLACED_MEDIA = "/media/"
 
 
 def free_port() -> int:
@@ -118,6 +122,7 @@ def make_page(browser, server):
             lambda m: (
                 m.type == "error"
                 and not m.text.startswith("Failed to load resource")
+                and not ("Image source error" in m.text and REPLACED_MEDIA in m.text)
                 and tab.problems.append(m.text)
             ),
         )
@@ -126,6 +131,7 @@ def make_page(browser, server):
             lambda r: (
                 r.status >= 400
                 and not r.url.split("?")[0].endswith(tab.benign_404)
+                and REPLACED_MEDIA not in r.url
                 and tab.problems.append(f"{r.status} {r.url}")
             ),
         )
