@@ -1,4 +1,4 @@
-"""Random distortions of training digits: affine and elastic warps, stroke thickness.
+"""Random distortions of training digits: affine warps and stroke thickness.
 
 Seeds are stateless (derived from the run's seed and the batch), so the same
 seed gives the same augmented batches, whatever tf.data's parallelism.
@@ -21,10 +21,6 @@ class AugmentConfig:
     shear: float = 0.25  # tangent of the shear angle, italic-like slant
     translate_px: float = 2.5  # MNIST centring is not exact for drawings
     thickness: float = 0.6  # up to 60 % of the way to a dilated/eroded stroke
-    # Elastic distortion (Simard et al. 2003): a smooth random field moves each
-    # pixel up to this many pixels, the wobble of a hand rather than a rigid warp.
-    elastic_px: float = 1.5
-    elastic_grid: int = 4  # the field's coarseness: 4x4 control points per digit
 
 
 def _uniform(seed, n, bound: float, index: int):
@@ -63,36 +59,6 @@ def _vary_thickness(images, seed, cfg: AugmentConfig):
     return images + tf.abs(amount) * (target - images)
 
 
-def elastic_warp(images, seed, cfg: AugmentConfig):
-    """Move every pixel along a smooth random field, resampling bilinearly."""
-    n, size = tf.shape(images)[0], images.shape[1]
-    coarse = tf.random.stateless_uniform(
-        [n, cfg.elastic_grid, cfg.elastic_grid, 2], seed + 7, -1.0, 1.0
-    )
-    field = tf.image.resize(coarse, [size, size], method="bicubic") * cfg.elastic_px
-    grid = tf.cast(tf.range(size), tf.float32)
-    rows = grid[None, :, None] + field[..., 0]
-    cols = grid[None, None, :] + field[..., 1]
-    return bilinear_sample(images[..., 0], rows, cols)[..., None]
-
-
-def bilinear_sample(images, rows, cols):
-    """images (N, H, W) sampled at fractional (rows, cols); zero outside."""
-    size = tf.shape(images)[1]
-    padded = tf.pad(images, [[0, 0], [1, 1], [1, 1]])  # zeros around the digit
-    r0, c0 = tf.floor(rows), tf.floor(cols)
-    fr, fc = rows - r0, cols - c0
-
-    def pick(r, c):
-        r = tf.clip_by_value(tf.cast(r, tf.int32) + 1, 0, size + 1)
-        c = tf.clip_by_value(tf.cast(c, tf.int32) + 1, 0, size + 1)
-        return tf.gather_nd(padded, tf.stack([r, c], axis=-1), batch_dims=1)
-
-    top = pick(r0, c0) * (1 - fc) + pick(r0, c0 + 1) * fc
-    bottom = pick(r0 + 1, c0) * (1 - fc) + pick(r0 + 1, c0 + 1) * fc
-    return top * (1 - fr) + bottom * fr
-
-
 def augment_batch(images, seed, cfg: AugmentConfig = AugmentConfig()):
     """Distort a float batch (N, 28, 28, 1) in [0, 1].
 
@@ -110,6 +76,4 @@ def augment_batch(images, seed, cfg: AugmentConfig = AugmentConfig()):
         interpolation="BILINEAR",
         fill_mode="CONSTANT",
     )
-    if cfg.elastic_px > 0:
-        warped = elastic_warp(warped, seed, cfg)
     return tf.clip_by_value(_vary_thickness(warped, seed, cfg), 0.0, 1.0)
