@@ -131,6 +131,8 @@ SPANISH: dict[str, str] = {
     "test loss": "pérdida en test",
     "seconds": "segundos",
     "stopped": "parado",
+    "yes": "sí",
+    "no": "no",
     # --- Draw ---
     "Draw one digit, large, in the middle. Undo is in the canvas toolbar.": "Dibuja un dígito, grande, en el centro. Deshacer está en la barra del lienzo.",
     "Write the digits side by side with a little space between them.": "Escribe los dígitos uno al lado del otro, con un poco de espacio entre ellos.",

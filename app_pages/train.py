@@ -150,5 +150,8 @@ with st.expander(t("The code for this run: a Python script you can run at home")
         )
         st.code(script, language="python")
 if job is not None:
-    live(job) if not job.finished else results(job, data)
+    if job.finished:
+        results(job, data)
+    else:
+        live(job)
 compare_runs()

@@ -84,15 +84,20 @@ def adopt(job: TrainingJob, data: MnistData) -> None:
         )
         st.session_state.model_bytes = path.read_bytes()
     runs = st.session_state.setdefault("runs", [])
-    runs.append(
-        {
-            "run": len(runs) + 1,
-            **result.summary(),
-            "history": [(e.epoch, e.val_accuracy) for e in result.history],
-        }
-    )
+    history = [(e.epoch, e.val_accuracy) for e in result.history]
+    runs.append({"run": len(runs) + 1, **result.summary(), "history": history})
     del runs[:-MAX_RUNS]  # a session keeps its last few runs, not all of them
     st.session_state.adopted = job
+
+
+def shown(column: str, value):
+    """A run-table cell as a person reads it."""
+    if isinstance(value, bool):
+        return t("yes") if value else t("no")
+    formats = {"test accuracy": "{:.2%}", "test loss": "{:.4f}", "seconds": "{:.1f}"}
+    if column in formats:
+        return formats[column].format(value)
+    return f"{value:g}" if isinstance(value, float) else value
 
 
 def compare_runs() -> None:
@@ -101,7 +106,9 @@ def compare_runs() -> None:
     if len(runs) < 2:
         return
     st.subheader(t("Your runs, side by side"))
-    table = [{t(k): v for k, v in run.items() if k != "history"} for run in runs]
+    table = [
+        {t(k): shown(k, v) for k, v in run.items() if k != "history"} for run in runs
+    ]
     st.table(pd.DataFrame(table).set_index(t("run")))  # plain HTML: readable by all
     curves = [
         (t("run {number}", number=run["run"]), epoch, accuracy)

@@ -228,6 +228,20 @@ def recalibrate_batch_norm(model: keras.Model, x: np.ndarray, seed: int) -> None
             layer.momentum = momentum
 
 
+class RecalibrateBeforeTesting(keras.callbacks.Callback):
+    """Recalibrate BatchNorm before each epoch's test, so the live test curve
+    shows what the model would score if training stopped there (a one-epoch run
+    read 11 % on the curve and 91 % once delivered). Training itself uses batch
+    statistics, so this does not change how it learns."""
+
+    def __init__(self, x: np.ndarray, seed: int):
+        super().__init__()
+        self.x, self.seed = x, seed
+
+    def on_test_begin(self, logs=None):
+        recalibrate_batch_norm(self.model, self.x, self.seed)
+
+
 def train(
     config: TrainConfig,
     data: MnistData,
@@ -264,7 +278,7 @@ def train(
         train_ds,
         epochs=config.epochs,
         validation_data=test_ds,
-        callbacks=[progress],
+        callbacks=[RecalibrateBeforeTesting(x, config.seed), progress],
         verbose=0,
         shuffle=False,
     )

@@ -1,5 +1,6 @@
 """Every page renders without exception and shows its widgets (headless AppTest)."""
 
+import re
 import time
 
 import pytest
@@ -160,7 +161,13 @@ def test_two_runs_are_compared_side_by_side(page):
     assert any(h.value == "Your runs, side by side" for h in at.subheader)
     table = at.table[-1].value
     assert list(table.index) == [1, 2] and list(table["epochs"]) == [1, 2]
-    assert table["test accuracy"].between(0, 1).all()
+    assert all(re.fullmatch(r"\d+\.\d\d%", a) for a in table["test accuracy"])
+    assert set(table["augment"]) == {"no"}
+    # Each run's curve ends at the accuracy of the model it delivered.
+    runs = at.session_state["runs"]
+    for run in runs:
+        assert run["history"][-1][1] == pytest.approx(run["test accuracy"], abs=1e-4)
+    assert not any(m.value == "None" for m in at.markdown)  # no stray magic output
 
 
 def test_dataset_view_comes_from_the_link_and_goes_back_into_it(mnist_path):

@@ -124,3 +124,12 @@ def test_batch_norm_model_is_usable_after_a_very_short_run(small_mnist):
     # sit near their initial values and the test accuracy would be ~11 %.
     config = TrainConfig(arch="fast", epochs=2, batch_size=100, train_size=1000)
     assert train(config, small_mnist).test_accuracy > 0.6
+
+
+def test_the_last_epochs_test_score_is_the_delivered_models(small_mnist):
+    # The live curve's last point must not read 11 % for a model that scores 80 %+.
+    config = TrainConfig(arch="fast", epochs=1, batch_size=100, train_size=1000)
+    result = train(config, small_mnist)
+    assert result.history[-1].val_accuracy == pytest.approx(
+        result.test_accuracy, abs=0.01
+    )
