@@ -97,7 +97,7 @@ def per_class(accuracy: np.ndarray) -> alt.Chart:
                 "accuracy:Q",
                 title=t("accuracy"),
                 scale=alt.Scale(domain=[low, 1.0]),
-                axis=alt.Axis(format="%"),
+                axis=alt.Axis(format=".1%"),
             ),
             tooltip=[
                 alt.Tooltip("digit", title=t("digit")),
@@ -123,7 +123,7 @@ def probabilities(probs) -> alt.Chart:
                 "probability:Q",
                 title=t("probability"),
                 scale=alt.Scale(domain=[0, 1]),
-                axis=alt.Axis(format="%"),
+                axis=alt.Axis(format=".0%"),
             ),
             color=alt.condition(
                 f"datum.digit == '{best}'", alt.value("#e4572e"), alt.value("#9aa5b1")
@@ -175,7 +175,7 @@ def run_curves(rows: list[tuple[str, int, float]]) -> alt.Chart:
                 "accuracy:Q",
                 title=t("test accuracy"),
                 scale=alt.Scale(zero=False),
-                axis=alt.Axis(format="%"),
+                axis=alt.Axis(format=".1%"),
             ),
             color=alt.Color("run:N", title=t("run")),
             tooltip=[
