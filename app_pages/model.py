@@ -1,7 +1,5 @@
 """Model: the layers, the first layer's filters, and every conv layer's feature maps."""
 
-from dataclasses import replace
-
 import numpy as np
 import pandas as pd
 import streamlit as st
@@ -42,9 +40,12 @@ def upload_model() -> None:
         st.caption(t("The model you were using is still in use."))
         return
     card = ModelCard.from_metadata(
-        {"architecture": model.name, "params": int(model.count_params())}
+        {
+            "architecture": model.name,
+            "params": int(model.count_params()),
+            "test_accuracy": report.accuracy,
+        }
     )
-    card = replace(card, test_accuracy=report.accuracy)
     st.session_state.your_model = ActiveModel(YOURS, model, classifier, card)
     st.session_state.model_model = YOURS  # show the new model on this page
     st.success(

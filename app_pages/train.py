@@ -24,7 +24,7 @@ def nearest(options: list, value, label: str, notes: list[Message]):
         notes.append(
             Message(
                 "{name} {value} is not on the slider: using {best}.",
-                dict(name=t(label), value=value, best=best),
+                dict(name=label, value=value, best=best),  # say() translates label
             )
         )
     return best

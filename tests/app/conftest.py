@@ -18,10 +18,15 @@ def page():
     """Open the app through its router, go to one page and return the AppTest."""
 
     def open_page(
-        name: str, timeout: float = 120, locale: str = "en-US", **state
+        name: str,
+        timeout: float = 120,
+        locale: str = "en-US",
+        query: dict | None = None,
+        **state,
     ) -> AppTest:
         at = AppTest.from_file(str(ROUTER), default_timeout=timeout)
         at.context["locale"] = locale  # what the browser's navigator.language says
+        at.query_params.update(query or {})  # as if the page was opened from a link
         for key, value in state.items():
             at.session_state[key] = value
         at.run()

@@ -133,14 +133,9 @@ def test_model_page_draws_both_architectures(page):
     ]
 
 
-def test_train_settings_come_from_the_link_clamped_with_a_note(mnist_path):
-    from streamlit.testing.v1 import AppTest
-
-    from tests.app.conftest import ROUTER
-
-    at = AppTest.from_file(str(ROUTER), default_timeout=120)
-    at.query_params.update(epochs="99", arch="recipe", batch="100", aug="on")
-    at.run().switch_page("app_pages/train.py").run()
+def test_train_settings_come_from_the_link_clamped_with_a_note(page):
+    link = dict(epochs="99", arch="recipe", batch="100", aug="on")
+    at = page("train", query=link)
     assert not at.exception
     assert at.radio(key="tr_arch").value == "recipe"
     assert at.slider(key="tr_epochs").value == 30
@@ -170,14 +165,8 @@ def test_two_runs_are_compared_side_by_side(page):
     assert not any(m.value == "None" for m in at.markdown)  # no stray magic output
 
 
-def test_dataset_view_comes_from_the_link_and_goes_back_into_it(mnist_path):
-    from streamlit.testing.v1 import AppTest
-
-    from tests.app.conftest import ROUTER
-
-    at = AppTest.from_file(str(ROUTER), default_timeout=120)
-    at.query_params.update(split="test", digit="3", page="999", index="17")
-    at.run().switch_page("app_pages/dataset.py").run()
+def test_dataset_view_comes_from_the_link_and_goes_back_into_it(page):
+    at = page("dataset", query=dict(split="test", digit="3", page="999", index="17"))
     assert not at.exception
     assert at.radio(key="ds_split").value == "test"
     assert at.selectbox(key="ds_digit").value == 3

@@ -116,7 +116,6 @@ def make_page(browser, server):
         context = browser.new_context(**context_options)
         tab = context.new_page()
         tab.problems = []
-        tab.benign_404 = BENIGN_404
         tab.on(
             "console",
             lambda m: (
@@ -130,7 +129,7 @@ def make_page(browser, server):
             "response",
             lambda r: (
                 r.status >= 400
-                and not r.url.split("?")[0].endswith(tab.benign_404)
+                and not r.url.endswith(BENIGN_404)
                 and REPLACED_MEDIA not in r.url
                 and tab.problems.append(f"{r.status} {r.url}")
             ),
