@@ -3,6 +3,9 @@
 import streamlit as st
 
 from app_pages.i18n import language_switch, t
+from mnist_core.memory import limit_malloc_arenas
+
+limit_malloc_arenas()  # a shared server: memory must stay flat (see memory.py)
 
 st.set_page_config(
     page_title="MNIST Studio", page_icon=":material/draw:", layout="wide"

@@ -23,10 +23,11 @@ import keras
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from mnist_core.compiled import compile_model
 from mnist_core.data import MnistData, load_mnist, subsample
 from mnist_core.jobs import TrainingJob
 from mnist_core.models import build_model
-from mnist_core.training import PRESETS, TrainConfig, compile_model, train
+from mnist_core.training import PRESETS, TrainConfig, train
 
 
 def plain_fit(data: MnistData, images: int) -> float:

@@ -12,14 +12,10 @@ from dataclasses import dataclass
 import keras
 import numpy as np
 
+from mnist_core.compiled import POOL, copy_state
 from mnist_core.data import MnistData, subsample
 from mnist_core.errors import MnistError
-from mnist_core.training import (
-    compile_model,
-    evaluate,
-    make_dataset,
-    recalibrate_batch_norm,
-)
+from mnist_core.training import evaluate, make_dataset, recalibrate_batch_norm
 
 MAX_CORRECTIONS = 50  # a session's corrections are bounded too
 
@@ -66,27 +62,31 @@ def fine_tune(
             count=len(labels),
         )
     keras.utils.set_random_seed(config.seed)
-    copy = keras.Model.from_config(model.get_config())
-    copy.set_weights(model.get_weights())
+    copy = model.__class__.from_config(model.get_config())
+    copy_state(model, copy)
     mix_x, mix_y = subsample(data.x_train, data.y_train, config.mnist_mix, config.seed)
     own_x = np.repeat(
         (np.asarray(pixels) * 255).round().astype(np.uint8), config.repeats, axis=0
     )
     x = np.concatenate([mix_x, own_x])
     y = np.concatenate([mix_y, np.repeat(np.asarray(labels, np.uint8), config.repeats)])
-    compile_model(copy, keras.optimizers.Adam(config.learning_rate))
-    copy.fit(
-        make_dataset(x, y, 64, seed=config.seed, training=True),
-        epochs=config.epochs,
-        verbose=0,
-        shuffle=False,  # the dataset shuffles itself
-    )
-    recalibrate_batch_norm(copy, x, config.seed)
+    # A pooled compiled twin learns, then hands its weights to the copy: a
+    # compile per correction would keep ~20 MB of traces each time.
+    with POOL.borrow(copy, "adam", config.learning_rate) as twin:
+        twin.fit(
+            make_dataset(x, y, 64, seed=config.seed, training=True),
+            epochs=config.epochs,
+            verbose=0,
+            shuffle=False,  # the dataset shuffles itself
+        )
+        recalibrate_batch_norm(twin, x, config.seed)
+        mnist_after = evaluate(twin, data)[1]
+        copy_state(twin, copy)
     return FineTuneResult(
         model=copy,
         before=_answers(model, pixels),
         after=_answers(copy, pixels),
         labels=list(labels),
         mnist_before=evaluate(model, data)[1],
-        mnist_after=evaluate(copy, data)[1],
+        mnist_after=mnist_after,
     )

@@ -16,6 +16,7 @@ from enum import StrEnum
 
 from mnist_core.data import MnistData
 from mnist_core.events import BatchEvent, EpochEvent, Event
+from mnist_core.memory import release_free_memory
 
 MAX_TRAININGS_ENV = "MNIST_MAX_TRAININGS"
 MAX_POINTS = 2000  # chart points kept per job; older ones are thinned, not dropped
@@ -205,6 +206,7 @@ class TrainingQueue:
             job.error = str(exc) or type(exc).__name__
             job.state = JobState.FAILED
         finally:
+            release_free_memory()  # a training's peak need not stay resident
             with self._turn:
                 self._running -= 1
                 self._turn.notify_all()

@@ -6,6 +6,7 @@ Images stay uint8 in memory and are normalised one batch at a time.
 
 from __future__ import annotations
 
+import gc
 import threading
 import time
 from dataclasses import asdict, dataclass, field, replace
@@ -15,20 +16,24 @@ import numpy as np
 import tensorflow as tf
 
 from mnist_core.augment import augment_batch
+from mnist_core.compiled import POOL, copy_state
 from mnist_core.constants import NUM_CLASSES
 from mnist_core.data import MnistData, fingerprint, subsample, to_model_input
 from mnist_core.errors import MnistError
 from mnist_core.events import EpochEvent, Listener
 from mnist_core.models import ARCHITECTURES, build_model
 from mnist_core.progress import ProgressCallback
+from mnist_core.schedule import OneCycle
 from mnist_core.styles import add_writing_styles
 
 OPTIMIZERS = ("adam", "adamw", "sgd", "rmsprop")
 SCHEDULES = ("constant", "onecycle")
-EVAL_BATCH = 1000  # evaluation has no gradients, so large batches are cheap
-# Images whose BatchNorm statistics are kept at the end. One forward pass in
-# training mode holds every activation: 2,000 images took ~600 MB more peak RSS.
+EVAL_BATCH = 200  # larger is no faster here and costs memory: 1,000 took 160 MB more
+# Images whose BatchNorm statistics are kept at the end, and how many go
+# through at once: a forward pass in training mode holds every activation, and
+# 512 images at once took 71 MB more peak memory than 128.
 RECALIBRATION_SIZE = 512
+RECALIBRATION_BATCH = 128
 
 
 @dataclass(frozen=True)
@@ -174,37 +179,8 @@ def make_dataset(
     return ds.map(load, num_parallel_calls=tf.data.AUTOTUNE).prefetch(tf.data.AUTOTUNE)
 
 
-def make_optimizer(config: TrainConfig, steps: int) -> keras.optimizers.Optimizer:
-    """The configured optimizer, with the one-cycle schedule if asked for."""
-    lr = config.learning_rate
-    if config.schedule == "onecycle":
-        warmup = max(1, steps // 6)
-        lr = keras.optimizers.schedules.CosineDecay(
-            initial_learning_rate=lr / 10,
-            decay_steps=max(1, steps - warmup),
-            alpha=0.01,
-            warmup_target=config.learning_rate,
-            warmup_steps=warmup,
-        )
-    if config.optimizer == "adam":
-        return keras.optimizers.Adam(lr)
-    if config.optimizer == "adamw":
-        return keras.optimizers.AdamW(lr, weight_decay=1e-4)
-    if config.optimizer == "sgd":
-        return keras.optimizers.SGD(lr, momentum=0.9, nesterov=True)
-    return keras.optimizers.RMSprop(lr)
-
-
-def compile_model(model: keras.Model, optimizer) -> keras.Model:
-    """Compile as the tutorial did: categorical cross-entropy, accuracy."""
-    model.compile(
-        optimizer=optimizer, loss="categorical_crossentropy", metrics=["accuracy"]
-    )
-    return model
-
-
 def recalibrate_batch_norm(model: keras.Model, x: np.ndarray, seed: int) -> None:
-    """Set BatchNorm's moving statistics to their exact value on training images.
+    """Set BatchNorm's moving statistics to their average over training images.
 
     The moving averages start at mean 0 / variance 1 and forget that start slowly:
     after a short run (a few dozen batches) they are still far off, and the
@@ -219,10 +195,14 @@ def recalibrate_batch_norm(model: keras.Model, x: np.ndarray, seed: int) -> None
         return
     sample = subsample(x, x[:, 0, 0], RECALIBRATION_SIZE, seed)[0]
     momenta = [layer.momentum for layer in norms]
-    for layer in norms:
-        layer.momentum = 0.0  # the next batch's statistics replace the old ones
     try:
-        model(to_model_input(sample), training=True)
+        for k, start in enumerate(range(0, len(sample), RECALIBRATION_BATCH)):
+            # Momentum k/(k+1) makes the moving value the mean over the chunks
+            # so far; the first chunk (momentum 0) replaces the old value.
+            for layer in norms:
+                layer.momentum = k / (k + 1)
+            chunk = sample[start : start + RECALIBRATION_BATCH]
+            model(to_model_input(chunk), training=True)
     finally:
         for layer, momentum in zip(norms, momenta, strict=True):
             layer.momentum = momentum
@@ -260,6 +240,10 @@ def train(
         MnistError: the configuration is out of range.
     """
     config.validate()
+    # Earlier runs' models sit in reference cycles holding tens of MB of
+    # tensors that Python's collector cannot see; without this the server
+    # grew ~25 MB per training until a full collection happened to run.
+    gc.collect()
     keras.utils.set_random_seed(config.seed)
     x, y = subsample(data.x_train, data.y_train, config.train_size, config.seed)
     if config.augment:
@@ -269,22 +253,27 @@ def train(
     )
     test_ds = make_dataset(data.x_test, data.y_test, EVAL_BATCH)
     batches = -(-len(x) // config.batch_size)
-    model = compile_model(
-        build_model(config.arch), make_optimizer(config, batches * config.epochs)
-    )
+    model = build_model(config.arch)  # fresh weights; what the user gets back
     progress = ProgressCallback(config.epochs, batches, listener, stop)
-    start = time.perf_counter()
-    model.fit(
-        train_ds,
-        epochs=config.epochs,
-        validation_data=test_ds,
-        callbacks=[RecalibrateBeforeTesting(x, config.seed), progress],
-        verbose=0,
-        shuffle=False,
-    )
-    train_seconds = time.perf_counter() - start - progress.eval_seconds
-    recalibrate_batch_norm(model, x, config.seed)
-    test_loss, test_accuracy = evaluate(model, data)
+    callbacks = [RecalibrateBeforeTesting(x, config.seed), progress]
+    if config.schedule == "onecycle":
+        callbacks.append(OneCycle(batches, config.epochs, config.learning_rate))
+    # A pooled, already compiled twin does the training (see compiled.py), so
+    # the server's memory stays flat however many trainings it serves.
+    with POOL.borrow(model, config.optimizer, config.learning_rate) as twin:
+        start = time.perf_counter()
+        twin.fit(
+            train_ds,
+            epochs=config.epochs,
+            validation_data=test_ds,
+            callbacks=callbacks,
+            verbose=0,
+            shuffle=False,
+        )
+        train_seconds = time.perf_counter() - start - progress.eval_seconds
+        recalibrate_batch_norm(twin, x, config.seed)
+        test_loss, test_accuracy = evaluate(twin, data)
+        copy_state(twin, model)
     return TrainResult(
         model=model,
         config=config,
@@ -303,10 +292,15 @@ def with_overrides(config: TrainConfig, **changes) -> TrainConfig:
 
 
 def evaluate(model: keras.Model, data: MnistData) -> tuple[float, float]:
-    """Test-set (loss, accuracy) of any model, compiled or freshly loaded."""
-    if not model.compiled:
-        model.compile(loss="categorical_crossentropy", metrics=["accuracy"])
-    scores = model.evaluate(
-        make_dataset(data.x_test, data.y_test, EVAL_BATCH), verbose=0, return_dict=True
-    )
+    """Test-set (loss, accuracy) of any model, compiled or freshly loaded.
+
+    An uncompiled model is measured by a pooled compiled twin holding its
+    weights, rather than compiled itself: each compile keeps new traces.
+    """
+    test = make_dataset(data.x_test, data.y_test, EVAL_BATCH)
+    if model.compiled:
+        scores = model.evaluate(test, verbose=0, return_dict=True)
+    else:
+        with POOL.borrow(model, "adam") as twin:
+            scores = twin.evaluate(test, verbose=0, return_dict=True)
     return float(scores["loss"]), float(scores["accuracy"])

@@ -133,3 +133,40 @@ def test_the_last_epochs_test_score_is_the_delivered_models(small_mnist):
     assert result.history[-1].val_accuracy == pytest.approx(
         result.test_accuracy, abs=0.01
     )
+
+
+def test_trainings_reuse_one_compiled_model(small_mnist):
+    # Each compile keeps ~20 MB of traces for good: the server grew by that much
+    # per training until trainings shared compiled twins (compiled.py).
+    from mnist_core.compiled import POOL
+
+    train(TINY, small_mnist)
+    compiled = POOL.compiled
+    result = train(
+        TrainConfig(**{**TINY.__dict__, "epochs": 1, "seed": 3}), small_mnist
+    )
+    assert POOL.compiled == compiled
+    assert not result.model.compiled  # the user's model is not the pool's twin
+
+
+def test_a_stopped_training_does_not_stop_the_next_one(small_mnist):
+    stop = threading.Event()
+    stop.set()
+    assert train(TINY, small_mnist, stop=stop).stopped
+    after = train(TINY, small_mnist)
+    assert not after.stopped and len(after.history) == 2
+
+
+def test_recalibration_sets_batch_norm_means_to_the_training_images_means(mnist):
+    from mnist_core.data import subsample, to_model_input
+    from mnist_core.training import RECALIBRATION_SIZE, recalibrate_batch_norm
+
+    model = build_model("fast")
+    x = mnist.x_train[:2000]
+    recalibrate_batch_norm(model, x, seed=0)
+    sample = subsample(x, x[:, 0, 0], RECALIBRATION_SIZE, 0)[0]
+    conv1 = keras.Model(model.input, model.get_layer("conv1").output)
+    expected = conv1(to_model_input(sample)).numpy().mean(axis=(0, 1, 2))
+    # Chunked for memory, yet the mean over all sampled images, not the last chunk's.
+    moving = model.get_layer("conv1_bn").moving_mean.numpy()
+    np.testing.assert_allclose(moving, expected, rtol=1e-3, atol=1e-5)
