@@ -1,13 +1,14 @@
 """Latency and memory: one drawing's prediction, time to first page, server RSS.
 
-    python bench/latency.py [--drawings 300] [--trainings 3]
+    python bench/latency.py [--drawings 300] [--trainings 3] [--settings QUERY]
 
 1. p50/p99 of `Classifier.classify` on 280x280 canvas drawings (preprocessing +
    prediction, as the Draw page calls it), next to Keras's `model.predict` on the
    same prepared input for scale.
 2. Seconds from starting `streamlit run` until Home has rendered in Chromium.
-3. Peak RSS of that server while trainings run through the Train page (1 epoch on
-   5,000 images each), and its RSS after them.
+3. Peak RSS of that server while trainings run through the Train page (by
+   default 1 epoch on 5,000 images each; `--settings ""` trains with the page's
+   defaults), and its RSS after each.
 """
 
 from __future__ import annotations
@@ -94,7 +95,7 @@ def memory_split(pid: int) -> str:
     return f"anonymous {anon:.0f} MB + file-backed {file:.0f} MB"
 
 
-def server_run(trainings: int) -> None:
+def server_run(trainings: int, settings: str) -> None:
     from playwright.sync_api import sync_playwright
 
     port = free_port()
@@ -117,7 +118,7 @@ def server_run(trainings: int) -> None:
                 f"streamlit run -> Home rendered: {time.perf_counter() - start:.2f} s"
             )
             print(f"server RSS after Home: {rss_mb(server.pid):.0f} MB")
-            peak = measure_trainings(page, port, server.pid, trainings)
+            peak = measure_trainings(page, port, server.pid, trainings, settings)
             print(
                 f"server RSS peak during {trainings} trainings: {peak:.0f} MB; "
                 f"after: {rss_mb(server.pid):.0f} MB ({memory_split(server.pid)})"
@@ -128,13 +129,15 @@ def server_run(trainings: int) -> None:
         server.wait(10)
 
 
-def measure_trainings(page, port: int, pid: int, trainings: int) -> float:
+def measure_trainings(
+    page, port: int, pid: int, trainings: int, settings: str
+) -> float:
     """Run `trainings` one after another from the Train page; peak RSS during them.
 
     Prints the RSS after each, so growth over many trainings shows.
     """
     peak = 0.0
-    page.goto(f"http://127.0.0.1:{port}/train?epochs=1&size=5000")
+    page.goto(f"http://127.0.0.1:{port}/train?{settings}")
     start = page.get_by_role("button", name="Start")
     start.wait_for()
     for number in range(1, trainings + 1):
@@ -154,9 +157,14 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--drawings", type=int, default=300)
     parser.add_argument("--trainings", type=int, default=3)
+    parser.add_argument(
+        "--settings",
+        default="epochs=1&size=5000",
+        help="the Train page's link settings; '' for the defaults (fast preset)",
+    )
     args = parser.parse_args()
     prediction_latency(args.drawings)
-    server_run(args.trainings)
+    server_run(args.trainings, args.settings)
 
 
 if __name__ == "__main__":

@@ -2,12 +2,18 @@
 
     python bench/load.py [--users 20] [--trainers 3] [--predictions 200]
 
-Starts `streamlit run`, opens `--users` Chromium tabs on Draw and `--trainers`
-tabs on Train (1 epoch, 1,000 digits each, so they queue behind one another).
-The drawing tabs draw a seven at the same time, over and over, until
-`--predictions` answers have come back. Reports errors, the p50/p95 time from
-the mouse-up to the Prediction shown, the largest queue position a trainer saw,
-and the server's RSS before the first drawing and after the last.
+Starts `streamlit run`, connects `--users` simulated people to Draw and
+`--trainers` to Train (1 epoch of 1,000 digits each, so they queue behind one
+another). Each simulated person is a websocket client speaking Streamlit's own
+protocol (bench/ws_user.py): a browser tab each would load this 2-core machine
+more than the server. The drawers send real pen-written digits (UNIPEN, drawn
+as on the 280x280 canvas) until `--predictions` answers have come back, and
+each answer is checked against the offline pipeline's.
+
+Reports errors (tracebacks shown, missing answers, failures), answers that
+differ from the offline pipeline's, the p50/p95 time from sending a drawing to
+the page showing its Prediction, how the trainings were served, and the
+server's RSS before the first drawing and after the last.
 """
 
 from __future__ import annotations
@@ -21,124 +27,149 @@ import sys
 import time
 from pathlib import Path
 
+import numpy as np
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.latency import rss_mb  # noqa: E402
-from tests.e2e.conftest import (  # noqa: E402
-    CHROMIUM,
-    CHROMIUM_ARGS,
-    free_port,
-    start_streamlit,
-    wait_healthy,
-)
+from bench.ws_user import StreamlitUser, canvas_state, click  # noqa: E402
+from tests.e2e.conftest import free_port, start_streamlit, wait_healthy  # noqa: E402
 
-SEVEN = [(70, 60), (130, 58), (205, 60), (180, 120), (150, 180), (125, 235)]
-IDLE = "[data-test-script-state=notRunning]"
+TRAINING = "epochs=1&size=1000"
 
 
-async def open_tab(browser, url: str):
-    page = await (await browser.new_context()).new_page()
-    await page.goto(url)
-    await page.wait_for_selector(IDLE, timeout=120_000)
-    return page
+def drawings(count: int) -> tuple[list[np.ndarray], list[int | None]]:
+    """RGBA canvases of real handwriting and the offline pipeline's answers."""
+    from mnist_core.cli import DEFAULT_HANDWRITING
+    from mnist_core.constants import SHIPPED_MODEL_PATH
+    from mnist_core.handwriting import draw_like_a_person, load_samples
+    from mnist_core.inference import Classifier
+    from mnist_core.storage import load_model
+
+    classifier = Classifier(load_model(SHIPPED_MODEL_PATH).model)
+    rng = np.random.default_rng(0)
+    opaque = np.full((280, 280), 255, np.uint8)
+    canvases = [
+        np.dstack([draw_like_a_person(sample, rng)] * 3 + [opaque])
+        for sample in load_samples(DEFAULT_HANDWRITING)[:count]
+    ]
+    return canvases, [classifier.classify(c).digit for c in canvases]
 
 
-async def draw_once(page) -> float:
-    """Draw a seven; seconds from mouse-up until a Prediction is shown."""
-    surface = page.locator("canvas.upper-canvas").first
-    box = await surface.bounding_box()
-    await page.mouse.move(box["x"] + SEVEN[0][0], box["y"] + SEVEN[0][1])
-    await page.mouse.down()
-    for x, y in SEVEN[1:]:
-        await page.mouse.move(box["x"] + x, box["y"] + y, steps=3)
-    await page.mouse.up()
-    start = time.perf_counter()
-    await (
-        page.locator("[data-testid=stMetric]")
-        .filter(has_text="Prediction")
-        .wait_for(timeout=60_000)
-    )
-    elapsed = time.perf_counter() - start
-    old = await surface.element_handle()
-    await page.get_by_role("button", name="Clear").click()
-    # Clear mounts a new canvas: drawing before the old one is gone loses strokes.
-    await page.wait_for_function("old => !old.isConnected", arg=old, timeout=60_000)
-    await page.get_by_text("Draw a digit on the canvas.").wait_for(timeout=60_000)
-    await surface.wait_for(timeout=60_000)
-    return elapsed
+class Tally:
+    """What all simulated users saw, shared by their tasks."""
+
+    def __init__(self, goal: int, canvases, answers):
+        self.goal, self.canvases, self.answers = goal, canvases, answers
+        self.times: list[float] = []
+        self.errors: list[str] = []
+        self.mismatches = 0
+        self.sent = 0
+        self.positions: list[int] = []
+        self.finished = 0  # trainings that showed their test accuracy
+        # (first, last) time each training was seen running: inside the real
+        # span, so two of these overlapping means two ran at once.
+        self.served: list[tuple[float, float]] = []
+
+    def next_drawing(self) -> int | None:
+        if self.sent >= self.goal:
+            return None
+        self.sent += 1
+        return (self.sent - 1) % len(self.canvases)
 
 
-async def drawer(page, times: list[float], errors: list[str], goal: int) -> None:
-    while len(times) < goal:
-        try:
-            times.append(await draw_once(page))
-        except Exception as exc:  # any failure is counted, the run goes on
-            errors.append(str(exc).splitlines()[0][:120])
-            try:
-                await page.reload(timeout=120_000)
-                await page.wait_for_selector(IDLE, timeout=120_000)
-            except Exception as again:  # the tab is lost; the others go on
-                errors.append(str(again).splitlines()[0][:120])
-                return
+async def drawer(url: str, tally: Tally) -> None:
+    try:
+        async with StreamlitUser(url, "draw") as user:
+            canvas = (await user.run()).widget_id("bidi_component", "canvas")
+            while (index := tally.next_drawing()) is not None:
+                start = time.perf_counter()
+                state = canvas_state(canvas, tally.canvases[index])
+                screen = await asyncio.wait_for(user.run([state]), 60)
+                shown = screen.metric("Prediction")
+                if screen.exceptions or shown is None:
+                    tally.errors.append(f"no Prediction; {screen.exceptions[:1]}")
+                    continue
+                tally.times.append(time.perf_counter() - start)
+                tally.mismatches += shown != str(tally.answers[index])
+    except Exception as exc:  # counted; the other users go on
+        tally.errors.append(f"{type(exc).__name__}: {exc}"[:120])
 
 
-async def trainer(page, positions: list[int]) -> None:
-    for label in ("Epochs (passes over the data)", "Training images"):
-        slider = page.get_by_role("slider", name=label)
-        await slider.focus()
-        await slider.press("Home")
-        await page.wait_for_timeout(500)
-    await page.get_by_role("button", name="Start").click()
-    waiting = page.get_by_text("You are number")
-    done = page.locator("[data-testid=stMetric]").filter(has_text="Test accuracy")
-    while not await done.count():
-        if await waiting.count():
-            text = await waiting.first.inner_text()
-            positions.append(int(text.split("number")[1].split()[0]))
-        await page.wait_for_timeout(500)
+async def trainer(url: str, tally: Tally) -> None:
+    try:
+        async with StreamlitUser(url, "train", TRAINING) as user:
+            start = (await user.run()).widget_id("button", "Start")
+            screen = await user.run([click(start)])
+            running: list[float] = []  # when the page showed it training
+            while screen.metric("Test accuracy") is None:
+                if screen.exceptions:
+                    tally.errors.append(f"training: {screen.exceptions[0]}"[:120])
+                    return
+                for text in screen.texts():
+                    if "You are number" in text:
+                        tally.positions.append(int(text.split("number")[1].split()[0]))
+                    if text.startswith("Epoch"):
+                        running.append(time.perf_counter())
+                fragment, interval = user.fragment or ("", 1.0)
+                await asyncio.sleep(interval)
+                screen = await asyncio.wait_for(user.run(fragment_id=fragment), 120)
+            tally.finished += 1
+            if running:
+                tally.served.append((running[0], running[-1]))
+    except Exception as exc:
+        tally.errors.append(f"training: {type(exc).__name__}: {exc}"[:120])
+
+
+def one_at_a_time(served: list[tuple[float, float]]) -> bool:
+    ordered = sorted(served)
+    pairs = zip(ordered, ordered[1:], strict=False)
+    return all(last < first for (_, last), (first, _) in pairs)
 
 
 async def run(args) -> None:
-    from playwright.async_api import async_playwright
-
+    canvases, answers = drawings(min(args.predictions, 500))
     port = free_port()
     server = start_streamlit(port, subprocess.DEVNULL, dict(os.environ))
     url = f"http://127.0.0.1:{port}"
     try:
         wait_healthy(url, server)
-        async with async_playwright() as p:
-            browser = await p.chromium.launch(
-                executable_path=str(CHROMIUM), args=CHROMIUM_ARGS
-            )
-            drawers = [
-                await open_tab(browser, f"{url}/draw") for _ in range(args.users)
-            ]
-            trainers = [
-                await open_tab(browser, f"{url}/train") for _ in range(args.trainers)
-            ]
-            await draw_once(drawers[0])  # the model is loaded and traced once
-            before = rss_mb(server.pid)
-            times, errors, positions = [], [], []
-            start = time.perf_counter()
-            await asyncio.gather(
-                *(drawer(page, times, errors, args.predictions) for page in drawers),
-                *(trainer(page, positions) for page in trainers),
-            )
-            wall = time.perf_counter() - start
-            after = rss_mb(server.pid)
-            await browser.close()
+        warmup = Tally(1, canvases, answers)
+        await drawer(url, warmup)  # the model is loaded and traced once
+        before = rss_mb(server.pid)
+        tally = Tally(args.predictions, canvases, answers)
+        start = time.perf_counter()
+        await asyncio.gather(
+            *(drawer(url, tally) for _ in range(args.users)),
+            *(trainer(url, tally) for _ in range(args.trainers)),
+        )
+        wall = time.perf_counter() - start
+        after = rss_mb(server.pid)
     finally:
         server.terminate()
         server.wait(10)
-    ordered = sorted(times)
+    report(args, tally, wall, before, after)
+
+
+def report(args, tally: Tally, wall: float, before: float, after: float) -> None:
+    ordered = sorted(tally.times) or [float("nan")]
     print(f"users: {args.users} drawing, {args.trainers} training; {wall:.0f} s")
-    print(f"predictions: {len(times)}, errors: {len(errors)} {sorted(set(errors))}")
+    print(
+        f"predictions: {len(tally.times)}, errors: {len(tally.errors)} "
+        f"{sorted(set(tally.errors))[:5]}"
+    )
+    print(f"answers different from the offline pipeline: {tally.mismatches}")
     print(
         f"round trip: p50 {statistics.median(ordered):.2f} s, "
         f"p95 {ordered[int(0.95 * (len(ordered) - 1))]:.2f} s"
     )
-    print(f"largest queue position seen by a trainer: {max(positions, default=0)}")
+    print(
+        f"trainings finished: {tally.finished} of {args.trainers}; one at a "
+        f"time: {'yes' if one_at_a_time(tally.served) else 'no'} "
+        f"({len(tally.served)} seen running); largest queue "
+        f"position seen: {max(tally.positions, default=0)}"
+    )
     print(f"server RSS: {before:.0f} MB before, {after:.0f} MB after")
 
 

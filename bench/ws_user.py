@@ -1,0 +1,128 @@
+"""A Streamlit user without a browser: Streamlit's own websocket protocol.
+
+A browser tab per simulated user costs a Chromium renderer, and 20 of them
+saturate this machine's 2 cores before the server does. This client speaks
+what the browser speaks (protobuf BackMsg up, ForwardMsg down, on
+/_stcore/stream): it asks for a page, sends widget values the way the front end
+does (the canvas's state is a JSON value holding the drawing as a PNG data
+URL), honours the server's fragment auto-reruns, and reads the elements the
+script sent back.
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+import json
+from dataclasses import dataclass, field
+
+import numpy as np
+import websockets
+from PIL import Image
+from streamlit.proto.BackMsg_pb2 import BackMsg
+from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+from streamlit.proto.WidgetStates_pb2 import WidgetState
+
+# What a page sends back is as large as its charts; the canvas PNG goes up.
+MAX_MESSAGE = 64 * 1024 * 1024
+
+
+@dataclass
+class Screen:
+    """The elements of one script run, by kind, in the order they came."""
+
+    elements: list = field(default_factory=list)
+    exceptions: list[str] = field(default_factory=list)
+
+    def of(self, kind: str) -> list:
+        return [e for e in self.elements if e.WhichOneof("type") == kind]
+
+    def metric(self, label: str) -> str | None:
+        found = [e.metric.body for e in self.of("metric") if e.metric.label == label]
+        return found[-1] if found else None
+
+    def widget_id(self, kind: str, label: str = "") -> str | None:
+        for element in self.of(kind):
+            widget = getattr(element, kind)
+            if label in getattr(widget, "label", "") or label in getattr(
+                widget, "component_name", ""
+            ):
+                return widget.id
+        return None
+
+    def texts(self) -> list[str]:
+        """Alert bodies and progress texts: what a person reads on the page."""
+        return [e.alert.body for e in self.of("alert")] + [
+            e.progress.text for e in self.of("progress")
+        ]
+
+
+class StreamlitUser:
+    """One session on one page; use `async with StreamlitUser(url, page) as u`."""
+
+    def __init__(self, url: str, page: str, query: str = ""):
+        self.url, self.page, self.query = url, page, query
+        self.fragment: tuple[str, float] | None = None  # (id, seconds) to rerun
+
+    async def __aenter__(self) -> StreamlitUser:
+        ws_url = self.url.replace("http", "ws", 1) + "/_stcore/stream"
+        self.socket = await websockets.connect(
+            ws_url,
+            subprotocols=["streamlit"],
+            origin=self.url,
+            max_size=MAX_MESSAGE,
+            open_timeout=60,
+        )
+        return self
+
+    async def __aexit__(self, *exc) -> None:
+        await self.socket.close()
+
+    async def run(
+        self, widgets: list[WidgetState] = (), fragment_id: str = ""
+    ) -> Screen:
+        """Rerun the page (or one fragment) with these widget values; wait for
+        the script to finish and return what it drew."""
+        message = BackMsg()
+        state = message.rerun_script
+        state.query_string = self.query
+        state.page_name = self.page
+        state.fragment_id = fragment_id
+        state.is_auto_rerun = bool(fragment_id)
+        state.widget_states.widgets.extend(widgets)
+        await self.socket.send(message.SerializeToString())
+        return await self._screen()
+
+    async def _screen(self) -> Screen:
+        screen = Screen()
+        while True:
+            reply = ForwardMsg()
+            reply.ParseFromString(await self.socket.recv())
+            kind = reply.WhichOneof("type")
+            if kind == "delta" and reply.delta.WhichOneof("type") == "new_element":
+                element = reply.delta.new_element
+                screen.elements.append(element)
+                if element.WhichOneof("type") == "exception":
+                    screen.exceptions.append(element.exception.message)
+            elif kind == "auto_rerun":
+                self.fragment = (
+                    reply.auto_rerun.fragment_id,
+                    reply.auto_rerun.interval,
+                )
+            elif kind == "script_finished":
+                if reply.script_finished != ForwardMsg.FINISHED_EARLY_FOR_RERUN:
+                    return screen
+                screen = Screen()  # st.rerun(): the next run's page replaces it
+
+
+def canvas_state(widget_id: str, image: np.ndarray) -> WidgetState:
+    """The canvas's value after a drawing: Fabric's objects and the PNG."""
+    buffer = io.BytesIO()
+    Image.fromarray(image).save(buffer, format="PNG")
+    url = "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode()
+    drawing = {"raw": {"version": "5.3.0", "objects": [{"type": "path"}]}, "data": url}
+    return WidgetState(id=widget_id, json_value=json.dumps({"drawing": drawing}))
+
+
+def click(widget_id: str) -> WidgetState:
+    return WidgetState(id=widget_id, trigger_value=True)
