@@ -1,6 +1,6 @@
 """Load test on loopback: many people drawing while a few ask to train.
 
-    python bench/load.py [--users 20] [--trainers 3] [--predictions 200]
+    python bench/load.py [--users 20] [--trainers 3] [--predictions 200] [--think 2]
 
 Starts `streamlit run`, connects `--users` simulated people to Draw and
 `--trainers` to Train (1 epoch of 1,000 digits each, so they queue behind one
@@ -8,7 +8,10 @@ another). Each simulated person is a websocket client speaking Streamlit's own
 protocol (bench/ws_user.py): a browser tab each would load this 2-core machine
 more than the server. The drawers send real pen-written digits (UNIPEN, drawn
 as on the 280x280 canvas) until `--predictions` answers have come back, and
-each answer is checked against the offline pipeline's.
+each answer is checked against the offline pipeline's. Before each drawing a
+user spends `--think` seconds on average (0.5x to 1.5x, at random), the time a
+person takes to draw a digit; `--think 0` sends the next drawing the moment
+the answer arrives, a stress test rather than people.
 
 Reports errors (tracebacks shown, missing answers, failures), answers that
 differ from the offline pipeline's, the p50/p95 time from sending a drawing to
@@ -79,11 +82,13 @@ class Tally:
         return (self.sent - 1) % len(self.canvases)
 
 
-async def drawer(url: str, tally: Tally) -> None:
+async def drawer(url: str, tally: Tally, think: float = 0.0, seed: int = 0) -> None:
+    rng = np.random.default_rng(seed)
     try:
         async with StreamlitUser(url, "draw") as user:
             canvas = (await user.run()).widget_id("bidi_component", "canvas")
             while (index := tally.next_drawing()) is not None:
+                await asyncio.sleep(think * rng.uniform(0.5, 1.5))
                 start = time.perf_counter()
                 state = canvas_state(canvas, tally.canvases[index])
                 screen = await asyncio.wait_for(user.run([state]), 60)
@@ -141,7 +146,7 @@ async def run(args) -> None:
         tally = Tally(args.predictions, canvases, answers)
         start = time.perf_counter()
         await asyncio.gather(
-            *(drawer(url, tally) for _ in range(args.users)),
+            *(drawer(url, tally, args.think, seed) for seed in range(args.users)),
             *(trainer(url, tally) for _ in range(args.trainers)),
         )
         wall = time.perf_counter() - start
@@ -154,7 +159,10 @@ async def run(args) -> None:
 
 def report(args, tally: Tally, wall: float, before: float, after: float) -> None:
     ordered = sorted(tally.times) or [float("nan")]
-    print(f"users: {args.users} drawing, {args.trainers} training; {wall:.0f} s")
+    print(
+        f"users: {args.users} drawing (think {args.think:g} s), "
+        f"{args.trainers} training; {wall:.0f} s"
+    )
     print(
         f"predictions: {len(tally.times)}, errors: {len(tally.errors)} "
         f"{sorted(set(tally.errors))[:5]}"
@@ -178,6 +186,7 @@ def main() -> None:
     parser.add_argument("--users", type=int, default=20)
     parser.add_argument("--trainers", type=int, default=3)
     parser.add_argument("--predictions", type=int, default=200)
+    parser.add_argument("--think", type=float, default=2.0)
     asyncio.run(run(parser.parse_args()))
 
 
