@@ -16,6 +16,8 @@ import sys
 
 from streamlit.runtime.scriptrunner import script_runner
 
+STREAMLITS_CLEANUP = script_runner._clean_problem_modules  # before any change
+
 
 def _clean_problem_modules_but_keras() -> None:
     """What Streamlit's cleanup does for the other module it tidies."""

@@ -6,7 +6,7 @@ import tomllib
 import keras
 from streamlit.runtime.scriptrunner import script_runner
 
-from app_pages.keras_session import keep_keras_session
+from app_pages.keras_session import STREAMLITS_CLEANUP, keep_keras_session
 from mnist_core.constants import PROJECT_ROOT
 
 
@@ -21,9 +21,9 @@ def test_config_keeps_xsrf_on_and_skips_the_gc_after_every_run():
 def test_script_runs_no_longer_clear_the_keras_session(monkeypatch):
     calls = []
     monkeypatch.setattr(keras.backend, "clear_session", lambda: calls.append(1))
-    original = script_runner._clean_problem_modules
-    monkeypatch.setattr(script_runner, "_clean_problem_modules", original)
-    original()
+    # Whatever an earlier test installed, put it back afterwards.
+    monkeypatch.setattr(script_runner, "_clean_problem_modules", STREAMLITS_CLEANUP)
+    script_runner._clean_problem_modules()
     assert calls == [1]  # what Streamlit does on its own after every run
     keep_keras_session()
     script_runner._clean_problem_modules()
