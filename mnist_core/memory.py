@@ -4,7 +4,10 @@ Streamlit runs every script run on a new thread and the training queue one more
 per training; glibc gives busy threads their own malloc arenas (up to 8 per
 core) and keeps what each arena once held. Measured with
 `python bench/latency.py --trainings 10`: the server grew 1,066 -> 1,233 MB
-with the default, 1,075 -> 1,132 MB with two arenas.
+with the default, 1,075 -> 1,132 MB with MALLOC_ARENA_MAX=2 in its environment.
+A hosted app cannot set its environment before start, hence `mallopt` here; it
+binds only while glibc has made fewer than 8 arenas (glibc fixes the limit
+then), so the entry script calls it first thing. Not verified separately.
 Both functions do nothing where the C library is not glibc.
 """
 
@@ -12,11 +15,13 @@ from __future__ import annotations
 
 import ctypes
 import ctypes.util
+import functools
 
 M_ARENA_MAX = -8  # mallopt's parameter number, from glibc's malloc.h
 ARENAS = 2
 
 
+@functools.cache  # find_library runs `ldconfig -p`: once per process is enough
 def _glibc():
     try:
         libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
