@@ -4,9 +4,7 @@ import streamlit as st
 
 from app_pages.i18n import language_switch, t
 from app_pages.keras_session import keep_keras_session
-from mnist_core.memory import limit_malloc_arenas
 
-limit_malloc_arenas()  # a shared server: memory must stay flat (see memory.py)
 keep_keras_session()  # no clear_session() after every run (see keras_session.py)
 
 st.set_page_config(

@@ -1,14 +1,12 @@
-"""glibc malloc settings that keep a threaded TensorFlow server's memory flat.
+"""Give memory that malloc holds but no longer uses back to the system.
 
-Streamlit runs every script run on a new thread and the training queue one more
-per training; glibc gives busy threads their own malloc arenas (up to 8 per
-core) and keeps what each arena once held. Measured with
-`python bench/latency.py --trainings 10`: the server grew 1,066 -> 1,233 MB
-with the default, 1,075 -> 1,132 MB with MALLOC_ARENA_MAX=2 in its environment.
-A hosted app cannot set its environment before start, hence `mallopt` here; it
-binds only while glibc has made fewer than 8 arenas (glibc fixes the limit
-then), so the entry script calls it first thing. Not verified separately.
-Both functions do nothing where the C library is not glibc.
+A training allocates and frees hundreds of MB (batches, gradients, evaluation);
+glibc keeps much of the freed memory in its heaps, where it still counts as the
+server's RSS. Measured with `python bench/latency.py --trainings 10` (one run
+each): 1,016 -> 1,097 MB, peak 1,138 MB without trimming after each training;
+1,002 -> 1,075 MB, peak 1,098 MB with it. (Capping glibc's arenas with
+`mallopt` from the running server changed nothing measurable, so it is not done.)
+Does nothing where the C library is not glibc.
 """
 
 from __future__ import annotations
@@ -17,29 +15,17 @@ import ctypes
 import ctypes.util
 import functools
 
-M_ARENA_MAX = -8  # mallopt's parameter number, from glibc's malloc.h
-ARENAS = 2
-
 
 @functools.cache  # find_library runs `ldconfig -p`: once per process is enough
 def _glibc():
     try:
         libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
-        return (
-            libc if hasattr(libc, "mallopt") and hasattr(libc, "malloc_trim") else None
-        )
     except OSError:
         return None
-
-
-def limit_malloc_arenas(arenas: int = ARENAS) -> bool:
-    """Cap the number of malloc arenas; True if the C library took it. Call it
-    early, before many threads have allocated (the server's entry script)."""
-    libc = _glibc()
-    return bool(libc and libc.mallopt(M_ARENA_MAX, arenas))
+    return libc if hasattr(libc, "malloc_trim") else None
 
 
 def release_free_memory() -> bool:
-    """Hand memory that malloc holds but nobody uses back to the system."""
+    """Trim malloc's heaps; True if the C library is glibc and returned memory."""
     libc = _glibc()
     return bool(libc and libc.malloc_trim(0))
