@@ -5,6 +5,9 @@ Every title, legend and tooltip is in the session's language (app_pages.i18n).
 
 from __future__ import annotations
 
+import copy
+import functools
+
 import altair as alt
 import numpy as np
 import pandas as pd
@@ -108,33 +111,49 @@ def per_class(accuracy: np.ndarray) -> alt.Chart:
     )
 
 
-def probabilities(probs) -> alt.Chart:
-    """Ten bars, one per digit, the likeliest highlighted."""
+def probabilities(probs) -> tuple[pd.DataFrame, dict]:
+    """Ten bars, one per digit, the likeliest highlighted: (data, Vega-Lite spec)
+    for st.vega_lite_chart. Drawn on every stroke, so the spec is built once per
+    language: Altair's schema validation took a third of a drawing's server time.
+    """
     frame = pd.DataFrame(
-        {"digit": [str(d) for d in range(10)], "probability": list(probs)}
+        {
+            "digit": [str(d) for d in range(10)],
+            "probability": list(map(float, probs)),
+            "best": np.arange(10) == int(np.argmax(probs)),
+        }
     )
-    best = str(int(np.argmax(probs)))
-    return (
-        alt.Chart(frame)
+    # A copy: Streamlit may add to the spec it is given; the cached one stays clean.
+    return frame, copy.deepcopy(_probabilities_spec(t("digit"), t("probability")))
+
+
+@functools.cache
+def _probabilities_spec(digit: str, probability: str) -> dict:
+    chart = (
+        alt.Chart(pd.DataFrame({"digit": [], "probability": [], "best": []}))
         .mark_bar()
         .encode(
-            x=alt.X("digit:N", title=t("digit"), axis=alt.Axis(labelAngle=0)),
+            x=alt.X("digit:N", title=digit, axis=alt.Axis(labelAngle=0)),
             y=alt.Y(
                 "probability:Q",
-                title=t("probability"),
+                title=probability,
                 scale=alt.Scale(domain=[0, 1]),
                 axis=alt.Axis(format=".0%"),
             ),
             color=alt.condition(
-                f"datum.digit == '{best}'", alt.value("#e4572e"), alt.value("#9aa5b1")
+                "datum.best", alt.value("#e4572e"), alt.value("#9aa5b1")
             ),
             tooltip=[
-                alt.Tooltip("digit", title=t("digit")),
-                alt.Tooltip("probability:Q", title=t("probability"), format=".1%"),
+                alt.Tooltip("digit:N", title=digit),
+                alt.Tooltip("probability:Q", title=probability, format=".1%"),
             ],
         )
         .properties(height=220)
     )
+    spec = chart.to_dict()
+    for key in ("data", "datasets", "$schema", "config"):
+        spec.pop(key, None)
+    return spec
 
 
 def pixel_grid(pixels: np.ndarray, number_format: str = "d") -> alt.Chart:

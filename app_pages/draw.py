@@ -93,7 +93,8 @@ def show_prediction(prediction, classifier) -> None:
                 p2=p2,
             )
         )
-    st.altair_chart(charts.probabilities(prediction.probabilities), width="stretch")
+    frame, spec = charts.probabilities(prediction.probabilities)
+    st.vega_lite_chart(frame, spec, width="stretch")
     seen, why = st.columns(2)
     seen.image(
         enlarge(prediction.pixels, 168),
