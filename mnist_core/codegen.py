@@ -71,11 +71,22 @@ x = layers.Dense(256, use_bias=False)(x)
 x = layers.Activation("relu")(layers.BatchNormalization(momentum=0.9)(x))
 x = layers.Dropout(0.3)(x)
 """,
+    "small": """x = layers.Conv2D(24, 5, use_bias=False)({source})
+x = layers.Activation("relu")(layers.BatchNormalization(momentum=0.9)(x))
+x = layers.MaxPooling2D(2)(x)
+x = layers.Conv2D(48, 3, use_bias=False)(x)
+x = layers.Activation("relu")(layers.BatchNormalization(momentum=0.9)(x))
+x = layers.MaxPooling2D(2)(x)
+x = layers.Flatten()(x)
+x = layers.Dense(128, use_bias=False)(x)
+x = layers.Activation("relu")(layers.BatchNormalization(momentum=0.9)(x))
+x = layers.Dropout(0.2)(x)
+""",
 }
 
 RECALIBRATE = """
-# BatchNorm's running averages lag behind on short runs: measure them exactly,
-# once, on 2,000 training images (the app does the same).
+# BatchNorm's running averages lag behind on short runs: measure them once on
+# 2,000 training images (the app averages over 512, in chunks, to save memory).
 for layer in model.layers:
     if isinstance(layer, layers.BatchNormalization):
         layer.momentum = 0.0
@@ -137,7 +148,7 @@ def training_script(config: TrainConfig, filename: str = "train_mnist.py") -> st
         )
         lr = "learning_rate"
     parts.append(f"optimizer = {OPTIMIZERS[config.optimizer].format(lr=lr)}\n")
-    recalibrate = RECALIBRATE if config.arch == "fast" else "\n"
+    recalibrate = "\n" if config.arch == "recipe" else RECALIBRATE  # BatchNorm nets
     parts.append(
         FIT.format(
             epochs=config.epochs, batch=config.batch_size, recalibrate=recalibrate

@@ -30,9 +30,9 @@ def build_recipe() -> keras.Model:
     return keras.Model(inputs, outputs, name="recipe")
 
 
-def _conv_bn(x, filters: int, size: int, name: str):
+def _conv_bn(x, filters: int, size: int, name: str, padding: str = "same"):
     # BatchNorm lets the fast net take a large learning rate from the first step.
-    x = layers.Conv2D(filters, size, padding="same", use_bias=False, name=name)(x)
+    x = layers.Conv2D(filters, size, padding=padding, use_bias=False, name=name)(x)
     x = layers.BatchNormalization(momentum=BN_MOMENTUM, name=f"{name}_bn")(x)
     return layers.Activation("relu", name=f"{name}_relu")(x)
 
@@ -51,6 +51,23 @@ def build_fast() -> keras.Model:
     x = layers.Dropout(0.3, name="dropout")(x)
     outputs = layers.Dense(NUM_CLASSES, activation="softmax", name="probabilities")(x)
     return keras.Model(inputs, outputs, name="fast")
+
+
+def build_small() -> keras.Model:
+    """The quickest: unpadded convolutions shrink the picture early (28 -> 24
+    -> 12 -> 10 -> 5), an eighth of the recipe's FLOPs."""
+    inputs = keras.Input(shape=INPUT_SHAPE, name="image")
+    x = _conv_bn(inputs, 24, 5, "conv1", padding="valid")
+    x = layers.MaxPooling2D(2, name="pool1")(x)
+    x = _conv_bn(x, 48, 3, "conv2", padding="valid")
+    x = layers.MaxPooling2D(2, name="pool2")(x)
+    x = layers.Flatten(name="flatten")(x)
+    x = layers.Dense(128, use_bias=False, name="dense")(x)
+    x = layers.BatchNormalization(momentum=BN_MOMENTUM, name="dense_bn")(x)
+    x = layers.Activation("relu", name="dense_relu")(x)
+    x = layers.Dropout(0.2, name="dropout")(x)
+    outputs = layers.Dense(NUM_CLASSES, activation="softmax", name="probabilities")(x)
+    return keras.Model(inputs, outputs, name="small")
 
 
 @dataclass(frozen=True)
@@ -77,6 +94,13 @@ ARCHITECTURES = {
         "A leaner network with batch normalisation: a quarter of the work per "
         "image, trains several times faster and ends more accurate.",
         build_fast,
+    ),
+    "small": Architecture(
+        "small",
+        "Small CNN",
+        "The quickest to train: the picture shrinks early, an eighth of the "
+        "tutorial network's work per image, nearly as accurate as the fast CNN.",
+        build_small,
     ),
 }
 

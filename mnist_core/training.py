@@ -80,7 +80,7 @@ PRESETS = {
     "recipe": TrainConfig(),
     # Measured with bench/train_speed.py; see the README's Performance section.
     "fast": TrainConfig(
-        arch="fast", epochs=6, batch_size=256, learning_rate=4e-3, schedule="onecycle"
+        arch="small", epochs=3, batch_size=256, learning_rate=4e-3, schedule="onecycle"
     ),
 }
 

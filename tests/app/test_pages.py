@@ -84,8 +84,8 @@ def test_model_page_shows_layers_and_feature_maps(page):
 def test_train_page_defaults_to_the_fast_preset(page):
     at = page("train")
     assert not at.exception
-    assert at.radio(key="tr_arch").value == "fast"
-    assert at.slider(key="tr_epochs").value == 6
+    assert at.radio(key="tr_arch").value == "small"
+    assert at.slider(key="tr_epochs").value == 3
     at.button[1].click().run()  # "Tutorial settings"
     assert at.radio(key="tr_arch").value == "recipe"
     assert at.slider(key="tr_epochs").value == 10
@@ -105,9 +105,9 @@ def test_train_page_exports_the_code_for_the_current_settings(page):
     at = page("train")
     code = at.code[0].value
     assert "model = keras.Model(inputs, outputs)" in code
-    assert "epochs=6" in code and "batch_size=256" in code  # the fast defaults
-    at.slider(key="tr_epochs").set_value(3).run()
-    assert "epochs=3" in at.code[0].value
+    assert "epochs=3" in code and "batch_size=256" in code  # the fast defaults
+    at.slider(key="tr_epochs").set_value(5).run()
+    assert "epochs=5" in at.code[0].value
 
 
 def test_prepare_page_walks_through_the_tutorials_steps(page):
@@ -122,15 +122,17 @@ def test_prepare_page_walks_through_the_tutorials_steps(page):
     assert at.dataframe[1].value.values.tolist()[0][0] == 1  # digit 1 is a 0
 
 
-def test_model_page_draws_both_architectures(page):
+def test_model_page_draws_every_architecture(page):
     at = page("model")
-    at.radio(key="diagram_arch").set_value("recipe").run()
-    assert not at.exception
     assert at.radio(key="diagram_arch").options == [
         "the model in use",
         "recipe",
         "fast",
+        "small",
     ]
+    for arch in ("recipe", "small"):
+        at.radio(key="diagram_arch").set_value(arch).run()
+        assert not at.exception
 
 
 def test_train_settings_come_from_the_link_clamped_with_a_note(page):

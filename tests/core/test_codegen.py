@@ -44,8 +44,9 @@ def run_script(source: str, folder, mnist_path) -> str:
             augment=True,
             optimizer="adamw",
         ),
+        TrainConfig(arch="small", epochs=1, train_size=1000, batch_size=64),
     ],
-    ids=["recipe", "fast-augmented-onecycle"],
+    ids=["recipe", "fast-augmented-onecycle", "small"],
 )
 def test_exported_script_trains_and_prints_the_tutorial_lines(
     config, tmp_path, mnist_path
