@@ -27,7 +27,7 @@ def _add_train(commands) -> None:
         default="recipe",
         help="starting settings (default: recipe, the tutorial's)",
     )
-    p.add_argument("--arch", help="architecture: recipe or fast")
+    p.add_argument("--arch", help="architecture: recipe, fast or small")
     p.add_argument("--epochs", type=int)
     p.add_argument("--batch-size", type=int)
     p.add_argument("--learning-rate", type=float)
