@@ -51,6 +51,18 @@ x = layers.RandomZoom(0.12, fill_mode="constant")(x)
 x = layers.RandomTranslation(0.09, 0.09, fill_mode="constant")(x)
 """
 
+BATCH_NORM_CNN = """x = layers.Conv2D(24, 5{padding}, use_bias=False)({source})
+x = layers.Activation("relu")(layers.BatchNormalization(momentum=0.9)(x))
+x = layers.MaxPooling2D(2)(x)
+x = layers.Conv2D(48, 3{padding}, use_bias=False)(x)
+x = layers.Activation("relu")(layers.BatchNormalization(momentum=0.9)(x))
+x = layers.MaxPooling2D(2)(x)
+x = layers.Flatten()(x)
+x = layers.Dense({dense}, use_bias=False)(x)
+x = layers.Activation("relu")(layers.BatchNormalization(momentum=0.9)(x))
+x = layers.Dropout({dropout})(x)
+"""
+
 ARCHITECTURES = {
     "recipe": """x = layers.Conv2D(32, 3, activation="relu")({source})
 x = layers.Conv2D(64, 3, activation="relu")(x)
@@ -60,28 +72,13 @@ x = layers.Flatten()(x)
 x = layers.Dense(128, activation="relu")(x)
 x = layers.Dropout(0.5)(x)
 """,
-    "fast": """x = layers.Conv2D(24, 5, padding="same", use_bias=False)({source})
-x = layers.Activation("relu")(layers.BatchNormalization(momentum=0.9)(x))
-x = layers.MaxPooling2D(2)(x)
-x = layers.Conv2D(48, 3, padding="same", use_bias=False)(x)
-x = layers.Activation("relu")(layers.BatchNormalization(momentum=0.9)(x))
-x = layers.MaxPooling2D(2)(x)
-x = layers.Flatten()(x)
-x = layers.Dense(256, use_bias=False)(x)
-x = layers.Activation("relu")(layers.BatchNormalization(momentum=0.9)(x))
-x = layers.Dropout(0.3)(x)
-""",
-    "small": """x = layers.Conv2D(24, 5, use_bias=False)({source})
-x = layers.Activation("relu")(layers.BatchNormalization(momentum=0.9)(x))
-x = layers.MaxPooling2D(2)(x)
-x = layers.Conv2D(48, 3, use_bias=False)(x)
-x = layers.Activation("relu")(layers.BatchNormalization(momentum=0.9)(x))
-x = layers.MaxPooling2D(2)(x)
-x = layers.Flatten()(x)
-x = layers.Dense(128, use_bias=False)(x)
-x = layers.Activation("relu")(layers.BatchNormalization(momentum=0.9)(x))
-x = layers.Dropout(0.2)(x)
-""",
+    # The two BatchNorm nets of mnist_core.models share one shape.
+    "fast": BATCH_NORM_CNN.format(
+        padding=', padding="same"', dense=256, dropout=0.3, source="{source}"
+    ),
+    "small": BATCH_NORM_CNN.format(
+        padding="", dense=128, dropout=0.2, source="{source}"
+    ),
 }
 
 RECALIBRATE = """
