@@ -271,9 +271,11 @@ def train(
             shuffle=False,
         )
         train_seconds = time.perf_counter() - start - progress.eval_seconds
-        recalibrate_batch_norm(twin, x, config.seed)
-        test_loss, test_accuracy = evaluate(twin, data)
         copy_state(twin, model)
+    # The last epoch's test (run after RecalibrateBeforeTesting, also when a stop
+    # ended the epoch early) measured exactly the model handed back: no second pass.
+    last = progress.history[-1]
+    test_loss, test_accuracy = last.val_loss, last.val_accuracy
     return TrainResult(
         model=model,
         config=config,
