@@ -23,20 +23,23 @@ import keras
 MAX_IDLE = 8
 
 
+# The optimizers a training may ask for, by name. Each keeps its learning rate
+# in a variable, so it can change between trainings (and between batches)
+# without a new trace.
+OPTIMIZER_FACTORIES = {
+    "adam": lambda lr: keras.optimizers.Adam(lr),
+    "adamw": lambda lr: keras.optimizers.AdamW(lr, weight_decay=1e-4),
+    "sgd": lambda lr: keras.optimizers.SGD(lr, momentum=0.9, nesterov=True),
+    "rmsprop": lambda lr: keras.optimizers.RMSprop(lr),
+}
+
+
 def make_optimizer(
     name: str, learning_rate: float = 1e-3
 ) -> keras.optimizers.Optimizer:
-    """A named optimizer whose learning rate is a variable, so it can change
-    between trainings (and between batches) without a new trace."""
-    if name == "adam":
-        return keras.optimizers.Adam(learning_rate)
-    if name == "adamw":
-        return keras.optimizers.AdamW(learning_rate, weight_decay=1e-4)
-    if name == "sgd":
-        return keras.optimizers.SGD(learning_rate, momentum=0.9, nesterov=True)
-    if name == "rmsprop":
-        return keras.optimizers.RMSprop(learning_rate)
-    raise ValueError(f"unknown optimizer {name!r}")
+    if name not in OPTIMIZER_FACTORIES:
+        raise ValueError(f"unknown optimizer {name!r}")
+    return OPTIMIZER_FACTORIES[name](learning_rate)
 
 
 def compile_model(model: keras.Model, optimizer) -> keras.Model:

@@ -16,7 +16,7 @@ import numpy as np
 import tensorflow as tf
 
 from mnist_core.augment import augment_batch
-from mnist_core.compiled import POOL, copy_state
+from mnist_core.compiled import OPTIMIZER_FACTORIES, POOL, copy_state
 from mnist_core.constants import NUM_CLASSES
 from mnist_core.data import MnistData, fingerprint, subsample, to_model_input
 from mnist_core.errors import MnistError
@@ -26,7 +26,7 @@ from mnist_core.progress import ProgressCallback
 from mnist_core.schedule import OneCycle
 from mnist_core.styles import add_writing_styles
 
-OPTIMIZERS = ("adam", "adamw", "sgd", "rmsprop")
+OPTIMIZERS = tuple(OPTIMIZER_FACTORIES)
 SCHEDULES = ("constant", "onecycle")
 EVAL_BATCH = 200  # larger is no faster here and costs memory: 1,000 took 160 MB more
 # Images whose BatchNorm statistics are kept at the end, and how many go
