@@ -41,12 +41,12 @@ class Screen:
         found = [e.metric.body for e in self.of("metric") if e.metric.label == label]
         return found[-1] if found else None
 
-    def widget_id(self, kind: str, label: str = "") -> str | None:
+    def widget_id(self, kind: str, name: str = "") -> str | None:
+        """The first widget of this kind whose label (or component name) holds name."""
         for element in self.of(kind):
             widget = getattr(element, kind)
-            if label in getattr(widget, "label", "") or label in getattr(
-                widget, "component_name", ""
-            ):
+            label = getattr(widget, "label", "")
+            if name in (label or getattr(widget, "component_name", "")):
                 return widget.id
         return None
 
