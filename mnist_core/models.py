@@ -30,20 +30,31 @@ def build_recipe() -> keras.Model:
     return keras.Model(inputs, outputs, name="recipe")
 
 
-def _conv_bn(x, filters: int, size: int, name: str, padding: str = "same"):
-    # BatchNorm lets the fast net take a large learning rate from the first step.
+def _conv_block(x, filters: int, size: int, name: str, padding: str, pool_first: bool):
+    """Convolution, BatchNorm, ReLU and 2x2 max-pooling.
+
+    BatchNorm lets these nets take a large learning rate from the first step.
+    Pooling first hands BatchNorm and ReLU a quarter of the pixels: three
+    epochs of the Small CNN took 23.2 s instead of 36.6 s (one run each, the
+    fast preset's settings then), at 99.49 % test accuracy instead of 99.32 %.
+    """
     x = layers.Conv2D(filters, size, padding=padding, use_bias=False, name=name)(x)
+    pool = layers.MaxPooling2D(2, name=name.replace("conv", "pool"))
+    if pool_first:
+        x = pool(x)
     x = layers.BatchNormalization(momentum=BN_MOMENTUM, name=f"{name}_bn")(x)
-    return layers.Activation("relu", name=f"{name}_relu")(x)
+    x = layers.Activation("relu", name=f"{name}_relu")(x)
+    return x if pool_first else pool(x)
 
 
-def _batch_norm_cnn(name: str, padding: str, dense: int, dropout: float):
-    """Conv24 5x5 -> pool -> Conv48 3x3 -> pool -> Dense, each with BatchNorm."""
+def _batch_norm_cnn(
+    name: str, padding: str, dense: int, dropout: float, pool_first: bool
+) -> keras.Model:
+    """Conv24 5x5 -> Conv48 3x3 -> Dense, each with BatchNorm, pooling after
+    each convolution."""
     inputs = keras.Input(shape=INPUT_SHAPE, name="image")
-    x = _conv_bn(inputs, 24, 5, "conv1", padding)
-    x = layers.MaxPooling2D(2, name="pool1")(x)
-    x = _conv_bn(x, 48, 3, "conv2", padding)
-    x = layers.MaxPooling2D(2, name="pool2")(x)
+    x = _conv_block(inputs, 24, 5, "conv1", padding, pool_first)
+    x = _conv_block(x, 48, 3, "conv2", padding, pool_first)
     x = layers.Flatten(name="flatten")(x)
     x = layers.Dense(dense, use_bias=False, name="dense")(x)
     x = layers.BatchNormalization(momentum=BN_MOMENTUM, name="dense_bn")(x)
@@ -55,13 +66,18 @@ def _batch_norm_cnn(name: str, padding: str, dense: int, dropout: float):
 
 def build_fast() -> keras.Model:
     """A smaller BatchNorm CNN: a quarter of the recipe's FLOPs, more accurate."""
-    return _batch_norm_cnn("fast", padding="same", dense=256, dropout=0.3)
+    return _batch_norm_cnn(
+        "fast", padding="same", dense=256, dropout=0.3, pool_first=False
+    )
 
 
 def build_small() -> keras.Model:
     """The quickest: unpadded convolutions shrink the picture early (28 -> 24
-    -> 12 -> 10 -> 5), an eighth of the recipe's FLOPs."""
-    return _batch_norm_cnn("small", padding="valid", dense=128, dropout=0.2)
+    -> 12 -> 10 -> 5), an eighth of the recipe's FLOPs, and each convolution
+    is pooled before its BatchNorm and ReLU."""
+    return _batch_norm_cnn(
+        "small", padding="valid", dense=128, dropout=0.2, pool_first=True
+    )
 
 
 @dataclass(frozen=True)

@@ -80,7 +80,7 @@ PRESETS = {
     "recipe": TrainConfig(),
     # Measured with bench/train_speed.py; see the README's Performance section.
     "fast": TrainConfig(
-        arch="small", epochs=3, batch_size=256, learning_rate=4e-3, schedule="onecycle"
+        arch="small", epochs=3, batch_size=256, learning_rate=8e-3, schedule="onecycle"
     ),
 }
 
@@ -152,6 +152,13 @@ class TrainResult:
         }
 
 
+# tf.data's autotuner re-tunes the pipeline while it runs; on 2 cores it
+# halved training speed for whole epochs at random (5 of 10 epochs at ~2,900
+# images/s instead of ~5,300; with it off, 0 of 10: exp. in bench/README.md).
+_PIPELINE_OPTIONS = tf.data.Options()
+_PIPELINE_OPTIONS.autotune.enabled = False
+
+
 def make_dataset(
     x: np.ndarray,
     y: np.ndarray,
@@ -176,7 +183,8 @@ def make_dataset(
             batch = augment_batch(batch, batch_seed)
         return batch, tf.one_hot(tf.gather(labels, index), NUM_CLASSES)
 
-    return ds.map(load, num_parallel_calls=tf.data.AUTOTUNE).prefetch(tf.data.AUTOTUNE)
+    ds = ds.map(load, num_parallel_calls=tf.data.AUTOTUNE).prefetch(tf.data.AUTOTUNE)
+    return ds.with_options(_PIPELINE_OPTIONS)
 
 
 def recalibrate_batch_norm(model: keras.Model, x: np.ndarray, seed: int) -> None:

@@ -5,6 +5,7 @@ import re
 import subprocess
 import sys
 
+import keras
 import pytest
 
 from mnist_core.codegen import training_script
@@ -58,7 +59,14 @@ def test_exported_script_trains_and_prints_the_tutorial_lines(
     loss = float(re.search(r"^loss: (\S+)$", out, re.M).group(1))
     accuracy = float(re.search(r"^accuracy: (\S+)$", out, re.M).group(1))
     assert loss > 0 and accuracy > 0.5
-    assert (tmp_path / "mnist_model.keras").is_file()
+    exported = keras.saving.load_model(tmp_path / "mnist_model.keras")
+    assert _layer_kinds(exported) == _layer_kinds(build_model(config.arch))
+
+
+def _layer_kinds(model) -> list[str]:
+    """The network's layers in order, without the exported script's augmentation."""
+    kinds = [type(layer).__name__ for layer in model.layers]
+    return [kind for kind in kinds if not kind.startswith("Random")]
 
 
 def test_script_has_no_project_imports():
