@@ -17,7 +17,7 @@ import tensorflow as tf
 
 from mnist_core.augment import augment_batch
 from mnist_core.compiled import OPTIMIZER_FACTORIES, POOL, copy_state
-from mnist_core.constants import NUM_CLASSES
+from mnist_core.constants import INPUT_SHAPE, NUM_CLASSES
 from mnist_core.data import MnistData, fingerprint, subsample, to_model_input
 from mnist_core.errors import MnistError
 from mnist_core.events import EpochEvent, Listener
@@ -153,10 +153,12 @@ class TrainResult:
 
 
 # tf.data's autotuner re-tunes the pipeline while it runs; on 2 cores it
-# halved training speed for whole epochs at random (5 of 10 epochs at ~2,900
-# images/s instead of ~5,300; with it off, 0 of 10: exp. in bench/README.md).
+# slowed whole epochs at random (`python bench/pipeline.py`: 4 of 10 epochs
+# under 70 % of the fastest with it on, 0 of 10 with it off).
 _PIPELINE_OPTIONS = tf.data.Options()
 _PIPELINE_OPTIONS.autotune.enabled = False
+BATCH = (None, *INPUT_SHAPE)  # shapes numpy_function cannot tell Keras
+ONE_HOT = (None, NUM_CLASSES)
 
 
 def make_dataset(
@@ -168,20 +170,32 @@ def make_dataset(
     training: bool = False,
     augment: bool = False,
 ) -> tf.data.Dataset:
-    """Batches of (float images in [0, 1], one-hot labels) from uint8 arrays."""
-    images, labels = tf.constant(x), tf.constant(y)
+    """Batches of (float images in [0, 1], one-hot labels) from uint8 arrays.
+
+    Each batch is gathered from the NumPy arrays themselves: copying them into
+    TensorFlow constants first (tf.constant + tf.gather) raised the peak memory
+    of a process training the fast preset from 848 to 904 MB (bench/pipeline.py),
+    and of one doing three such trainings with tests from 894 to 1,025 MB.
+    """
+
+    def take(index):
+        return x[index], y[index]
+
     ds = tf.data.Dataset.range(len(x))
     if training:
         ds = ds.shuffle(len(x), seed=seed, reshuffle_each_iteration=True)
     ds = ds.batch(batch_size).enumerate()
 
     def load(step, index):
-        batch = tf.cast(tf.gather(images, index), tf.float32)[..., None] / 255.0
+        images, labels = tf.numpy_function(
+            take, [index], (tf.uint8, tf.uint8), stateful=False
+        )
+        batch = tf.ensure_shape(tf.cast(images, tf.float32)[..., None] / 255.0, BATCH)
         if augment:
             # The first index differs every epoch (reshuffled), the step every batch.
             batch_seed = tf.cast(tf.stack([seed * 100_003 + step, index[0]]), tf.int32)
             batch = augment_batch(batch, batch_seed)
-        return batch, tf.one_hot(tf.gather(labels, index), NUM_CLASSES)
+        return batch, tf.ensure_shape(tf.one_hot(labels, NUM_CLASSES), ONE_HOT)
 
     ds = ds.map(load, num_parallel_calls=tf.data.AUTOTUNE).prefetch(tf.data.AUTOTUNE)
     return ds.with_options(_PIPELINE_OPTIONS)
