@@ -13,7 +13,7 @@ from mnist_core.query import config_from_query, config_to_query
 from mnist_core.training import LIMITS, OPTIMIZERS, PRESETS, TrainConfig
 
 BATCH_SIZES = [16, 32, 64, 128, 256, 512, 1024]
-RATES = [1e-4, 3e-4, 1e-3, 2e-3, 4e-3, 1e-2, 3e-2]
+RATES = [1e-4, 3e-4, 1e-3, 2e-3, 4e-3, 8e-3, 1e-2, 3e-2]
 SIZES = [1000, 2000, 5000, 10000, 20000, 30000, 60000]
 
 

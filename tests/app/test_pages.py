@@ -6,6 +6,7 @@ import time
 import pytest
 
 from mnist_core.jobs import JobState
+from mnist_core.training import PRESETS
 
 pytestmark = pytest.mark.slow
 
@@ -84,8 +85,15 @@ def test_model_page_shows_layers_and_feature_maps(page):
 def test_train_page_defaults_to_the_fast_preset(page):
     at = page("train")
     assert not at.exception
-    assert at.radio(key="tr_arch").value == "small"
-    assert at.slider(key="tr_epochs").value == 3
+    fast = PRESETS["fast"]
+    shown = {key: at.session_state[key] for key in ("tr_arch", "tr_epochs", "tr_lr")}
+    # Every preset value must be on its slider, or Start would train something else.
+    assert shown == dict(
+        tr_arch=fast.arch, tr_epochs=fast.epochs, tr_lr=fast.learning_rate
+    )
+    assert at.session_state["tr_batch"] == fast.batch_size
+    assert at.session_state["tr_onecycle"] == (fast.schedule == "onecycle")
+    assert at.session_state["tr_notes"] == []
     at.button[1].click().run()  # "Tutorial settings"
     assert at.radio(key="tr_arch").value == "recipe"
     assert at.slider(key="tr_epochs").value == 10
