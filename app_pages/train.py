@@ -12,8 +12,15 @@ from mnist_core.models import ARCHITECTURES
 from mnist_core.query import config_from_query, config_to_query
 from mnist_core.training import LIMITS, OPTIMIZERS, PRESETS, TrainConfig
 
-BATCH_SIZES = [16, 32, 64, 128, 256, 512, 1024]
-RATES = [1e-4, 3e-4, 1e-3, 2e-3, 4e-3, 8e-3, 1e-2, 3e-2]
+
+def _with_presets(options: set, field: str) -> list:
+    """Slider stops plus every preset's value, or a preset would be replaced
+    by its nearest stop and Start would train something else."""
+    return sorted(options | {getattr(preset, field) for preset in PRESETS.values()})
+
+
+BATCH_SIZES = _with_presets({16, 32, 64, 128, 256, 512, 1024}, "batch_size")
+RATES = _with_presets({1e-4, 3e-4, 1e-3, 2e-3, 4e-3, 1e-2, 3e-2}, "learning_rate")
 SIZES = [1000, 2000, 5000, 10000, 20000, 30000, 60000]
 
 

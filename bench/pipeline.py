@@ -51,7 +51,7 @@ def child(variant: str, epochs: int) -> None:
     import keras
     import tensorflow as tf
 
-    from mnist_core.compiled import compile_model
+    from mnist_core.compiled import compile_model, make_optimizer
     from mnist_core.data import load_mnist
     from mnist_core.models import build_model
     from mnist_core.training import PRESETS, make_dataset
@@ -67,7 +67,8 @@ def child(variant: str, epochs: int) -> None:
             options.autotune.enabled = True
             ds = ds.with_options(options)
     model = build_model(preset.arch)
-    compile_model(model, keras.optimizers.Adam(preset.learning_rate / 4))
+    # A constant rate (no schedule callback to time); speed does not depend on it.
+    compile_model(model, make_optimizer(preset.optimizer, 2e-3))
     rates = []
 
     class Clock(keras.callbacks.Callback):

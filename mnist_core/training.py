@@ -157,8 +157,9 @@ class TrainResult:
 # under 70 % of the fastest with it on, 0 of 10 with it off).
 _PIPELINE_OPTIONS = tf.data.Options()
 _PIPELINE_OPTIONS.autotune.enabled = False
-BATCH = (None, *INPUT_SHAPE)  # shapes numpy_function cannot tell Keras
-ONE_HOT = (None, NUM_CLASSES)
+# A batch's shapes, which numpy_function cannot tell Keras on its own.
+_IMAGES_SHAPE = (None, *INPUT_SHAPE)
+_LABELS_SHAPE = (None, NUM_CLASSES)
 
 
 def make_dataset(
@@ -190,12 +191,13 @@ def make_dataset(
         images, labels = tf.numpy_function(
             take, [index], (tf.uint8, tf.uint8), stateful=False
         )
-        batch = tf.ensure_shape(tf.cast(images, tf.float32)[..., None] / 255.0, BATCH)
+        batch = tf.cast(images, tf.float32)[..., None] / 255.0
+        batch = tf.ensure_shape(batch, _IMAGES_SHAPE)
         if augment:
             # The first index differs every epoch (reshuffled), the step every batch.
             batch_seed = tf.cast(tf.stack([seed * 100_003 + step, index[0]]), tf.int32)
             batch = augment_batch(batch, batch_seed)
-        return batch, tf.ensure_shape(tf.one_hot(labels, NUM_CLASSES), ONE_HOT)
+        return batch, tf.ensure_shape(tf.one_hot(labels, NUM_CLASSES), _LABELS_SHAPE)
 
     ds = ds.map(load, num_parallel_calls=tf.data.AUTOTUNE).prefetch(tf.data.AUTOTUNE)
     return ds.with_options(_PIPELINE_OPTIONS)
