@@ -48,6 +48,7 @@ def apply_config(config: TrainConfig, notes: list[Message] | None = None) -> Non
         tr_opt=config.optimizer,
         tr_onecycle=config.schedule == "onecycle",
         tr_aug=config.augment,
+        tr_avg=config.average_weights,
         tr_size=nearest(
             SIZES, config.train_size or 60000, mark("training images"), notes
         ),
@@ -113,6 +114,16 @@ def settings(disabled: bool) -> TrainConfig:
         key="tr_aug",
         disabled=disabled,
     )
+    average = c3.toggle(
+        t("Average the weights (test the mean of the last ~50 steps)"),
+        key="tr_avg",
+        disabled=disabled,
+        help=t(
+            "At a high learning rate each step's weights jump around a good "
+            "solution; their running average sits nearer its middle and scores "
+            "higher, most of all early in training."
+        ),
+    )
     return TrainConfig(
         arch=arch,
         epochs=epochs,
@@ -120,6 +131,7 @@ def settings(disabled: bool) -> TrainConfig:
         learning_rate=rate,
         optimizer=optimizer,
         augment=augment,
+        average_weights=average,
         schedule="onecycle" if onecycle else "constant",
         train_size=None if size >= 60000 else size,
     )

@@ -34,6 +34,12 @@ def _add_train(commands) -> None:
     p.add_argument("--optimizer", choices=OPTIMIZERS)
     p.add_argument("--schedule", choices=SCHEDULES)
     p.add_argument("--augment", action=argparse.BooleanOptionalAction, default=None)
+    p.add_argument(
+        "--average-weights",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="test and keep a moving average of the weights (fast preset: on)",
+    )
     p.add_argument("--train-size", type=int, help="train on N images (default: all)")
     p.add_argument("--seed", type=int)
     p.add_argument("--out", type=Path, help="save the model here (.keras)")
@@ -107,6 +113,7 @@ def run_train(args) -> int:
         optimizer=args.optimizer,
         schedule=args.schedule,
         augment=args.augment,
+        average_weights=args.average_weights,
         train_size=args.train_size,
         seed=args.seed,
     ).validate()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from mnist_core.averaging import EMA_MOMENTUM
 from mnist_core.training import TrainConfig
 
 HEADER = '''"""Train a CNN on MNIST, as configured in MNIST Studio.
@@ -98,11 +99,15 @@ model(x_train[:2000], training=True)
 """
 
 OPTIMIZERS = {
-    "adam": "keras.optimizers.Adam({lr})",
-    "adamw": "keras.optimizers.AdamW({lr}, weight_decay=1e-4)",
-    "sgd": "keras.optimizers.SGD({lr}, momentum=0.9, nesterov=True)",
-    "rmsprop": "keras.optimizers.RMSprop({lr})",
+    "adam": "keras.optimizers.Adam({lr}{ema})",
+    "adamw": "keras.optimizers.AdamW({lr}, weight_decay=1e-4{ema})",
+    "sgd": "keras.optimizers.SGD({lr}, momentum=0.9, nesterov=True{ema})",
+    "rmsprop": "keras.optimizers.RMSprop({lr}{ema})",
 }
+
+AVERAGE = """# Keep a moving average of the weights (about the last {steps} steps); fit
+# puts it into the model when it ends.
+"""
 
 SCHEDULE = """# Warm up for the first sixth of the steps, then decay along a cosine.
 steps = -(-len(x_train) // {batch}) * {epochs}
@@ -150,7 +155,12 @@ def training_script(config: TrainConfig, filename: str = "train_mnist.py") -> st
             "\n" + SCHEDULE.format(batch=config.batch_size, epochs=config.epochs, lr=lr)
         )
         lr = "learning_rate"
-    parts.append(f"optimizer = {OPTIMIZERS[config.optimizer].format(lr=lr)}\n")
+    ema = ""
+    if config.average_weights:
+        parts.append(AVERAGE.format(steps=round(1 / (1 - EMA_MOMENTUM))))
+        ema = f", use_ema=True, ema_momentum={EMA_MOMENTUM}"
+    optimizer = OPTIMIZERS[config.optimizer].format(lr=lr, ema=ema)
+    parts.append(f"optimizer = {optimizer}\n")
     recalibrate = "\n" if config.arch == "recipe" else RECALIBRATE  # BatchNorm nets
     parts.append(
         FIT.format(

@@ -18,28 +18,38 @@ from contextlib import contextmanager
 
 import keras
 
+from mnist_core.averaging import EMA_MOMENTUM, averaging
+
 # Idle compiled models kept; two networks x four optimizers fit, and an
 # uploaded model's twin does not push out the ones trainings need for long.
 MAX_IDLE = 8
+# (the network's configuration as JSON, optimizer name, weights averaged?)
+PoolKey = tuple[str, str, bool]
 
 
-# The optimizers a training may ask for, by name. Each keeps its learning rate
-# in a variable, so it can change between trainings (and between batches)
-# without a new trace.
-OPTIMIZER_FACTORIES = {
-    "adam": lambda lr: keras.optimizers.Adam(lr),
-    "adamw": lambda lr: keras.optimizers.AdamW(lr, weight_decay=1e-4),
-    "sgd": lambda lr: keras.optimizers.SGD(lr, momentum=0.9, nesterov=True),
-    "rmsprop": lambda lr: keras.optimizers.RMSprop(lr),
+# The optimizers a training may ask for, by name: class and arguments. Each
+# keeps its learning rate in a variable, so it can change between trainings
+# (and between batches) without a new trace.
+OPTIMIZER_KINDS = {
+    "adam": (keras.optimizers.Adam, {}),
+    "adamw": (keras.optimizers.AdamW, {"weight_decay": 1e-4}),
+    "sgd": (keras.optimizers.SGD, {"momentum": 0.9, "nesterov": True}),
+    "rmsprop": (keras.optimizers.RMSprop, {}),
 }
 
 
 def make_optimizer(
-    name: str, learning_rate: float = 1e-3
+    name: str, learning_rate: float = 1e-3, average_weights: bool = False
 ) -> keras.optimizers.Optimizer:
-    if name not in OPTIMIZER_FACTORIES:
+    """A named optimizer; with `average_weights` it also keeps a moving average
+    of the weights (see averaging.py)."""
+    if name not in OPTIMIZER_KINDS:
         raise ValueError(f"unknown optimizer {name!r}")
-    return OPTIMIZER_FACTORIES[name](learning_rate)
+    kind, arguments = OPTIMIZER_KINDS[name]
+    if average_weights:
+        kind = averaging(kind)
+        arguments = {**arguments, "use_ema": True, "ema_momentum": EMA_MOMENTUM}
+    return kind(learning_rate, **arguments)
 
 
 def compile_model(model: keras.Model, optimizer) -> keras.Model:
@@ -69,7 +79,7 @@ class CompiledModels:
 
     def __init__(self, max_idle: int = MAX_IDLE):
         self.max_idle = max_idle
-        self._idle: OrderedDict[tuple[str, str], list[keras.Model]] = OrderedDict()
+        self._idle: OrderedDict[PoolKey, list[keras.Model]] = OrderedDict()
         self._lock = threading.Lock()
         self.compiled = 0  # how many models this pool compiled, for tests
 
@@ -93,16 +103,24 @@ class CompiledModels:
 
     @contextmanager
     def borrow(
-        self, blueprint: keras.Model, optimizer: str, learning_rate: float = 1e-3
+        self,
+        blueprint: keras.Model,
+        optimizer: str,
+        learning_rate: float = 1e-3,
+        average_weights: bool = False,
     ) -> Iterator[keras.Model]:
         """A compiled model built like `blueprint`, holding its state, with a
-        fresh `optimizer` at `learning_rate`; `blueprint` itself is not touched."""
+        fresh `optimizer` at `learning_rate`; `blueprint` itself is not touched.
+        Averaging is traced into the training step, so it is part of the key."""
         config = blueprint.get_config()
-        key = (json.dumps(config, sort_keys=True, default=str), optimizer)
+        network = json.dumps(config, sort_keys=True, default=str)
+        key = (network, optimizer, average_weights)
         model = self._take(key)
         if model is None:
             model = blueprint.__class__.from_config(config)
-            compile_model(model, make_optimizer(optimizer, learning_rate))
+            compile_model(
+                model, make_optimizer(optimizer, learning_rate, average_weights)
+            )
             self.compiled += 1
         copy_state(blueprint, model)
         reset_optimizer(model.optimizer, learning_rate)

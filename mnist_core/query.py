@@ -24,9 +24,11 @@ KEYS = {
     "opt": "optimizer",
     "schedule": "schedule",
     "aug": "augment",
+    "avg": "average_weights",
     "size": "train_size",
     "seed": "seed",
 }
+SWITCHES = ("augment", "average_weights")  # on/off in a link
 CHOICES = {"arch": tuple(ARCHITECTURES), "optimizer": OPTIMIZERS, "schedule": SCHEDULES}
 BOUNDS = {
     "epochs": LIMITS.epochs,
@@ -47,12 +49,13 @@ def _parse(name: str, text: str, default) -> tuple[object, Message | None]:
             "{name} {text!r} is not one of {choices}: using {value}.",
             dict(name=name, text=text, choices=choices, value=default),
         )
-    if name == "augment":
+    if name in SWITCHES:
         if text.lower() in ("1", "true", "yes", "on", "0", "false", "no", "off"):
             return text.lower() in ("1", "true", "yes", "on"), None
+        key = next(k for k, field in KEYS.items() if field == name)
         return default, Message(
-            "aug {text!r} is not on/off: using {value}.",
-            dict(text=text, value=default),
+            "{key} {text!r} is not on/off: using {value}.",
+            dict(key=key, text=text, value=default),
         )
     kind = float if name == "learning_rate" else int
     try:
@@ -95,7 +98,7 @@ def config_to_query(config: TrainConfig) -> dict[str, str]:
         value = getattr(config, name)
         if value is None:
             continue
-        out[key] = ("on" if value else "off") if name == "augment" else str(value)
+        out[key] = ("on" if value else "off") if name in SWITCHES else str(value)
     return out
 
 

@@ -16,7 +16,8 @@ import numpy as np
 import tensorflow as tf
 
 from mnist_core.augment import augment_batch
-from mnist_core.compiled import OPTIMIZER_FACTORIES, POOL, copy_state
+from mnist_core.averaging import EvaluateTheAverage
+from mnist_core.compiled import OPTIMIZER_KINDS, POOL, copy_state
 from mnist_core.constants import INPUT_SHAPE, NUM_CLASSES
 from mnist_core.data import MnistData, fingerprint, subsample, to_model_input
 from mnist_core.errors import MnistError
@@ -26,7 +27,7 @@ from mnist_core.progress import ProgressCallback
 from mnist_core.schedule import OneCycle
 from mnist_core.styles import add_writing_styles
 
-OPTIMIZERS = tuple(OPTIMIZER_FACTORIES)
+OPTIMIZERS = tuple(OPTIMIZER_KINDS)
 SCHEDULES = ("constant", "onecycle")
 EVAL_BATCH = 200  # larger is no faster here and costs memory: 1,000 took 160 MB more
 # Images whose BatchNorm statistics are kept at the end, and how many go
@@ -60,6 +61,7 @@ class TrainConfig:
     optimizer: str = "adam"  # one of OPTIMIZERS
     schedule: str = "constant"  # "onecycle": warm up, then cosine decay to ~0
     augment: bool = False  # random warps and thickness, plus styles.py's extra digits
+    average_weights: bool = False  # test and keep a moving average of the weights
     train_size: int | None = None  # None: all 60,000 training images
     seed: int = 0  # same seed, same data order, weights and result
 
@@ -80,7 +82,12 @@ PRESETS = {
     "recipe": TrainConfig(),
     # Measured with bench/train_speed.py; see the README's Performance section.
     "fast": TrainConfig(
-        arch="small", epochs=3, batch_size=256, learning_rate=8e-3, schedule="onecycle"
+        arch="small",
+        epochs=3,
+        batch_size=256,
+        learning_rate=8e-3,
+        schedule="onecycle",
+        average_weights=True,
     ),
 }
 
@@ -131,6 +138,7 @@ class TrainResult:
             "optimizer": c.optimizer,
             "schedule": c.schedule,
             "augment": c.augment,
+            "weights averaged": c.average_weights,
             "images": c.train_size or 60_000,
             "test accuracy": round(self.test_accuracy, 4),
             "test loss": round(self.test_loss, 4),
@@ -280,11 +288,15 @@ def train(
     model = build_model(config.arch)  # fresh weights; what the user gets back
     progress = ProgressCallback(config.epochs, batches, listener, stop)
     callbacks = [RecalibrateBeforeTesting(x, config.seed), progress]
+    if config.average_weights:
+        callbacks.insert(0, EvaluateTheAverage())  # before the recalibration
     if config.schedule == "onecycle":
         callbacks.append(OneCycle(batches, config.epochs, config.learning_rate))
     # A pooled, already compiled twin does the training (see compiled.py), so
     # the server's memory stays flat however many trainings it serves.
-    with POOL.borrow(model, config.optimizer, config.learning_rate) as twin:
+    with POOL.borrow(
+        model, config.optimizer, config.learning_rate, config.average_weights
+    ) as twin:
         start = time.perf_counter()
         twin.fit(
             train_ds,

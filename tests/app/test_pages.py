@@ -6,7 +6,8 @@ import time
 import pytest
 
 from mnist_core.jobs import JobState
-from mnist_core.training import PRESETS
+from mnist_core.query import config_from_query
+from mnist_core.training import PRESETS, TrainConfig
 
 pytestmark = pytest.mark.slow
 
@@ -85,14 +86,12 @@ def test_model_page_shows_layers_and_feature_maps(page):
 def test_train_page_defaults_to_the_fast_preset(page):
     at = page("train")
     assert not at.exception
-    fast = PRESETS["fast"]
-    shown = {key: at.session_state[key] for key in ("tr_arch", "tr_epochs", "tr_lr")}
-    # Every preset value must be on its slider, or Start would train something else.
-    assert shown == dict(
-        tr_arch=fast.arch, tr_epochs=fast.epochs, tr_lr=fast.learning_rate
-    )
-    assert at.session_state["tr_batch"] == fast.batch_size
-    assert at.session_state["tr_onecycle"] == (fast.schedule == "onecycle")
+    # What Start would train, as the page writes it into the address bar: every
+    # preset value must be on its widget, or Start would train something else.
+    params = {key: at.query_params[key] for key in at.query_params}
+    shown, notes = config_from_query(params, TrainConfig())
+    assert shown == PRESETS["fast"] and notes == []
+    assert at.toggle(key="tr_avg").value is True
     assert at.session_state["tr_notes"] == []
     at.button[1].click().run()  # "Tutorial settings"
     assert at.radio(key="tr_arch").value == "recipe"

@@ -45,14 +45,18 @@ def run_script(source: str, folder, mnist_path) -> str:
             augment=True,
             optimizer="adamw",
         ),
-        TrainConfig(arch="small", epochs=1, train_size=1000, batch_size=64),
+        TrainConfig(
+            arch="small", epochs=1, train_size=1000, batch_size=64, average_weights=True
+        ),
     ],
-    ids=["recipe", "fast-augmented-onecycle", "small"],
+    ids=["recipe", "fast-augmented-onecycle", "small-averaged"],
 )
 def test_exported_script_trains_and_prints_the_tutorial_lines(
     config, tmp_path, mnist_path
 ):
-    out = run_script(training_script(config), tmp_path, mnist_path)
+    source = training_script(config)
+    assert ("use_ema=True" in source) == config.average_weights
+    out = run_script(source, tmp_path, mnist_path)
     assert f"x_train shape: ({config.train_size}, 28, 28) first labels:" in out
     total = re.search(r"Total params: ([\d,]+)", out).group(1)
     assert int(total.replace(",", "")) == build_model(config.arch).count_params()

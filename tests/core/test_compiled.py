@@ -59,6 +59,11 @@ def test_other_architecture_or_optimizer_gets_its_own_model():
         assert b is not a and isinstance(b.optimizer, keras.optimizers.RMSprop)
     with pool.borrow(build_model("recipe"), "adam") as c:
         assert c.name == "recipe"
+    # Averaging is traced into the training step: its own model, both ways.
+    with pool.borrow(build_model("fast"), "adam", average_weights=True) as d:
+        assert d is not a and d.optimizer.use_ema
+    with pool.borrow(build_model("fast"), "adam") as e:
+        assert e is a and not e.optimizer.use_ema
 
 
 def test_the_pool_keeps_a_bounded_number_of_idle_models():

@@ -46,7 +46,8 @@ def test_out_of_range_values_are_clamped_with_a_note():
     [
         ({"epochs": "ten"}, "epochs", "is not a number"),
         ({"arch": "resnet"}, "arch", "is not one of recipe, fast"),
-        ({"aug": "maybe"}, "augment", "is not on/off"),
+        ({"aug": "maybe"}, "augment", "aug 'maybe' is not on/off"),
+        ({"avg": "2"}, "average_weights", "avg '2' is not on/off"),
         ({"lr": "fast"}, "learning_rate", "is not a number"),
     ],
 )
