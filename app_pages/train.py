@@ -61,8 +61,11 @@ def apply_preset(name: str) -> None:
 
 
 def first_settings() -> None:
-    """The fast preset, or what the link's query parameters ask for."""
-    config, notes = config_from_query(st.query_params.to_dict(), PRESETS["fast"])
+    """What the link's query parameters ask for, over the settings last shown
+    in this session (Streamlit drops widget values while another page is
+    open), or over the fast preset on a first visit."""
+    base = st.session_state.get("tr_last", PRESETS["fast"])
+    config, notes = config_from_query(st.query_params.to_dict(), base)
     apply_config(config, notes)
 
 
@@ -115,13 +118,14 @@ def settings(disabled: bool) -> TrainConfig:
         disabled=disabled,
     )
     average = c3.toggle(
-        t("Average the weights (test the mean of the last ~50 steps)"),
+        t("Average the weights"),
         key="tr_avg",
         disabled=disabled,
         help=t(
-            "At a high learning rate each step's weights jump around a good "
-            "solution; their running average sits nearer its middle and scores "
-            "higher, most of all early in training."
+            "The test and the model you get use the average of the last ~50 "
+            "steps' weights. At a high learning rate each step's weights jump "
+            "around a good solution; their average sits nearer its middle and "
+            "scores higher, most of all early in training."
         ),
     )
     return TrainConfig(
@@ -142,6 +146,7 @@ data = data_or_stop()
 job = st.session_state.get("job")
 busy = job is not None and not job.finished
 config = settings(disabled=busy)
+st.session_state.tr_last = config  # a plain key: kept while other pages are open
 st.query_params.from_dict(config_to_query(config))  # the address bar shares them
 start, stop, _ = st.columns([1, 1, 4])
 if start.button(t("Start"), type="primary", disabled=busy):

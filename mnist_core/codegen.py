@@ -106,7 +106,8 @@ OPTIMIZERS = {
 }
 
 AVERAGE = """# Keep a moving average of the weights (about the last {steps} steps); fit
-# puts it into the model when it ends.
+# puts it into the model when it ends. (The app's average also forgets its
+# first steps sooner, which matters for runs of under ~200 steps.)
 """
 
 SCHEDULE = """# Warm up for the first sixth of the steps, then decay along a cosine.

@@ -98,6 +98,21 @@ def test_train_page_defaults_to_the_fast_preset(page):
     assert at.slider(key="tr_epochs").value == 10
 
 
+def test_train_settings_survive_a_visit_to_another_page(page):
+    # Streamlit forgets a widget's value once a run does not draw it: without
+    # care, the sliders came back on the fast preset, not on what was trained.
+    at = page("train")
+    at.slider(key="tr_epochs").set_value(7).run()
+    at.toggle(key="tr_avg").set_value(False).run()
+    at.switch_page("app_pages/draw.py").run()
+    at.query_params.clear()  # the sidebar's links carry no settings
+    at.switch_page("app_pages/train.py").run()
+    assert not at.exception
+    assert at.slider(key="tr_epochs").value == 7
+    assert at.toggle(key="tr_avg").value is False
+    assert at.query_params["epochs"] == "7"
+
+
 def test_tiny_training_through_the_ui_produces_metrics(page):
     at = run_tiny_training(page("train", **TINY_UI))
     assert at.session_state["job"].state == JobState.DONE
