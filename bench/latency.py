@@ -24,6 +24,8 @@ import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
@@ -112,24 +114,39 @@ def wait_until_healthy(port: int) -> None:
             time.sleep(0.02)
 
 
-def time_one_start(browser) -> tuple[float, float, float]:
-    """Seconds from `streamlit run` to: health check answered, Home's page
-    loaded (HTML and scripts), Home's heading drawn."""
+@contextmanager
+def streamlit_server() -> Iterator[tuple[int, int]]:
+    """`streamlit run` on a free port: (port, pid), stopped on the way out."""
     port = free_port()
-    context = browser.new_context()  # nothing cached from an earlier start
-    page = context.new_page()
-    start = time.perf_counter()
     server = start_streamlit(port, subprocess.DEVNULL, dict(os.environ))
     try:
-        wait_until_healthy(port)
-        healthy = time.perf_counter() - start
-        page.goto(f"http://127.0.0.1:{port}/")
-        loaded = time.perf_counter() - start
-        page.get_by_role("heading", name="MNIST Studio").wait_for(timeout=60000)
-        return healthy, loaded, time.perf_counter() - start
+        yield port, server.pid
     finally:
         server.terminate()
         server.wait(10)
+
+
+def open_home(page, port: int, start: float) -> tuple[float, float, float]:
+    """Once the server answers its health check, open Home and wait for its
+    heading. Seconds since `start` to: health check answered, Home's page
+    loaded (HTML and scripts), Home's heading drawn."""
+    wait_until_healthy(port)
+    healthy = time.perf_counter() - start
+    page.goto(f"http://127.0.0.1:{port}/")
+    loaded = time.perf_counter() - start
+    page.get_by_role("heading", name="MNIST Studio").wait_for(timeout=60000)
+    return healthy, loaded, time.perf_counter() - start
+
+
+def time_one_start(browser) -> tuple[float, float, float]:
+    """open_home's three times, counted from `streamlit run`."""
+    context = browser.new_context()  # nothing cached from an earlier start
+    page = context.new_page()
+    start = time.perf_counter()
+    try:
+        with streamlit_server() as (port, _):
+            return open_home(page, port, start)
+    finally:
         context.close()
 
 
@@ -157,25 +174,17 @@ def home_latency(starts: int) -> None:
 def server_run(trainings: int, settings: str) -> None:
     from playwright.sync_api import sync_playwright
 
-    port = free_port()
-    with sync_playwright() as p:
+    with sync_playwright() as p, streamlit_server() as (port, pid):
         browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         page = browser.new_page()
-        server = start_streamlit(port, subprocess.DEVNULL, dict(os.environ))
-        try:
-            wait_until_healthy(port)
-            page.goto(f"http://127.0.0.1:{port}/")
-            page.get_by_role("heading", name="MNIST Studio").wait_for(timeout=60000)
-            print(f"server RSS after Home: {rss_mb(server.pid):.0f} MB")
-            peak = measure_trainings(page, port, server.pid, trainings, settings)
-            print(
-                f"server RSS peak during {trainings} trainings: {peak:.0f} MB; "
-                f"after: {rss_mb(server.pid):.0f} MB ({memory_split(server.pid)})"
-            )
-        finally:
-            server.terminate()
-            server.wait(10)
-            browser.close()
+        open_home(page, port, time.perf_counter())
+        print(f"server RSS after Home: {rss_mb(pid):.0f} MB")
+        peak = measure_trainings(page, port, pid, trainings, settings)
+        print(
+            f"server RSS peak during {trainings} trainings: {peak:.0f} MB; "
+            f"after: {rss_mb(pid):.0f} MB ({memory_split(pid)})"
+        )
+        browser.close()
 
 
 def measure_trainings(

@@ -39,8 +39,9 @@ BOUNDS = {
 }
 
 
-def _parse(name: str, text: str, default) -> tuple[object, Message | None]:
-    """(value, note or None) for one field; a note says what was wrong and the fix."""
+def _parse(key: str, name: str, text: str, default) -> tuple[object, Message | None]:
+    """(value, note or None) for the field `name`, read from the link's `key`;
+    a note says what was wrong and the fix."""
     if name in CHOICES:
         if text in CHOICES[name]:
             return text, None
@@ -52,7 +53,6 @@ def _parse(name: str, text: str, default) -> tuple[object, Message | None]:
     if name in SWITCHES:
         if text.lower() in ("1", "true", "yes", "on", "0", "false", "no", "off"):
             return text.lower() in ("1", "true", "yes", "on"), None
-        key = next(k for k, field in KEYS.items() if field == name)
         return default, Message(
             "{key} {text!r} is not on/off: using {value}.",
             dict(key=key, text=text, value=default),
@@ -82,7 +82,7 @@ def config_from_query(
     values, notes = {}, []
     for key, name in KEYS.items():
         if key in params:
-            value, note = _parse(name, str(params[key]), getattr(base, name))
+            value, note = _parse(key, name, str(params[key]), getattr(base, name))
             values[name] = value
             if note:
                 notes.append(note)

@@ -287,9 +287,9 @@ def train(
     batches = -(-len(x) // config.batch_size)
     model = build_model(config.arch)  # fresh weights; what the user gets back
     progress = ProgressCallback(config.epochs, batches, listener, stop)
-    callbacks = [RecalibrateBeforeTesting(x, config.seed), progress]
-    if config.average_weights:
-        callbacks.insert(0, EvaluateTheAverage())  # before the recalibration
+    # The averaged weights go in before BatchNorm is recalibrated for them.
+    callbacks = [EvaluateTheAverage()] if config.average_weights else []
+    callbacks += [RecalibrateBeforeTesting(x, config.seed), progress]
     if config.schedule == "onecycle":
         callbacks.append(OneCycle(batches, config.epochs, config.learning_rate))
     # A pooled, already compiled twin does the training (see compiled.py), so

@@ -1,6 +1,7 @@
 """Training: sanity accuracy, events, stop requests, seeds, configuration limits."""
 
 import threading
+from dataclasses import replace
 
 import keras
 import numpy as np
@@ -132,15 +133,7 @@ def test_the_last_epochs_test_score_is_the_delivered_models(
 ):
     # The live curve's last point must not read 11 % for a model that scores 80 %+,
     # nor measure other weights (the raw ones) than those handed back (the average).
-    config = TrainConfig(
-        arch="small",
-        epochs=2,
-        batch_size=100,
-        train_size=1000,
-        learning_rate=8e-3,
-        schedule="onecycle",
-        average_weights=average_weights,
-    )
+    config = replace(TINY, average_weights=average_weights)
     result = train(config, small_mnist)
     loss, accuracy = evaluate(result.model, small_mnist)
     assert result.history[-1].val_accuracy == result.test_accuracy
