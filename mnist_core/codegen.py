@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from mnist_core.averaging import EMA_MOMENTUM
+from mnist_core.compiled import OPTIMIZER_KINDS, optimizer_arguments
 from mnist_core.training import TrainConfig
 
 HEADER = '''"""Train a CNN on MNIST, as configured in MNIST Studio.
@@ -98,13 +99,6 @@ model(x_train[:2000], training=True)
 
 """
 
-OPTIMIZERS = {
-    "adam": "keras.optimizers.Adam({lr}{ema})",
-    "adamw": "keras.optimizers.AdamW({lr}, weight_decay=1e-4{ema})",
-    "sgd": "keras.optimizers.SGD({lr}, momentum=0.9, nesterov=True{ema})",
-    "rmsprop": "keras.optimizers.RMSprop({lr}{ema})",
-}
-
 AVERAGE = """# Keep a moving average of the weights (about the last {steps} steps); fit
 # puts it into the model when it ends. (The app's average also forgets its
 # first steps sooner, which matters for runs of under ~200 steps.)
@@ -135,6 +129,13 @@ model.save("mnist_model.keras")
 """
 
 
+def _optimizer_call(name: str, lr: str, average_weights: bool) -> str:
+    """The Keras call that builds the app's optimizer `name` (compiled.py)."""
+    arguments = optimizer_arguments(name, average_weights)
+    written = [lr] + [f"{key}={value!r}" for key, value in arguments.items()]
+    return f"keras.optimizers.{OPTIMIZER_KINDS[name][0].__name__}({', '.join(written)})"
+
+
 def training_script(config: TrainConfig, filename: str = "train_mnist.py") -> str:
     """Python source, using only Keras and NumPy, that trains like `config`."""
     config.validate()
@@ -156,11 +157,9 @@ def training_script(config: TrainConfig, filename: str = "train_mnist.py") -> st
             "\n" + SCHEDULE.format(batch=config.batch_size, epochs=config.epochs, lr=lr)
         )
         lr = "learning_rate"
-    ema = ""
     if config.average_weights:
         parts.append(AVERAGE.format(steps=round(1 / (1 - EMA_MOMENTUM))))
-        ema = f", use_ema=True, ema_momentum={EMA_MOMENTUM}"
-    optimizer = OPTIMIZERS[config.optimizer].format(lr=lr, ema=ema)
+    optimizer = _optimizer_call(config.optimizer, lr, config.average_weights)
     parts.append(f"optimizer = {optimizer}\n")
     recalibrate = "\n" if config.arch == "recipe" else RECALIBRATE  # BatchNorm nets
     parts.append(

@@ -45,11 +45,18 @@ def make_optimizer(
     of the weights (see averaging.py)."""
     if name not in OPTIMIZER_KINDS:
         raise ValueError(f"unknown optimizer {name!r}")
-    kind, arguments = OPTIMIZER_KINDS[name]
+    kind = OPTIMIZER_KINDS[name][0]
     if average_weights:
         kind = averaging(kind)
-        arguments = {**arguments, "use_ema": True, "ema_momentum": EMA_MOMENTUM}
-    return kind(learning_rate, **arguments)
+    return kind(learning_rate, **optimizer_arguments(name, average_weights))
+
+
+def optimizer_arguments(name: str, average_weights: bool) -> dict:
+    """The keyword arguments of the optimizer `name` besides its learning rate."""
+    arguments = OPTIMIZER_KINDS[name][1]
+    if average_weights:
+        return {**arguments, "use_ema": True, "ema_momentum": EMA_MOMENTUM}
+    return arguments
 
 
 def compile_model(model: keras.Model, optimizer) -> keras.Model:
