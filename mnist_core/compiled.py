@@ -53,9 +53,9 @@ def make_optimizer(
 
 def optimizer_arguments(name: str, average_weights: bool) -> dict:
     """The keyword arguments of the optimizer `name` besides its learning rate."""
-    arguments = OPTIMIZER_KINDS[name][1]
+    arguments = dict(OPTIMIZER_KINDS[name][1])  # a copy: the table stays as it is
     if average_weights:
-        return {**arguments, "use_ema": True, "ema_momentum": EMA_MOMENTUM}
+        arguments.update(use_ema=True, ema_momentum=EMA_MOMENTUM)
     return arguments
 
 
