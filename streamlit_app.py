@@ -2,8 +2,8 @@
 
 import streamlit as st
 
-from app_pages.i18n import language_switch, t
-from app_pages.keras_session import keep_keras_session
+from app_ui.i18n import language_switch, t
+from app_ui.keras_session import keep_keras_session
 
 keep_keras_session()  # no clear_session() after every run (see keras_session.py)
 

@@ -1,1 +1,1 @@
-"""The app's pages: UI only; everything they compute comes from mnist_core."""
+"""The app's six pages, one script each: read widgets, call mnist_core, draw."""

@@ -8,11 +8,11 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from app_pages import charts
-from app_pages.common import data_or_stop, enlarge
-from app_pages.i18n import say, t
-from mnist_core import explore
-from mnist_core.query import (
+from app_ui import charts
+from app_ui.common import data_or_stop, enlarge
+from app_ui.i18n import say, t
+from mnist_core.data import stats as explore
+from mnist_core.serving.links import (
     SPLITS,
     DatasetView,
     page_count,

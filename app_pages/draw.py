@@ -3,15 +3,15 @@
 import streamlit as st
 from streamlit_drawable_canvas import st_canvas
 
-from app_pages import charts
-from app_pages.common import choose_model, enlarge
-from app_pages.corrections import offer_correction, teach
-from app_pages.i18n import mark, say, t
+from app_ui import charts
+from app_ui.common import choose_model, enlarge
+from app_ui.corrections import offer_correction, teach
+from app_ui.i18n import mark, say, t
 from mnist_core.errors import EmptyImageError, MnistError
-from mnist_core.explain import heat_overlay, occlusion_map
-from mnist_core.image_files import MAX_BYTES, read_image
-from mnist_core.number import read_number
-from mnist_core.strokes import CANVAS_SIZE
+from mnist_core.reading.explain import heat_overlay, occlusion_map
+from mnist_core.reading.image_files import MAX_BYTES, read_image
+from mnist_core.reading.strokes import CANVAS_SIZE
+from mnist_core.reading.whole_numbers import read_number
 
 WIDE_CANVAS = 700  # room for four or five digits
 DIGIT_HINT = mark(

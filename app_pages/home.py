@@ -2,9 +2,9 @@
 
 import streamlit as st
 
-from app_pages.i18n import t
+from app_ui.i18n import t
 from mnist_core.constants import SHIPPED_MODEL_PATH
-from mnist_core.model_card import read_card
+from mnist_core.models.card import read_card
 
 st.title("MNIST Studio")
 st.markdown(

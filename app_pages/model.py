@@ -1,16 +1,16 @@
 """Model: the layers, the first layer's filters, and every conv layer's feature maps."""
 
-import numpy as np
 import pandas as pd
 import streamlit as st
 
-from app_pages.common import YOURS, ActiveModel, choose_model, data_or_stop, enlarge
-from app_pages.i18n import say, t
-from mnist_core import anatomy
+from app_ui.common import YOURS, ActiveModel, choose_model, data_or_stop, enlarge
+from app_ui.i18n import say, t
 from mnist_core.errors import MnistError
-from mnist_core.model_card import ModelCard
-from mnist_core.models import ARCHITECTURES, build_model, summarize
-from mnist_core.storage import MAX_UPLOAD_BYTES, load_uploaded_model
+from mnist_core.models import anatomy
+from mnist_core.models.architectures import ARCHITECTURES, build_model, summarize
+from mnist_core.models.card import ModelCard
+from mnist_core.models.model_files import MAX_MODEL_MB
+from mnist_core.models.storage import load_uploaded_model
 
 
 def upload_model() -> None:
@@ -21,14 +21,14 @@ def upload_model() -> None:
     upload = st.file_uploader(
         t("Your own model (.keras, trained on 28×28 digits)"),
         type=["keras"],
-        max_upload_size=MAX_UPLOAD_BYTES // 2**20,
+        max_upload_size=MAX_MODEL_MB,
         key="model_upload",
     )
     if upload is None or st.session_state.get("uploaded_id") == upload.file_id:
         return  # nothing new: a rerun must not load the same file again
     st.session_state.uploaded_id = upload.file_id
-    from mnist_core.evaluation import evaluate_test_set
-    from mnist_core.inference import Classifier
+    from mnist_core.reading.classifier import Classifier
+    from mnist_core.training.evaluation import evaluate_test_set
 
     try:
         with st.spinner(t("Checking {name} and testing it…", name=upload.name)):
@@ -39,13 +39,7 @@ def upload_model() -> None:
         st.error(say(exc))
         st.caption(t("The model you were using is still in use."))
         return
-    card = ModelCard.from_metadata(
-        {
-            "architecture": model.name,
-            "params": int(model.count_params()),
-            "test_accuracy": report.accuracy,
-        }
-    )
+    card = ModelCard.of_model(model, report.accuracy)
     st.session_state.your_model = ActiveModel(YOURS, model, classifier, card)
     st.session_state.model_model = YOURS  # show the new model on this page
     st.success(
@@ -57,6 +51,11 @@ def upload_model() -> None:
         )
     )
 
+
+NO_CONVOLUTION = t(
+    "This network has no convolution layer, so it has no filters or feature maps "
+    "to show. Its layers and size are above."
+)
 
 st.title(t("Inside the model"))
 with st.expander(t("Use a model of your own"), icon=":material/upload:"):
@@ -97,17 +96,20 @@ c2.metric(t("Work per digit"), f"{size.flops / 1e6:.1f} MFLOP")
 
 st.subheader(t("What the first layer looks for"))
 filters = anatomy.first_layer_filters(model)
-st.image(
-    [enlarge(f, 56) for f in filters],
-    width=56,
-    caption=[t("filter {number}", number=i) for i in range(len(filters))],
-)
-st.caption(
-    t(
-        "Each small square is a pattern the first layer learned to detect: "
-        "edges and stroke pieces at different angles (bright = positive weight)."
+if len(filters):
+    st.image(
+        [enlarge(f, 56) for f in filters],
+        width=56,
+        caption=[t("filter {number}", number=i) for i in range(len(filters))],
     )
-)
+    st.caption(
+        t(
+            "Each small square is a pattern the first layer learned to detect: "
+            "edges and stroke pieces at different angles (bright = positive weight)."
+        )
+    )
+else:
+    st.info(NO_CONVOLUTION)
 
 st.subheader(t("What each layer sees"))
 drawing = st.session_state.get("drawing_pixels")
@@ -125,7 +127,10 @@ else:
     index = st.number_input(t("Test digit index"), 0, len(data.x_test) - 1, 0)
     pixels = data.x_test[index] / 255.0
 st.image(enlarge(pixels, 112), caption=t("input (28×28)"))
-for name, maps in anatomy.feature_maps(model, pixels).items():
+feature_maps = anatomy.feature_maps(model, pixels)
+if not feature_maps:
+    st.info(NO_CONVOLUTION)
+for name, maps in feature_maps.items():
     st.markdown(
         t(
             "**{name}**: {count} maps of {height}×{width}",
@@ -135,7 +140,4 @@ for name, maps in anatomy.feature_maps(model, pixels).items():
             width=maps.shape[1],
         )
     )
-    peak = np.maximum(maps.max(axis=(0, 1)), 1e-8)
-    st.image(
-        [enlarge(maps[:, :, c] / peak[c], 56) for c in range(maps.shape[2])], width=56
-    )
+    st.image([enlarge(maps[:, :, c], 56) for c in range(maps.shape[2])], width=56)

@@ -4,9 +4,9 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from app_pages import charts
-from app_pages.common import data_or_stop, enlarge
-from app_pages.i18n import t
+from app_ui import charts
+from app_ui.common import data_or_stop, enlarge
+from app_ui.i18n import t
 
 st.title(t("Preparing the data"))
 st.markdown(

@@ -1,30 +1,23 @@
 """Train: pick settings, start, watch live charts, then see how the model did."""
 
+from dataclasses import replace
+
 import streamlit as st
 
-from app_pages.common import data_or_stop, get_queue, session_alive
-from app_pages.i18n import mark, say, t
-from app_pages.training_view import compare_runs, live, results
-from mnist_core.codegen import training_script
+from app_ui.common import data_or_stop, get_queue, session_alive
+from app_ui.i18n import say, t
+from app_ui.training_view import compare_runs, live, results
 from mnist_core.errors import Message, MnistError
-from mnist_core.jobs import TrainingJob
-from mnist_core.models import ARCHITECTURES
-from mnist_core.query import config_from_query, config_to_query
-from mnist_core.training import LIMITS, OPTIMIZERS, PRESETS, TrainConfig
+from mnist_core.models.catalog import ARCHITECTURES
+from mnist_core.serving.jobs import TrainingJob
+from mnist_core.serving.links import config_from_query, config_to_query
+from mnist_core.training.config import PRESETS, SETTINGS, TrainConfig
+from mnist_core.training.script_export import training_script
+
+WIDGETS = {name: s for name, s in SETTINGS.items() if s.widget}
 
 
-def _with_presets(options: set, field: str) -> list:
-    """Slider stops plus every preset's value, or a preset would be replaced
-    by its nearest stop and Start would train something else."""
-    return sorted(options | {getattr(preset, field) for preset in PRESETS.values()})
-
-
-BATCH_SIZES = _with_presets({16, 32, 64, 128, 256, 512, 1024}, "batch_size")
-RATES = _with_presets({1e-4, 3e-4, 1e-3, 2e-3, 4e-3, 1e-2, 3e-2}, "learning_rate")
-SIZES = [1000, 2000, 5000, 10000, 20000, 30000, 60000]
-
-
-def nearest(options: list, value, label: str, notes: list[Message]):
+def nearest(options: tuple, value, label: str, notes: list[Message]):
     """The option closest to `value`; a note if it is not exactly one of them."""
     best = min(options, key=lambda o: abs(o - value))
     if best != value:
@@ -37,23 +30,27 @@ def nearest(options: list, value, label: str, notes: list[Message]):
     return best
 
 
+def widget_value(name: str, config: TrainConfig, notes: list[Message]):
+    """What the widget of setting `name` shows for `config`."""
+    setting, value = SETTINGS[name], getattr(config, name)
+    if setting.toggles:
+        return value == setting.toggles[1]
+    if setting.stops:
+        return nearest(setting.stops, value, setting.label, notes)
+    return value
+
+
+def config_value(name: str, shown):
+    """The TrainConfig value of setting `name` whose widget shows `shown`."""
+    setting = SETTINGS[name]
+    return setting.toggles[shown] if setting.toggles else shown
+
+
 def apply_config(config: TrainConfig, notes: list[Message] | None = None) -> None:
     """Put a configuration into the widgets (their keys in session state)."""
     notes = [] if notes is None else notes
-    st.session_state.update(
-        tr_arch=config.arch,
-        tr_epochs=config.epochs,
-        tr_batch=nearest(BATCH_SIZES, config.batch_size, mark("batch"), notes),
-        tr_lr=nearest(RATES, config.learning_rate, mark("learning rate"), notes),
-        tr_opt=config.optimizer,
-        tr_onecycle=config.schedule == "onecycle",
-        tr_aug=config.augment,
-        tr_avg=config.average_weights,
-        tr_size=nearest(
-            SIZES, config.train_size or 60000, mark("training images"), notes
-        ),
-        tr_notes=notes,
-    )
+    shown = {f"tr_{s.link}": widget_value(n, config, notes) for n, s in WIDGETS.items()}
+    st.session_state.update(shown, tr_base=config, tr_notes=notes)
 
 
 def apply_preset(name: str) -> None:
@@ -67,6 +64,26 @@ def first_settings() -> None:
     base = st.session_state.get("tr_last", PRESETS["fast"])
     config, notes = config_from_query(st.query_params.to_dict(), base)
     apply_config(config, notes)
+
+
+def draw_widget(column, name: str, disabled: bool):
+    """The widget of one setting, drawn from its Setting; returns what it shows."""
+    setting = SETTINGS[name]
+    common = dict(key=f"tr_{setting.link}", disabled=disabled, help=t(setting.help))
+    label = t(setting.label)
+    if setting.widget == "radio":
+        return column.radio(label, setting.choices, format_func=choice_title, **common)
+    if setting.widget == "selectbox":
+        return column.selectbox(label, setting.choices, **common)
+    if setting.widget == "slider":
+        return column.slider(label, *setting.bounds, **common)
+    if setting.widget == "select_slider":
+        return column.select_slider(label, setting.stops, **common)
+    return column.toggle(label, **common)
+
+
+def choice_title(name: str) -> str:
+    return t(ARCHITECTURES[name].title) if name in ARCHITECTURES else name
 
 
 def settings(disabled: bool) -> TrainConfig:
@@ -84,61 +101,14 @@ def settings(disabled: bool) -> TrainConfig:
         args=("recipe",),
         disabled=disabled,
     )
-    c1, c2, c3 = st.columns(3)
-    arch = c1.radio(
-        t("Architecture"),
-        list(ARCHITECTURES),
-        key="tr_arch",
-        format_func=lambda a: t(ARCHITECTURES[a].title),
-        disabled=disabled,
-    )
-    c1.caption(t(ARCHITECTURES[arch].description))
-    epochs = c2.slider(
-        t("Epochs (passes over the data)"),
-        *LIMITS.epochs,
-        key="tr_epochs",
-        disabled=disabled,
-    )
-    batch = c2.select_slider(
-        t("Batch size"), BATCH_SIZES, key="tr_batch", disabled=disabled
-    )
-    size = c2.select_slider(
-        t("Training images"), SIZES, key="tr_size", disabled=disabled
-    )
-    rate = c3.select_slider(t("Learning rate"), RATES, key="tr_lr", disabled=disabled)
-    optimizer = c3.selectbox(
-        t("Optimizer"), OPTIMIZERS, key="tr_opt", disabled=disabled
-    )
-    onecycle = c3.toggle(
-        t("Warm-up + cosine schedule"), key="tr_onecycle", disabled=disabled
-    )
-    augment = c3.toggle(
-        t("Augmentation (random tilt, size, shift, thickness)"),
-        key="tr_aug",
-        disabled=disabled,
-    )
-    average = c3.toggle(
-        t("Average the weights"),
-        key="tr_avg",
-        disabled=disabled,
-        help=t(
-            "The test and the model you get use the average of the last ~50 "
-            "steps' weights. At a high learning rate each step's weights jump "
-            "around a good solution; their average sits nearer its middle and "
-            "scores higher, most of all early in training."
-        ),
-    )
-    return TrainConfig(
-        arch=arch,
-        epochs=epochs,
-        batch_size=batch,
-        learning_rate=rate,
-        optimizer=optimizer,
-        augment=augment,
-        average_weights=average,
-        schedule="onecycle" if onecycle else "constant",
-        train_size=None if size >= 60000 else size,
-    )
+    columns = st.columns(3)
+    values = {}
+    for name, setting in WIDGETS.items():
+        shown = draw_widget(columns[setting.column], name, disabled)
+        values[name] = config_value(name, shown)
+    columns[0].caption(t(ARCHITECTURES[values["arch"]].description))
+    # Settings without a widget (the seed) keep what the link or preset said.
+    return replace(st.session_state.get("tr_base", PRESETS["fast"]), **values)
 
 
 st.title(t("Train"))

@@ -34,7 +34,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from mnist_core.constants import SHIPPED_MODEL_PATH  # noqa: E402
-from mnist_core.handwriting import draw_like_a_person, load_samples  # noqa: E402
+from mnist_core.reading.handwriting import draw_like_a_person, load_samples  # noqa: E402
 from tests.e2e.conftest import (  # noqa: E402
     CHROMIUM,
     CHROMIUM_ARGS,
@@ -49,9 +49,9 @@ def percentile(values, q):
 
 def prediction_latency(count: int) -> None:
     from mnist_core.cli import DEFAULT_HANDWRITING
-    from mnist_core.inference import Classifier
-    from mnist_core.preprocess import prepare_image
-    from mnist_core.storage import load_model
+    from mnist_core.models.storage import load_model
+    from mnist_core.reading.classifier import Classifier
+    from mnist_core.reading.preprocess import prepare_image
 
     model = load_model(SHIPPED_MODEL_PATH).model
     classifier = Classifier(model)

@@ -51,10 +51,11 @@ def child(variant: str, epochs: int) -> None:
     import keras
     import tensorflow as tf
 
-    from mnist_core.compiled import compile_model, make_optimizer
-    from mnist_core.data import load_mnist
-    from mnist_core.models import build_model
-    from mnist_core.training import PRESETS, make_dataset
+    from mnist_core.data.mnist import load_mnist
+    from mnist_core.models.architectures import build_model
+    from mnist_core.training.config import PRESETS
+    from mnist_core.training.model_pool import compile_model, make_optimizer
+    from mnist_core.training.pipeline import make_dataset
 
     data = load_mnist()
     preset = PRESETS["fast"]

@@ -23,11 +23,12 @@ import keras
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from mnist_core.compiled import compile_model
-from mnist_core.data import MnistData, load_mnist, subsample
-from mnist_core.jobs import TrainingJob
-from mnist_core.models import build_model
-from mnist_core.training import PRESETS, TrainConfig, train
+from mnist_core.data.mnist import MnistData, load_mnist, subsample
+from mnist_core.models.architectures import build_model
+from mnist_core.serving.jobs import TrainingJob
+from mnist_core.training.config import PRESETS, TrainConfig
+from mnist_core.training.loop import train
+from mnist_core.training.model_pool import compile_model
 
 
 def plain_fit(data: MnistData, images: int) -> float:

@@ -18,7 +18,7 @@ DEFAULT_HANDWRITING = (
 
 
 def _add_train(commands) -> None:
-    from mnist_core.training import OPTIMIZERS, PRESETS, SCHEDULES
+    from mnist_core.training.config import PRESETS, SETTINGS, TrainConfig
 
     p = commands.add_parser("train", help="train a model and report test loss/accuracy")
     p.add_argument(
@@ -27,21 +27,16 @@ def _add_train(commands) -> None:
         default="recipe",
         help="starting settings (default: recipe, the tutorial's)",
     )
-    p.add_argument("--arch", help="architecture: recipe, fast or small")
-    p.add_argument("--epochs", type=int)
-    p.add_argument("--batch-size", type=int)
-    p.add_argument("--learning-rate", type=float)
-    p.add_argument("--optimizer", choices=OPTIMIZERS)
-    p.add_argument("--schedule", choices=SCHEDULES)
-    p.add_argument("--augment", action=argparse.BooleanOptionalAction, default=None)
-    p.add_argument(
-        "--average-weights",
-        action=argparse.BooleanOptionalAction,
-        default=None,
-        help="test and keep a moving average of the weights (fast preset: on)",
-    )
-    p.add_argument("--train-size", type=int, help="train on N images (default: all)")
-    p.add_argument("--seed", type=int)
+    defaults = TrainConfig()
+    for name, setting in SETTINGS.items():  # one flag per setting, from its field
+        flag, default = "--" + name.replace("_", "-"), getattr(defaults, name)
+        if isinstance(default, bool):
+            kind = dict(action=argparse.BooleanOptionalAction)
+        elif setting.choices:
+            kind = dict(choices=setting.choices)
+        else:
+            kind = dict(type=type(default))
+        p.add_argument(flag, default=None, help=setting.help, **kind)
     p.add_argument("--out", type=Path, help="save the model here (.keras)")
     p.add_argument("--data", help="mnist.npz or IDX folder (default: $MNIST_PATH)")
 
@@ -88,7 +83,7 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _print_epoch(event) -> None:
-    from mnist_core.events import EpochEvent
+    from mnist_core.training.events import EpochEvent
 
     if isinstance(event, EpochEvent):
         print(
@@ -100,23 +95,13 @@ def _print_epoch(event) -> None:
 
 
 def run_train(args) -> int:
-    from mnist_core.data import load_mnist
-    from mnist_core.storage import save_model
-    from mnist_core.training import PRESETS, train, with_overrides
+    from mnist_core.data.mnist import load_mnist
+    from mnist_core.models.storage import save_model
+    from mnist_core.training.config import PRESETS, SETTINGS, with_overrides
+    from mnist_core.training.loop import train
 
-    config = with_overrides(
-        PRESETS[args.preset],
-        arch=args.arch,
-        epochs=args.epochs,
-        batch_size=args.batch_size,
-        learning_rate=args.learning_rate,
-        optimizer=args.optimizer,
-        schedule=args.schedule,
-        augment=args.augment,
-        average_weights=args.average_weights,
-        train_size=args.train_size,
-        seed=args.seed,
-    ).validate()
+    changes = {name: getattr(args, name) for name in SETTINGS}
+    config = with_overrides(PRESETS[args.preset], **changes).validate()
     data = load_mnist(args.data)
     result = train(config, data, listener=_print_epoch)
     if args.out:
@@ -128,9 +113,9 @@ def run_train(args) -> int:
 
 
 def run_evaluate(args) -> int:
-    from mnist_core.data import load_mnist
-    from mnist_core.storage import load_model
-    from mnist_core.training import evaluate
+    from mnist_core.data.mnist import load_mnist
+    from mnist_core.models.storage import load_model
+    from mnist_core.training.evaluation import evaluate
 
     loaded = load_model(args.model)
     loss, accuracy = evaluate(loaded.model, load_mnist(args.data))
@@ -151,9 +136,9 @@ def _model_or_shipped(path: Path | None) -> Path:
 
 
 def run_classify(args) -> int:
-    from mnist_core.image_files import read_image
-    from mnist_core.inference import Classifier
-    from mnist_core.storage import load_model
+    from mnist_core.models.storage import load_model
+    from mnist_core.reading.classifier import Classifier
+    from mnist_core.reading.image_files import read_image
 
     classifier = Classifier(load_model(_model_or_shipped(args.model)).model)
     failed = False
@@ -177,10 +162,10 @@ def run_classify(args) -> int:
 
 
 def run_handwriting_eval(args) -> int:
-    from mnist_core.handwriting import evaluate_handwriting, load_samples
-    from mnist_core.inference import Classifier
-    from mnist_core.model_card import metadata_path, record_metadata
-    from mnist_core.storage import load_model
+    from mnist_core.models.card import metadata_path, record_metadata
+    from mnist_core.models.storage import load_model
+    from mnist_core.reading.classifier import Classifier
+    from mnist_core.reading.handwriting import evaluate_handwriting, load_samples
 
     path = _model_or_shipped(args.model)
     classifier = Classifier(load_model(path).model)

@@ -5,6 +5,7 @@ from pathlib import Path
 NUM_CLASSES = 10
 IMAGE_SIZE = 28
 INPUT_SHAPE = (IMAGE_SIZE, IMAGE_SIZE, 1)
+MNIST_TRAIN_IMAGES = 60_000  # a training-set size of this many means "all of them"
 # MNIST's digits were scaled so the longer side of the ink is 20 px, then centred
 # by centre of mass in the 28x28 field (LeCun et al.).
 DIGIT_BOX = 20

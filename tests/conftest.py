@@ -27,7 +27,7 @@ def mnist_path() -> Path:
 
 @pytest.fixture(scope="session")
 def mnist(mnist_path):
-    from mnist_core.data import load_mnist
+    from mnist_core.data.mnist import load_mnist
 
     return load_mnist(mnist_path)
 
@@ -35,7 +35,7 @@ def mnist(mnist_path):
 @pytest.fixture(scope="session")
 def small_mnist(mnist):
     """3,000 training and 1,000 test digits: enough to learn, quick to train on."""
-    from mnist_core.data import MnistData
+    from mnist_core.data.mnist import MnistData
 
     return MnistData(
         mnist.x_train[:3000],
@@ -49,7 +49,8 @@ def small_mnist(mnist):
 @pytest.fixture(scope="session")
 def trained(small_mnist):
     """A fast-architecture model trained briefly; shared by storage/inference tests."""
-    from mnist_core.training import TrainConfig, train
+    from mnist_core.training.config import TrainConfig
+    from mnist_core.training.loop import train
 
     config = TrainConfig(
         arch="fast",

@@ -3,7 +3,7 @@ and the cached chart description never changed by a caller."""
 
 import numpy as np
 
-from app_pages import charts
+from app_ui import charts
 
 
 def test_the_likeliest_digit_is_the_highlighted_bar():

@@ -9,15 +9,17 @@ import string
 
 import pytest
 
-from app_pages.spanish import SPANISH
+from app_ui.spanish import SPANISH
 from mnist_core.constants import PROJECT_ROOT
-from mnist_core.models import ARCHITECTURES
+from mnist_core.models.catalog import ARCHITECTURES
+from mnist_core.training.config import SETTINGS
 
 SOURCES = [
     PROJECT_ROOT / "streamlit_app.py",
     *(PROJECT_ROOT / "app_pages").glob("*.py"),
+    *(PROJECT_ROOT / "app_ui").glob("*.py"),
 ]
-CORE = [p for p in (PROJECT_ROOT / "mnist_core").glob("*.py") if p.name != "cli.py"]
+CORE = [p for p in (PROJECT_ROOT / "mnist_core").rglob("*.py") if p.name != "cli.py"]
 # Calls that put text on the screen, and which of their arguments carry it.
 SHOWN = {
     "title", "header", "subheader", "markdown", "caption", "write", "info",
@@ -112,8 +114,15 @@ def test_architecture_names_and_descriptions_have_spanish():
         assert arch.title in SPANISH and arch.description in SPANISH
 
 
+def test_every_training_setting_has_spanish_words():
+    # The Train page draws its controls from these: a new setting needs them.
+    words = [w for s in SETTINGS.values() if s.widget for w in (s.label, s.help)]
+    assert [w for w in words if w not in SPANISH] == []
+
+
 def test_run_table_columns_have_spanish():
-    from mnist_core.training import TrainConfig, TrainResult
+    from mnist_core.training.config import TrainConfig
+    from mnist_core.training.loop import TrainResult
 
     result = TrainResult(
         model=None,

@@ -5,9 +5,9 @@ import time
 
 import pytest
 
-from mnist_core.jobs import JobState
-from mnist_core.query import config_from_query
-from mnist_core.training import PRESETS, TrainConfig
+from mnist_core.serving.jobs import JobState
+from mnist_core.serving.links import config_from_query
+from mnist_core.training.config import PRESETS, TrainConfig
 
 pytestmark = pytest.mark.slow
 
@@ -26,7 +26,7 @@ TINY_UI = dict(
     tr_batch=64,
     tr_lr=4e-3,
     tr_opt="adam",
-    tr_onecycle=True,
+    tr_schedule=True,
     tr_aug=False,
 )
 

@@ -6,8 +6,10 @@ import tomllib
 import keras
 from streamlit.runtime.scriptrunner import script_runner
 
-from app_pages.keras_session import STREAMLITS_CLEANUP, keep_keras_session
+from app_ui.keras_session import STREAMLITS_CLEANUP, keep_keras_session
 from mnist_core.constants import PROJECT_ROOT
+from mnist_core.models.model_files import MAX_MODEL_MB
+from mnist_core.reading.image_files import MAX_BYTES
 
 
 def test_config_keeps_xsrf_on_and_skips_the_gc_after_every_run():
@@ -16,6 +18,13 @@ def test_config_keeps_xsrf_on_and_skips_the_gc_after_every_run():
     assert config["server"]["runOnSave"] is False
     # A full collection after every script run took ~80 % of the server's time.
     assert config["runner"]["postScriptGC"] is False
+
+
+def test_one_upload_limit_stated_once_and_hidden_error_details():
+    config = tomllib.loads((PROJECT_ROOT / ".streamlit" / "config.toml").read_text())
+    assert config["server"]["maxUploadSize"] == MAX_MODEL_MB == MAX_BYTES // 2**20
+    assert config["client"]["showErrorDetails"] == "none"
+    assert config["server"]["fileWatcherType"] == "none"
 
 
 def test_script_runs_no_longer_clear_the_keras_session(monkeypatch):

@@ -11,8 +11,8 @@ from PIL import Image
 
 from mnist_core.cli import main
 from mnist_core.constants import PROJECT_ROOT
-from mnist_core.storage import save_model
-from mnist_core.strokes import render_strokes
+from mnist_core.models.storage import save_model
+from mnist_core.reading.strokes import render_strokes
 from tests.conftest import SEVEN
 
 pytestmark = pytest.mark.slow
@@ -118,8 +118,12 @@ def test_missing_data_file_is_named(capsys, tmp_path):
 def test_classify_command_and_app_pipeline_agree_on_the_same_pixels(
     model_file, trained, tmp_path, capsys
 ):
-    from mnist_core.handwriting import Sample, draw_like_a_person, evaluate_handwriting
-    from mnist_core.inference import Classifier
+    from mnist_core.reading.classifier import Classifier
+    from mnist_core.reading.handwriting import (
+        Sample,
+        draw_like_a_person,
+        evaluate_handwriting,
+    )
 
     samples = [
         Sample(7, "x", [[[0.1, 0.0], [0.9, 0.05], [0.4, 1.0]]]),
@@ -145,7 +149,7 @@ def test_classify_command_and_app_pipeline_agree_on_the_same_pixels(
 
 def test_handwriting_eval_reports_and_records(model_file, capsys):
     from mnist_core.cli import DEFAULT_HANDWRITING
-    from mnist_core.model_card import read_card
+    from mnist_core.models.card import read_card
 
     if not DEFAULT_HANDWRITING.exists():
         pytest.skip("UNIPEN samples are only in the project's shared datasets")

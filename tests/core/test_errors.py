@@ -3,7 +3,7 @@
 import pytest
 
 from mnist_core.errors import EmptyImageError, Message, MnistError
-from mnist_core.image_files import read_image
+from mnist_core.reading.image_files import read_image
 
 
 def test_an_error_reads_as_english_and_keeps_its_template():
@@ -24,4 +24,4 @@ def test_errors_raised_by_the_core_carry_their_values():
         read_image(b"not an image", name="notes.txt")
     message = caught.value.message
     assert message.params == {"name": "notes.txt"}
-    assert message.template.startswith("{name} is not an image")
+    assert message.template.startswith("{name} is not a picture")

@@ -5,7 +5,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from mnist_core.strokes import CANVAS_SIZE
+from mnist_core.reading.strokes import CANVAS_SIZE
 from tests.e2e.conftest import open_page, screenshot, wait_idle
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]

@@ -6,8 +6,8 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from mnist_core.cli import DEFAULT_HANDWRITING
 from mnist_core.constants import SHIPPED_MODEL_PATH
-from mnist_core.handwriting import load_samples, place_on_canvas
-from mnist_core.strokes import render_strokes
+from mnist_core.reading.handwriting import load_samples, place_on_canvas
+from mnist_core.reading.strokes import render_strokes
 from tests.e2e.conftest import open_page, wait_idle
 from tests.e2e.test_browser import draw, prediction
 
@@ -35,8 +35,8 @@ def replay(page, strokes) -> str | None:
 def test_browser_prediction_equals_offline_pipeline(page):
     if not DEFAULT_HANDWRITING.exists():
         pytest.skip("UNIPEN samples are only in the project's shared datasets")
-    from mnist_core.inference import Classifier
-    from mnist_core.storage import load_model
+    from mnist_core.models.storage import load_model
+    from mnist_core.reading.classifier import Classifier
 
     samples = load_samples(DEFAULT_HANDWRITING)
     chosen = samples[:: len(samples) // REPLAYS][:REPLAYS]  # every institution

@@ -1,0 +1,1 @@
+"""What the pages share: data and models loaded once, charts, language, views."""

@@ -1,0 +1,256 @@
+"""Altair charts drawn from plain data that mnist_core hands over.
+
+Every title, legend and tooltip is in the session's language (app_ui.i18n).
+"""
+
+from __future__ import annotations
+
+import copy
+import functools
+
+import altair as alt
+import numpy as np
+import pandas as pd
+
+from app_ui.i18n import t
+
+
+def batch_curves(points) -> alt.Chart:
+    """Smoothed per-batch loss and accuracy against the batch number."""
+    loss, accuracy = t("loss"), t("accuracy")
+    frame = pd.DataFrame(
+        [(p.step, loss, p.loss) for p in points]
+        + [(p.step, accuracy, p.accuracy) for p in points],
+        columns=["batch", "metric", "value"],
+    )
+    return (
+        alt.Chart(frame)
+        .mark_line()
+        .encode(
+            x=alt.X("batch:Q", title=t("batches trained")),
+            y=alt.Y("value:Q", title=None),
+            color=alt.Color("metric:N", legend=None),
+        )
+        .properties(height=180)
+        .facet(column=alt.Column("metric:N", title=None))
+        .resolve_scale(y="independent")
+    )
+
+
+def epoch_curves(epochs) -> alt.Chart:
+    """Training vs test loss and accuracy after each epoch."""
+    loss, accuracy = t("loss"), t("accuracy")
+    training, test = t("training"), t("test")
+    rows = []
+    for e in epochs:
+        rows += [
+            (e.epoch, loss, training, e.loss),
+            (e.epoch, loss, test, e.val_loss),
+            (e.epoch, accuracy, training, e.accuracy),
+            (e.epoch, accuracy, test, e.val_accuracy),
+        ]
+    frame = pd.DataFrame(rows, columns=["epoch", "metric", "data", "value"])
+    return (
+        alt.Chart(frame)
+        .mark_line(point=True)
+        .encode(
+            x=alt.X("epoch:O", title=t("epoch")),
+            y=alt.Y("value:Q", title=None, scale=alt.Scale(zero=False)),
+            color=alt.Color("data:N", title=t("measured on")),
+        )
+        .properties(height=180)
+        .facet(column=alt.Column("metric:N", title=None))
+        .resolve_scale(y="independent")
+    )
+
+
+def confusion(matrix: np.ndarray) -> alt.Chart:
+    """Counts of (true, predicted) digit pairs; the diagonal is what it got right."""
+    frame = pd.DataFrame(
+        [(str(t), str(p), int(matrix[t, p])) for t in range(10) for p in range(10)],
+        columns=["true", "predicted", "count"],
+    )
+    base = alt.Chart(frame).encode(
+        x=alt.X("predicted:O", title=t("predicted")),
+        y=alt.Y("true:O", title=t("true digit")),
+    )
+    heat = base.mark_rect().encode(
+        color=alt.Color(
+            "count:Q", scale=alt.Scale(type="symlog", scheme="blues"), legend=None
+        )
+    )
+    text = base.mark_text(fontSize=10).encode(
+        text="count:Q",
+        color=alt.condition(
+            "datum.count > 300", alt.value("white"), alt.value("black")
+        ),
+    )
+    return (heat + text).properties(width=360, height=360)
+
+
+def per_class(accuracy: np.ndarray) -> alt.Chart:
+    frame = pd.DataFrame({"digit": [str(d) for d in range(10)], "accuracy": accuracy})
+    low = max(0.0, float(accuracy.min()) - 0.02)
+    return (
+        alt.Chart(frame)
+        .mark_bar()
+        .encode(
+            x=alt.X("digit:N", title=t("digit")),
+            y=alt.Y(
+                "accuracy:Q",
+                title=t("accuracy"),
+                scale=alt.Scale(domain=[low, 1.0]),
+                axis=alt.Axis(format=".1%"),
+            ),
+            tooltip=[
+                alt.Tooltip("digit", title=t("digit")),
+                alt.Tooltip("accuracy:Q", title=t("accuracy"), format=".2%"),
+            ],
+        )
+        .properties(height=360)
+    )
+
+
+def probabilities(probs) -> tuple[pd.DataFrame, dict]:
+    """Ten bars, one per digit, the likeliest highlighted: (data, Vega-Lite spec)
+    for st.vega_lite_chart. Drawn on every stroke, so the spec is built once per
+    language: Altair's schema validation took a third of a drawing's server time.
+    """
+    frame = pd.DataFrame(
+        {
+            "digit": [str(d) for d in range(10)],
+            "probability": list(map(float, probs)),
+            "best": np.arange(10) == int(np.argmax(probs)),
+        }
+    )
+    # A copy: Streamlit may add to the spec it is given; the cached one stays clean.
+    return frame, copy.deepcopy(_probabilities_spec(t("digit"), t("probability")))
+
+
+@functools.cache
+def _probabilities_spec(digit: str, probability: str) -> dict:
+    chart = (
+        alt.Chart(pd.DataFrame({"digit": [], "probability": [], "best": []}))
+        .mark_bar()
+        .encode(
+            x=alt.X("digit:N", title=digit, axis=alt.Axis(labelAngle=0)),
+            y=alt.Y(
+                "probability:Q",
+                title=probability,
+                scale=alt.Scale(domain=[0, 1]),
+                axis=alt.Axis(format=".0%"),
+            ),
+            color=alt.condition(
+                "datum.best", alt.value("#e4572e"), alt.value("#9aa5b1")
+            ),
+            tooltip=[
+                alt.Tooltip("digit:N", title=digit),
+                alt.Tooltip("probability:Q", title=probability, format=".1%"),
+            ],
+        )
+        .properties(height=220)
+    )
+    spec = chart.to_dict()
+    for key in ("data", "datasets", "$schema", "config"):
+        spec.pop(key, None)
+    return spec
+
+
+def pixel_grid(pixels: np.ndarray, number_format: str = "d") -> alt.Chart:
+    """A 28x28 image as grey cells, each labelled with its value."""
+    peak = 1.0 if pixels.dtype.kind == "f" else 255
+    cells = pd.DataFrame(
+        [(r, c, pixels[r, c].item()) for r in range(28) for c in range(28)],
+        columns=["row", "col", "value"],
+    )
+    base = alt.Chart(cells).encode(
+        x=alt.X("col:O", axis=None), y=alt.Y("row:O", axis=None)
+    )
+    heat = base.mark_rect().encode(
+        color=alt.Color(
+            "value:Q",
+            scale=alt.Scale(scheme="greys", reverse=True, domain=[0, peak]),
+            legend=None,
+        )
+    )
+    text = base.mark_text(fontSize=7).encode(
+        text=alt.Text("value:Q", format=number_format),
+        color=alt.condition(
+            f"datum.value > {peak / 2}", alt.value("black"), alt.value("white")
+        ),
+    )
+    return (heat + text).properties(width=560, height=560)
+
+
+def run_curves(rows: list[tuple[str, int, float]]) -> alt.Chart:
+    """Test accuracy per epoch, one line per run."""
+    frame = pd.DataFrame(rows, columns=["run", "epoch", "accuracy"])
+    return (
+        alt.Chart(frame)
+        .mark_line(point=True)
+        .encode(
+            x=alt.X("epoch:O", title=t("epoch")),
+            y=alt.Y(
+                "accuracy:Q",
+                title=t("test accuracy"),
+                scale=alt.Scale(zero=False),
+                axis=alt.Axis(format=".1%"),
+            ),
+            color=alt.Color("run:N", title=t("run")),
+            tooltip=[
+                alt.Tooltip("run", title=t("run")),
+                alt.Tooltip("epoch", title=t("epoch")),
+                alt.Tooltip("accuracy:Q", title=t("test accuracy"), format=".2%"),
+            ],
+        )
+        .properties(height=260)
+    )
+
+
+def digit_counts(counts: np.ndarray) -> alt.Chart:
+    """How many samples of each digit."""
+    frame = pd.DataFrame({"digit": [str(d) for d in range(10)], "count": counts})
+    return (
+        alt.Chart(frame)
+        .mark_bar()
+        .encode(
+            x=alt.X("digit:N", title=t("digit")),
+            y=alt.Y("count:Q", title=t("count")),
+            tooltip=[
+                alt.Tooltip("digit", title=t("digit")),
+                alt.Tooltip("count", title=t("count")),
+            ],
+        )
+    )
+
+
+def intensities(counts: np.ndarray, edges: np.ndarray) -> alt.Chart:
+    """A histogram of pixel values, log scale: most pixels are pure black."""
+    frame = pd.DataFrame({"intensity": edges[:-1], "pixels": counts})
+    return (
+        alt.Chart(frame)
+        .mark_bar()
+        .encode(
+            x=alt.X("intensity:Q", title=t("intensity (0 = black, 255 = white)")),
+            y=alt.Y(
+                "pixels:Q", scale=alt.Scale(type="log"), title=t("pixels (log scale)")
+            ),
+        )
+    )
+
+
+def digit_map(frame: pd.DataFrame) -> alt.Chart:
+    """Digits as dots at their 2-D coordinates, coloured by label."""
+    return (
+        alt.Chart(frame)
+        .mark_circle(size=14, opacity=0.7)
+        .encode(
+            x=alt.X("x:Q", axis=None),
+            y=alt.Y("y:Q", axis=None),
+            color=alt.Color(
+                "digit:N", title=t("digit"), scale=alt.Scale(scheme="category10")
+            ),
+            tooltip=[alt.Tooltip("digit", title=t("digit"))],
+        )
+        .properties(height=480)
+    )

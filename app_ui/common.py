@@ -1,0 +1,122 @@
+"""What the pages share: data, models and the training queue, each loaded once."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import streamlit as st
+from PIL import Image
+
+from app_ui.i18n import mark, say, t
+from mnist_core.constants import SHIPPED_MODEL_PATH
+from mnist_core.errors import MnistError
+from mnist_core.models.card import ModelCard
+
+SHIPPED = mark("Shipped model")  # shown through t(), in the session's language
+YOURS = mark("Your model")
+
+
+@dataclass(frozen=True)
+class ActiveModel:
+    """A model ready to predict, with what the app says about it."""
+
+    label: str  # SHIPPED or YOURS
+    model: object  # keras.Model
+    classifier: object  # mnist_core.inference.Classifier
+    card: ModelCard
+
+
+@st.cache_resource(show_spinner=False)  # callers show a spinner in their language
+def get_data():
+    """The four arrays, shared read-only by every session of this server."""
+    from mnist_core.data.mnist import load_mnist
+
+    return load_mnist()
+
+
+@st.cache_resource(show_spinner=False)
+def get_shipped() -> ActiveModel:
+    from mnist_core.models.storage import load_model
+    from mnist_core.reading.classifier import Classifier
+
+    loaded = load_model(SHIPPED_MODEL_PATH)
+    return ActiveModel(
+        SHIPPED,
+        loaded.model,
+        Classifier(loaded.model),
+        ModelCard.from_metadata(loaded.metadata),
+    )
+
+
+@st.cache_resource
+def get_queue():
+    """The server's one training queue.
+
+    Its limit on simultaneous trainings comes from st.secrets or the environment
+    (MNIST_MAX_TRAININGS), default 1: a small shared server trains one at a time.
+    """
+    from mnist_core.serving.jobs import MAX_TRAININGS_ENV, TrainingQueue
+
+    try:
+        limit = st.secrets.get(MAX_TRAININGS_ENV)
+    except Exception:  # no secrets.toml at all: Streamlit raises, not {}
+        limit = None
+    return TrainingQueue(int(limit)) if limit else TrainingQueue.from_env()
+
+
+def data_or_stop():
+    """The dataset, or a clear error and the end of this page's run."""
+    try:
+        with st.spinner(t("Loading MNIST (once per server)…")):
+            return get_data()
+    except MnistError as exc:
+        st.error(say(exc))
+        st.stop()
+
+
+def your_model() -> ActiveModel | None:
+    return st.session_state.get("your_model")
+
+
+def choose_model(key: str) -> ActiveModel:
+    """A picker between the shipped model and the one this session trained."""
+    options = [SHIPPED] + ([YOURS] if your_model() else [])
+    if len(options) > 1:
+        choice = st.radio(
+            t("Model"),
+            options,
+            format_func=t,
+            horizontal=True,
+            key=key,
+            help=t("Train a model on the Train page to compare."),
+        )
+    else:
+        choice = SHIPPED
+    if choice == YOURS:
+        return your_model()
+    try:
+        with st.spinner(t("Loading the shipped model…")):
+            return get_shipped()
+    except MnistError as exc:
+        st.error(say(exc))
+        st.stop()
+
+
+def enlarge(pixels: np.ndarray, size: int = 140) -> Image.Image:
+    """A [0, 1] grey image (or an RGB uint8 one) as a crisp picture `size` px wide."""
+    if pixels.ndim == 2:
+        pixels = (np.clip(pixels, 0, 1) * 255).astype(np.uint8)
+    return Image.fromarray(pixels).resize((size, size), Image.Resampling.NEAREST)
+
+
+def session_alive():
+    """A callable telling whether this browser session is still connected."""
+    try:
+        from streamlit.runtime import get_instance
+        from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+        runtime, session_id = get_instance(), get_script_run_ctx().session_id
+    except Exception:  # no server runtime (AppTest, bare scripts): assume alive
+        return lambda: True
+    return lambda: runtime.is_active_session(session_id)

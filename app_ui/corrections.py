@@ -1,0 +1,86 @@
+"""Draw page: "That's wrong, it's a 7" — collect corrections, teach a copy."""
+
+from dataclasses import replace
+
+import streamlit as st
+
+from app_ui.common import YOURS, ActiveModel, data_or_stop, enlarge
+from app_ui.i18n import t
+from mnist_core.training.finetune import MAX_CORRECTIONS, fine_tune
+
+
+def offer_correction(prediction) -> None:
+    """Under a prediction: let the user say which digit it really is."""
+    corrections = st.session_state.setdefault("corrections", [])
+    left, right = st.columns([2, 1])
+    truth = left.selectbox(
+        t("That's wrong, it's a…"),
+        range(10),
+        index=None,
+        placeholder=t("the right digit"),
+        key="correction_digit",
+    )
+    full = len(corrections) >= MAX_CORRECTIONS
+    if right.button(t("Add correction"), disabled=truth is None or full):
+        corrections.append((prediction.pixels, int(truth)))
+        st.toast(t("Noted: this one is a {digit}.", digit=truth))
+
+
+def teach(active: ActiveModel) -> None:
+    """Fine-tune a copy of the model in use on the session's corrections."""
+    corrections = st.session_state.get("corrections", [])
+    if not corrections:
+        return
+    st.subheader(t("Your corrections ({count})", count=len(corrections)))
+    st.image(
+        [enlarge(pixels, 56) for pixels, _ in corrections],
+        width=56,
+        caption=[t("is a {digit}", digit=label) for _, label in corrections],
+    )
+    if st.button(t("Teach the model"), type="primary"):
+        import numpy as np
+
+        from mnist_core.reading.classifier import Classifier
+
+        with st.spinner(t("Teaching a copy of the model (a few seconds)…")):
+            result = fine_tune(
+                active.model,
+                np.stack([p for p, _ in corrections]),
+                [label for _, label in corrections],
+                data_or_stop(),
+            )
+        card = replace(active.card, test_accuracy=result.mnist_after, handwriting={})
+        st.session_state.your_model = ActiveModel(
+            YOURS, result.model, Classifier(result.model), card
+        )
+        st.session_state.taught = result
+    result = st.session_state.get("taught")
+    if result is not None:
+        m1, m2 = st.columns(2)
+        fixed = sum(a == t for a, t in zip(result.after, result.labels, strict=True))
+        m1.metric(
+            t("Corrections it now gets right"),
+            t("{fixed} of {count}", fixed=fixed, count=len(result.labels)),
+        )
+        m2.metric(
+            t("MNIST test accuracy"),
+            f"{result.mnist_after:.2%}",
+            delta=t(
+                "{change:+.2f} pts",
+                change=(result.mnist_after - result.mnist_before) * 100,
+            ),
+        )
+        st.dataframe(
+            {
+                t("you said"): result.labels,
+                t("before"): result.before,
+                t("after"): result.after,
+            },
+            hide_index=False,
+        )
+        st.caption(
+            t(
+                "The taught copy is now **your model** (pick it above); the "
+                "shipped model is unchanged."
+            )
+        )

@@ -1,0 +1,64 @@
+"""English and Spanish: which language a session reads, and every text in it.
+
+Pages write their English text inside `t(...)`; the English is the key of its
+Spanish translation in app_pages/spanish.py (gettext's convention, so a page
+still reads as plain English). Messages from mnist_core arrive as templates
+(mnist_core.errors.Message) and are translated the same way by `say`.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from app_ui.spanish import SPANISH
+from mnist_core.errors import Message, MnistError
+
+LANGUAGES = {"en": "English", "es": "Español"}
+CATALOGS = {"en": {}, "es": SPANISH}
+KEY = "lang"  # the sidebar switch's session-state key
+
+
+def browser_language() -> str:
+    """Spanish for any `es-*` browser, English for everything else."""
+    locale = st.context.locale or ""
+    return "es" if locale.lower().startswith("es") else "en"
+
+
+def language() -> str:
+    return st.session_state.get(KEY) or browser_language()
+
+
+def mark(text: str) -> str:
+    """Mark a constant for translation where it is defined (gettext's N_):
+    `t()` translates it where it is shown, in the language of that moment."""
+    return text
+
+
+def t(text: str, /, **params) -> str:
+    """`text` in the session's language, with `params` filled in."""
+    translated = CATALOGS[language()].get(text, text)
+    return translated.format(**params) if params else translated
+
+
+def say(message: Message | MnistError | str) -> str:
+    """A message from mnist_core (or its exception) in the session's language."""
+    if isinstance(message, MnistError):
+        message = message.message
+    if isinstance(message, str):
+        return t(message)
+    # Words among the values ("batch size") are translated too; file names and
+    # numbers have no catalog entry and stay as they are.
+    params = {k: t(v) if isinstance(v, str) else v for k, v in message.params.items()}
+    return t(message.template, **params)
+
+
+def language_switch() -> None:
+    """The sidebar's language picker; it starts on the browser's language."""
+    st.session_state.setdefault(KEY, browser_language())
+    st.sidebar.radio(
+        "Language · Idioma",
+        list(LANGUAGES),
+        format_func=LANGUAGES.get,
+        horizontal=True,
+        key=KEY,
+    )

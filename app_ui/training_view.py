@@ -1,0 +1,169 @@
+"""How a training looks while it runs and after: progress, curves, results."""
+
+import tempfile
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+
+from app_ui import charts
+from app_ui.common import YOURS, ActiveModel, enlarge
+from app_ui.i18n import say, t
+from mnist_core.data.mnist import MnistData
+from mnist_core.models.card import ModelCard
+from mnist_core.serving.jobs import JobState, TrainingJob
+
+MAX_RUNS = 10
+
+
+def progress(snapshot) -> None:
+    if snapshot.state == JobState.QUEUED:
+        st.info(
+            t(
+                "Another training is using the server. You are number "
+                "{position} in line; yours starts by itself.",
+                position=snapshot.position,
+            )
+        )
+        return
+    event = snapshot.latest
+    if event is None:
+        st.progress(0.0, text=t("Starting…"))
+        return
+    st.progress(
+        event.progress,
+        text=t(
+            "Epoch {epoch}/{epochs} · batch {batch}/{batches} · {elapsed:.0f} s "
+            "elapsed · about {eta:.0f} s left",
+            epoch=event.epoch,
+            epochs=event.epochs,
+            batch=event.batch,
+            batches=event.batches,
+            elapsed=event.elapsed,
+            eta=event.eta,
+        ),
+    )
+
+
+def curves(snapshot) -> None:
+    if snapshot.points:
+        st.markdown(t("**Every batch** (smoothed)"))
+        st.altair_chart(charts.batch_curves(snapshot.points))
+    if snapshot.epochs:
+        st.markdown(
+            t("**After each epoch**: the test curve shows digits it never trains on")
+        )
+        st.altair_chart(charts.epoch_curves(snapshot.epochs))
+
+
+@st.fragment(run_every=1.0)
+def live(job: TrainingJob) -> None:
+    snapshot = job.snapshot()
+    progress(snapshot)
+    curves(snapshot)
+    if job.finished:
+        st.rerun()  # the whole page, to show the results
+
+
+def adopt(job: TrainingJob, data: MnistData) -> None:
+    """Make the finished model "your model" for Draw and Model (once per job)."""
+    if st.session_state.get("adopted") is job:
+        return
+    from mnist_core.models.storage import save_model
+    from mnist_core.reading.classifier import Classifier
+    from mnist_core.training.evaluation import evaluate_test_set
+
+    result, classifier = job.result, Classifier(job.result.model)
+    st.session_state.your_model = ActiveModel(
+        YOURS, result.model, classifier, ModelCard.from_metadata(result.metadata())
+    )
+    st.session_state.report = evaluate_test_set(classifier.probabilities, data)
+    with tempfile.TemporaryDirectory() as folder:  # never where it could be served
+        path = save_model(
+            result.model, Path(folder) / "mnist_model.keras", result.metadata()
+        )
+        st.session_state.model_bytes = path.read_bytes()
+    runs = st.session_state.setdefault("runs", [])
+    history = [(e.epoch, e.val_accuracy) for e in result.history]
+    runs.append({"run": len(runs) + 1, **result.summary(), "history": history})
+    del runs[:-MAX_RUNS]  # a session keeps its last few runs, not all of them
+    st.session_state.adopted = job
+
+
+def shown(column: str, value):
+    """A run-table cell as a person reads it."""
+    if isinstance(value, bool):
+        return t("yes") if value else t("no")
+    formats = {"test accuracy": "{:.2%}", "test loss": "{:.4f}", "seconds": "{:.1f}"}
+    if column in formats:
+        return formats[column].format(value)
+    return f"{value:g}" if isinstance(value, float) else value
+
+
+def compare_runs() -> None:
+    """This session's runs side by side: settings, results, test-accuracy curves."""
+    runs = st.session_state.get("runs", [])
+    if len(runs) < 2:
+        return
+    st.subheader(t("Your runs, side by side"))
+    table = [
+        {t(k): shown(k, v) for k, v in run.items() if k != "history"} for run in runs
+    ]
+    st.table(pd.DataFrame(table).set_index(t("run")))  # plain HTML: readable by all
+    curves = [
+        (t("run {number}", number=run["run"]), epoch, accuracy)
+        for run in runs
+        for epoch, accuracy in run["history"]
+    ]
+    st.altair_chart(charts.run_curves(curves), width="stretch")
+
+
+def results(job: TrainingJob, data: MnistData) -> None:
+    snapshot = job.snapshot()
+    if job.state == JobState.FAILED:
+        st.error(t("Training failed: {error}", error=say(snapshot.error)))
+        return
+    if job.state == JobState.CANCELLED:
+        st.info(t("You left the queue before your training started."))
+        return
+    adopt(job, data)
+    result, report = job.result, st.session_state.report
+    if result.stopped:
+        st.warning(
+            t(
+                "Stopped early after {epochs} full epoch(s); "
+                "the model keeps what it learned so far.",
+                epochs=len(result.history),
+            )
+        )
+    m1, m2, m3 = st.columns(3)
+    m1.metric(t("Test accuracy"), f"{result.test_accuracy:.2%}")
+    m2.metric(t("Test loss"), f"{result.test_loss:.4f}")
+    m3.metric(t("Training time"), f"{result.train_seconds:.0f} s")
+    curves(snapshot)
+    left, right = st.columns(2)
+    left.markdown(t("**Confusion matrix**: rows are the true digit"))
+    left.altair_chart(charts.confusion(report.confusion))
+    right.markdown(t("**Accuracy per digit**"))
+    right.altair_chart(charts.per_class(report.per_class_accuracy), width="stretch")
+    wrong = report.mistakes(30)
+    st.markdown(
+        t(
+            "**Mistakes**: {errors} of {count:,} test digits; "
+            "the most confident mistakes first",
+            errors=report.error_count,
+            count=len(report.labels),
+        )
+    )
+    st.image(
+        [enlarge(data.x_test[i] / 255.0, 56) for i in wrong],
+        width=56,
+        caption=[f"{report.labels[i]} → {report.predictions[i]}" for i in wrong],
+    )
+    st.download_button(
+        t("Download your model (.keras)"),
+        st.session_state.model_bytes,
+        file_name="mnist_model.keras",
+        mime="application/octet-stream",
+    )
+    st.caption(t("It is now **your model** on the Draw and Model pages."))

@@ -1,0 +1,1 @@
+"""The digits a model learns from: MNIST, its statistics, augmentation, extra styles."""

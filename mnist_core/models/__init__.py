@@ -1,0 +1,1 @@
+"""The networks: architectures, what is inside them, and their files on disk."""

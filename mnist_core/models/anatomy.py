@@ -1,0 +1,111 @@
+"""Look inside a model: its layers, first-layer filters, feature maps."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import keras
+import numpy as np
+
+
+@dataclass(frozen=True)
+class LayerInfo:
+    name: str
+    kind: str  # the Keras class, e.g. Conv2D
+    output_shape: tuple  # without the batch axis
+    params: int
+
+
+def layer_table(model: keras.Model) -> list[LayerInfo]:
+    """One row per layer, input included, as model.summary() lists them."""
+    return [
+        LayerInfo(
+            layer.name,
+            type(layer).__name__,
+            tuple(layer.output.shape[1:]),
+            int(layer.count_params()),
+        )
+        for layer in model.layers
+    ]
+
+
+def conv_layers(model: keras.Model) -> list[keras.layers.Layer]:
+    return [layer for layer in model.layers if isinstance(layer, keras.layers.Conv2D)]
+
+
+def first_layer_filters(model: keras.Model) -> np.ndarray:
+    """The first convolution's kernels as (n, k, k) images scaled to [0, 1];
+    none (shape (0, 1, 1)) for a network without a convolution."""
+    convs = conv_layers(model)
+    if not convs:
+        return np.zeros((0, 1, 1), np.float32)
+    kernel = np.asarray(convs[0].kernel)[:, :, :1, :]  # (k, k, 1, n)
+    filters = np.transpose(kernel[:, :, 0, :], (2, 0, 1))
+    low = filters.min(axis=(1, 2), keepdims=True)
+    span = np.ptp(filters, axis=(1, 2), keepdims=True)
+    return (filters - low) / np.maximum(span, 1e-8)
+
+
+def feature_maps(model: keras.Model, pixels: np.ndarray) -> dict[str, np.ndarray]:
+    """Each conv layer's output for one 28x28 input: name -> (h, w, channels).
+
+    For BatchNorm nets the map after the layer's activation is shown, which is
+    what the next layer receives. Each map is scaled so its brightest pixel is 1.
+    A network without convolutions has no maps: {}.
+    """
+    if not conv_layers(model):
+        return {}
+    taps = {}
+    for conv in conv_layers(model):
+        relu = next(
+            (layer for layer in model.layers if layer.name == f"{conv.name}_relu"), conv
+        )
+        taps[conv.name] = relu.output
+    probe = keras.Model(model.input, list(taps.values()))
+    outputs = probe(pixels.reshape(1, 28, 28, 1).astype(np.float32), training=False)
+    if not isinstance(outputs, (list, tuple)):
+        outputs = [outputs]
+    maps = [np.asarray(out)[0] for out in outputs]
+    return {
+        name: m / np.maximum(m.max(axis=(0, 1)), 1e-8)
+        for name, m in zip(taps, maps, strict=True)
+    }
+
+
+def describe_layer(layer: keras.layers.Layer) -> str:
+    """A few words on what a layer does, for diagrams."""
+    if isinstance(layer, keras.layers.Conv2D):
+        k = layer.kernel_size
+        return f"{layer.filters} filters {k[0]}×{k[1]}"
+    if isinstance(layer, keras.layers.Dense):
+        return f"{layer.units} units, {layer.activation.__name__}"
+    if isinstance(layer, keras.layers.Dropout):
+        return f"drop {layer.rate:.0%}"
+    if isinstance(layer, keras.layers.MaxPooling2D):
+        return f"max of {layer.pool_size[0]}×{layer.pool_size[1]}"
+    if isinstance(layer, keras.layers.Activation):
+        return layer.activation.__name__
+    if isinstance(layer, keras.layers.BatchNormalization):
+        return "normalise"
+    return ""
+
+
+def to_dot(model: keras.Model) -> str:
+    """The network as a Graphviz DOT diagram: one box per layer, top to bottom.
+
+    Our architectures are plain chains, so each layer feeds the next one.
+    """
+    lines = [
+        "digraph model {",
+        '  rankdir=TB; node [shape=box, style="rounded,filled",'
+        ' fillcolor="#fdf1ec", color="#e4572e", fontname="sans-serif"];',
+    ]
+    for i, info in enumerate(layer_table(model)):
+        shape = " × ".join(str(d) for d in info.output_shape)
+        words = describe_layer(model.layers[i])
+        detail = f"{info.kind}" + (f": {words}" if words else "")
+        lines.append(f'  l{i} [label="{info.name}\\n{detail}\\n→ {shape}"];')
+        if i:
+            lines.append(f"  l{i - 1} -> l{i};")
+    lines.append("}")
+    return "\n".join(lines)

@@ -1,0 +1,71 @@
+"""Classify digits with a model built once: no per-call `model.predict` overhead."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import keras
+import numpy as np
+import tensorflow as tf
+
+from mnist_core.constants import INPUT_SHAPE, NUM_CLASSES
+from mnist_core.errors import EmptyImageError
+from mnist_core.reading.preprocess import prepare_image
+
+# Below this top probability the app says it is not sure and shows two guesses.
+SURE_ABOVE = 0.6
+
+
+@dataclass(frozen=True)
+class Prediction:
+    """What the model thinks of one image; `digit` is None when nothing was drawn."""
+
+    digit: int | None
+    confidence: float
+    probabilities: tuple[float, ...]  # 10 values summing to 1, empty if no digit
+    pixels: np.ndarray | None  # the 28x28 input the model saw
+    reason: str | None = None  # why there is no digit
+
+    @property
+    def is_sure(self) -> bool:
+        return self.digit is not None and self.confidence >= SURE_ABOVE
+
+    def top(self, k: int = 2) -> list[tuple[int, float]]:
+        """The k likeliest digits with their probabilities, best first."""
+        order = np.argsort(self.probabilities)[::-1][:k]
+        return [(int(d), float(self.probabilities[d])) for d in order]
+
+
+class Classifier:
+    """Wraps a Keras model with a traced forward pass; safe to share across threads.
+
+    `model.predict` builds a data adapter and callbacks on every call (~70 ms on
+    one digit here); a `tf.function` traced once answers in about a millisecond.
+    """
+
+    def __init__(self, model: keras.Model):
+        self.model = model
+        spec = tf.TensorSpec((None, *INPUT_SHAPE), tf.float32)
+        self._forward = tf.function(
+            lambda x: model(x, training=False), input_signature=[spec]
+        )
+
+    def probabilities(self, batch: np.ndarray) -> np.ndarray:
+        """float (N, 28, 28[, 1]) in [0, 1] -> (N, 10) probabilities."""
+        batch = np.asarray(batch, np.float32)
+        if batch.ndim == 3:
+            batch = batch[..., None]
+        return self._forward(tf.constant(batch)).numpy()
+
+    def classify(self, image) -> Prediction:
+        """Any image of one digit -> a Prediction (digit None if it is empty)."""
+        try:
+            prepared = prepare_image(image)
+        except EmptyImageError as exc:
+            return Prediction(None, 0.0, (), None, reason=str(exc))
+        probs = self.probabilities(prepared.as_batch())[0]
+        digit = int(np.argmax(probs))
+        assert probs.shape == (NUM_CLASSES,)
+        return Prediction(
+            digit, float(probs[digit]), tuple(map(float, probs)), prepared.pixels
+        )

@@ -1,0 +1,1 @@
+"""Serving many users from one process: the training queue, memory, shared links."""

@@ -1,0 +1,217 @@
+"""Trainings that run off the page script, one at a time (by default) per server.
+
+A page submits a TrainingJob to the process-wide TrainingQueue, then polls
+`job.snapshot()` to draw progress; the job keeps running while its user browses
+other pages, and stops when asked, or when its owner's session is gone.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import TYPE_CHECKING
+
+from mnist_core.data.mnist import MnistData
+from mnist_core.serving.memory import release_free_memory
+from mnist_core.training.config import TrainConfig
+
+if TYPE_CHECKING:  # the loop imports TensorFlow; this module must not
+    from mnist_core.training.loop import TrainResult
+from mnist_core.training.events import BatchEvent, EpochEvent, Event
+
+MAX_TRAININGS_ENV = "MNIST_MAX_TRAININGS"
+MAX_POINTS = 2000  # chart points kept per job; older ones are thinned, not dropped
+SMOOTHING = 0.9  # exponential moving average of per-batch loss and accuracy
+OWNER_CHECK_SECONDS = 1.0
+
+
+class JobState(StrEnum):
+    QUEUED = "queued"
+    RUNNING = "running"
+    DONE = "done"
+    STOPPED = "stopped"
+    CANCELLED = "cancelled"
+    FAILED = "failed"
+
+
+FINISHED = {JobState.DONE, JobState.STOPPED, JobState.CANCELLED, JobState.FAILED}
+
+
+@dataclass(frozen=True)
+class CurvePoint:
+    step: int  # batches done since the start
+    loss: float  # smoothed per-batch values
+    accuracy: float
+
+
+@dataclass(frozen=True)
+class JobSnapshot:
+    """A consistent copy of a job's progress, safe to read on the page thread."""
+
+    state: JobState
+    position: int  # 0 while running or finished, 1.. while waiting in line
+    latest: BatchEvent | None
+    points: list[CurvePoint]
+    epochs: list[EpochEvent]
+    error: str | None
+
+
+@dataclass
+class _Smoother:
+    """Recovers each batch's value from Keras's running epoch mean, then smooths.
+
+    The moving average is bias-corrected (as Adam does), so the first points
+    follow the data instead of creeping up from the first batch's value.
+    """
+
+    previous_mean: float = 0.0
+    average: float = 0.0
+    count: int = 0
+
+    def update(self, batch: int, running_mean: float) -> float:
+        if batch == 1:
+            self.previous_mean = 0.0
+        raw = batch * running_mean - (batch - 1) * self.previous_mean
+        self.previous_mean = running_mean
+        self.count += 1
+        self.average = SMOOTHING * self.average + (1 - SMOOTHING) * raw
+        return self.average / (1 - SMOOTHING**self.count)
+
+
+@dataclass
+class TrainingJob:
+    """One requested training: its settings, progress, and in the end its result."""
+
+    config: TrainConfig
+    owner_alive: Callable[[], bool] = lambda: True
+    state: JobState = JobState.QUEUED
+    result: TrainResult | None = None  # once finished
+    error: str | None = None
+    stop_event: threading.Event = field(default_factory=threading.Event)
+    _epochs: list[EpochEvent] = field(default_factory=list)
+    _points: list[CurvePoint] = field(default_factory=list)
+    _stride: int = 1
+    _latest: BatchEvent | None = None
+    _loss: _Smoother = field(default_factory=_Smoother)
+    _accuracy: _Smoother = field(default_factory=_Smoother)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+    _owner_checked: float = 0.0
+    queue: TrainingQueue | None = None
+
+    def request_stop(self) -> None:
+        """Stop after the current batch (or leave the queue if still waiting)."""
+        self.stop_event.set()
+
+    def listen(self, event: Event) -> None:
+        """The training's listener: record progress; stop if the owner left."""
+        with self._lock:
+            if isinstance(event, EpochEvent):
+                self._epochs.append(event)
+            else:
+                self._record_batch(event)
+        self._check_owner()
+
+    def _record_batch(self, event: BatchEvent) -> None:
+        self._latest = event
+        step = (event.epoch - 1) * event.batches + event.batch
+        loss = self._loss.update(event.batch, event.loss)
+        accuracy = self._accuracy.update(event.batch, event.accuracy)
+        if step % self._stride == 0:
+            self._points.append(CurvePoint(step, loss, accuracy))
+        if len(self._points) > MAX_POINTS:
+            self._points = self._points[::2]
+            self._stride *= 2
+
+    def _check_owner(self) -> None:
+        now = time.monotonic()
+        if now - self._owner_checked >= OWNER_CHECK_SECONDS:
+            self._owner_checked = now
+            if not self.owner_alive():
+                self.request_stop()
+
+    def snapshot(self) -> JobSnapshot:
+        position = self.queue.position(self) if self.queue else 0
+        with self._lock:
+            return JobSnapshot(
+                self.state,
+                position,
+                self._latest,
+                list(self._points),
+                list(self._epochs),
+                self.error,
+            )
+
+    @property
+    def finished(self) -> bool:
+        return self.state in FINISHED
+
+
+class TrainingQueue:
+    """Runs submitted jobs on worker threads, at most `max_running` at a time."""
+
+    def __init__(self, max_running: int = 1):
+        self.max_running = max(1, max_running)
+        self._running = 0
+        self._waiting: list[TrainingJob] = []
+        self._turn = threading.Condition()
+
+    @classmethod
+    def from_env(cls) -> TrainingQueue:
+        """Limit from $MNIST_MAX_TRAININGS (default 1: a small shared server)."""
+        return cls(int(os.environ.get(MAX_TRAININGS_ENV, "1")))
+
+    def submit(
+        self,
+        job: TrainingJob,
+        data: MnistData,
+        run: Callable | None = None,
+    ) -> TrainingJob:
+        """Queue `job`; `run(config, data, listener, stop)` defaults to `train`."""
+        job.queue = self
+        with self._turn:
+            self._waiting.append(job)
+        threading.Thread(
+            target=self._work, args=(job, data, run), daemon=True, name="training-job"
+        ).start()
+        return job
+
+    def position(self, job: TrainingJob) -> int:
+        """1-based place in line while waiting, 0 otherwise."""
+        with self._turn:
+            return self._waiting.index(job) + 1 if job in self._waiting else 0
+
+    def _wait_for_turn(self, job: TrainingJob) -> bool:
+        with self._turn:
+            while not job.stop_event.is_set():
+                if self._running < self.max_running and self._waiting[0] is job:
+                    self._waiting.remove(job)
+                    self._running += 1
+                    return True
+                self._turn.wait(timeout=OWNER_CHECK_SECONDS)
+                job._check_owner()
+            self._waiting.remove(job)
+            self._turn.notify_all()
+            return False
+
+    def _work(self, job: TrainingJob, data: MnistData, run: Callable | None) -> None:
+        if not self._wait_for_turn(job):
+            job.state = JobState.CANCELLED
+            return
+        job.state = JobState.RUNNING
+        try:
+            if run is None:
+                from mnist_core.training.loop import train as run
+            job.result = run(job.config, data, job.listen, job.stop_event)
+            job.state = JobState.STOPPED if job.result.stopped else JobState.DONE
+        except Exception as exc:  # shown to the user; the server must keep serving
+            job.error = str(exc) or type(exc).__name__
+            job.state = JobState.FAILED
+        finally:
+            release_free_memory()  # a training's peak need not stay resident
+            with self._turn:
+                self._running -= 1
+                self._turn.notify_all()

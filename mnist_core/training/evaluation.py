@@ -1,0 +1,79 @@
+"""How a model does on MNIST's test set: loss and accuracy, confusions, mistakes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from mnist_core.constants import NUM_CLASSES
+from mnist_core.data.mnist import MnistData
+from mnist_core.training.model_pool import POOL
+from mnist_core.training.pipeline import make_dataset
+
+if TYPE_CHECKING:
+    import keras
+
+EVAL_BATCH = 200  # larger was no faster and cost memory (docs/performance.md)
+
+
+@dataclass(frozen=True)
+class EvaluationReport:
+    """Predictions on every test digit and the summaries the Train page shows."""
+
+    predictions: np.ndarray  # (N,) predicted digits
+    confidences: np.ndarray  # (N,) top probability
+    labels: np.ndarray  # (N,) true digits
+
+    @property
+    def accuracy(self) -> float:
+        return float(np.mean(self.predictions == self.labels))
+
+    @property
+    def error_count(self) -> int:
+        return int(np.sum(self.predictions != self.labels))
+
+    @property
+    def confusion(self) -> np.ndarray:
+        """(10, 10) counts: rows are true digits, columns predicted ones."""
+        matrix = np.zeros((NUM_CLASSES, NUM_CLASSES), np.int64)
+        np.add.at(matrix, (self.labels, self.predictions), 1)
+        return matrix
+
+    @property
+    def per_class_accuracy(self) -> np.ndarray:
+        matrix = self.confusion
+        return np.diag(matrix) / np.maximum(matrix.sum(axis=1), 1)
+
+    def mistakes(self, limit: int = 40) -> np.ndarray:
+        """Indices of misclassified digits, the most confidently wrong first."""
+        wrong = np.flatnonzero(self.predictions != self.labels)
+        return wrong[np.argsort(-self.confidences[wrong])][:limit]
+
+
+def evaluate_test_set(probabilities_fn, data: MnistData) -> EvaluationReport:
+    """Run `probabilities_fn` (e.g. Classifier.probabilities) over the test set."""
+    chunks = [
+        probabilities_fn(data.x_test[i : i + EVAL_BATCH].astype(np.float32) / 255.0)
+        for i in range(0, len(data.x_test), EVAL_BATCH)
+    ]
+    probs = np.concatenate(chunks)
+    return EvaluationReport(
+        probs.argmax(axis=1), probs.max(axis=1), data.y_test.astype(int)
+    )
+
+
+def evaluate(model: keras.Model, data: MnistData) -> tuple[float, float]:
+    """Test-set (loss, accuracy) of any model, compiled or freshly loaded.
+
+    An uncompiled model is measured by a pooled compiled twin holding its
+    weights, rather than compiled itself: each compile keeps new traces.
+    """
+    test = make_dataset(data.x_test, data.y_test, EVAL_BATCH)
+    if model.compiled:
+        scores = model.evaluate(test, verbose=0, return_dict=True)
+    else:
+        with POOL.borrow(model, "adam") as twin:
+            scores = twin.evaluate(test, verbose=0, return_dict=True)
+    return float(scores["loss"]), float(scores["accuracy"])

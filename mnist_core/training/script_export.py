@@ -1,0 +1,171 @@
+"""Write a standalone Keras script that reproduces a training run (Train page)."""
+
+from __future__ import annotations
+
+from mnist_core.constants import MNIST_TRAIN_IMAGES
+from mnist_core.training.averaging import EMA_MOMENTUM
+from mnist_core.training.config import TrainConfig
+from mnist_core.training.model_pool import OPTIMIZER_KINDS, optimizer_arguments
+
+HEADER = '''"""Train a CNN on MNIST, as configured in MNIST Studio.
+
+Needs: pip install tensorflow keras numpy
+Run:   python {filename}
+MNIST is downloaded by Keras; set MNIST_PATH=/path/to/mnist.npz to use a local copy.
+"""
+
+import os
+
+import keras
+import numpy as np
+from keras import layers
+
+keras.utils.set_random_seed({seed})  # same seed, same result
+
+# 1. Load the data: 60,000 training and 10,000 test digits, 28x28 grey pixels.
+if os.environ.get("MNIST_PATH"):
+    with np.load(os.environ["MNIST_PATH"]) as f:
+        x_train, y_train = f["x_train"], f["y_train"]
+        x_test, y_test = f["x_test"], f["y_test"]
+else:
+    (x_train, y_train), (x_test, y_test) = keras.datasets.mnist.load_data()
+'''
+
+SUBSET = """order = np.random.default_rng({seed}).permutation(len(x_train))[:{size}]
+x_train, y_train = x_train[np.sort(order)], y_train[np.sort(order)]
+"""
+
+PREPARE = """print("x_train shape:", x_train.shape, "first labels:", y_train[:10])
+
+# 2. Prepare: add the channel axis (28x28 -> 28x28x1), scale 0-255 to 0-1,
+#    and turn each label into a one-hot vector (3 -> [0,0,0,1,0,0,0,0,0,0]).
+x_train = x_train.astype("float32")[..., None] / 255
+x_test = x_test.astype("float32")[..., None] / 255
+y_train = keras.utils.to_categorical(y_train, 10)
+y_test = keras.utils.to_categorical(y_test, 10)
+
+# 3. Build the network.
+inputs = keras.Input(shape=(28, 28, 1))
+"""
+
+AUGMENT = """# Random distortions, only while training: a tilt, a size change, a shift.
+x = layers.RandomRotation(0.033, fill_mode="constant")(inputs)
+x = layers.RandomZoom(0.12, fill_mode="constant")(x)
+x = layers.RandomTranslation(0.09, 0.09, fill_mode="constant")(x)
+"""
+
+CONV = "x = layers.Conv2D({filters}, {size}{padding}, use_bias=False)({source})\n"
+BN_RELU = 'x = layers.Activation("relu")(layers.BatchNormalization(momentum=0.9)(x))\n'
+POOL = "x = layers.MaxPooling2D(2)(x)\n"
+DENSE_BN = (
+    """x = layers.Flatten()(x)
+x = layers.Dense({dense}, use_bias=False)(x)
+"""
+    + BN_RELU
+    + "x = layers.Dropout({dropout})(x)\n"
+)
+
+
+def _batch_norm_cnn(padding: str, dense: int, dropout: float, pool_first: bool) -> str:
+    """The code of mnist_core.models._batch_norm_cnn, `{source}` left open."""
+    tail = POOL + BN_RELU if pool_first else BN_RELU + POOL
+    first = CONV.format(filters=24, size=5, padding=padding, source="{source}")
+    second = CONV.format(filters=48, size=3, padding=padding, source="x")
+    return first + tail + second + tail + DENSE_BN.format(dense=dense, dropout=dropout)
+
+
+ARCHITECTURES = {
+    "recipe": """x = layers.Conv2D(32, 3, activation="relu")({source})
+x = layers.Conv2D(64, 3, activation="relu")(x)
+x = layers.MaxPooling2D(2)(x)
+x = layers.Dropout(0.25)(x)
+x = layers.Flatten()(x)
+x = layers.Dense(128, activation="relu")(x)
+x = layers.Dropout(0.5)(x)
+""",
+    "fast": _batch_norm_cnn(
+        ', padding="same"', dense=256, dropout=0.3, pool_first=False
+    ),
+    # Pooling before BatchNorm and ReLU: less work, as accurate (see models.py).
+    "small": _batch_norm_cnn("", dense=128, dropout=0.2, pool_first=True),
+}
+
+RECALIBRATE = """
+# BatchNorm's running averages lag behind on short runs: measure them once on
+# 2,000 training images (the app averages over 512, in chunks, to save memory).
+for layer in model.layers:
+    if isinstance(layer, layers.BatchNormalization):
+        layer.momentum = 0.0
+model(x_train[:2000], training=True)
+
+"""
+
+AVERAGE = """# Keep a moving average of the weights (about the last {steps} steps); fit
+# puts it into the model when it ends. (The app's average also forgets its
+# first steps sooner, which matters for runs of under ~200 steps.)
+"""
+
+SCHEDULE = """# Warm up for the first sixth of the steps, then decay along a cosine.
+steps = -(-len(x_train) // {batch}) * {epochs}
+learning_rate = keras.optimizers.schedules.CosineDecay(
+    {lr} / 10, decay_steps=steps - steps // 6, alpha=0.01,
+    warmup_target={lr}, warmup_steps=steps // 6)
+"""
+
+FIT = """
+# 4. Compile: the loss to minimise, how to minimise it, what to report.
+model.compile(loss="categorical_crossentropy", optimizer=optimizer,
+              metrics=["accuracy"])
+model.summary()
+
+# 5. Train: {epochs} passes over the data, {batch} images per step.
+model.fit(x_train, y_train, batch_size={batch}, epochs={epochs},
+          validation_data=(x_test, y_test))
+
+{recalibrate}# 6. Evaluate on the 10,000 test digits the network never trained on.
+loss, accuracy = model.evaluate(x_test, y_test, verbose=0)
+print("loss:", loss)
+print("accuracy:", accuracy)
+model.save("mnist_model.keras")
+"""
+
+
+def _optimizer_call(name: str, lr: str, average_weights: bool) -> str:
+    """The Keras call that builds the app's optimizer `name` (compiled.py)."""
+    arguments = optimizer_arguments(name, average_weights)
+    written = [lr] + [f"{key}={value!r}" for key, value in arguments.items()]
+    return f"keras.optimizers.{OPTIMIZER_KINDS[name][0].__name__}({', '.join(written)})"
+
+
+def training_script(config: TrainConfig, filename: str = "train_mnist.py") -> str:
+    """Python source, using only Keras and NumPy, that trains like `config`."""
+    config.validate()
+    lr = repr(config.learning_rate)
+    parts = [HEADER.format(filename=filename, seed=config.seed)]
+    if config.train_size < MNIST_TRAIN_IMAGES:
+        parts.append(SUBSET.format(seed=config.seed, size=config.train_size))
+    parts.append(PREPARE)
+    if config.augment:
+        parts.append(AUGMENT)
+    source = "x" if config.augment else "inputs"
+    parts.append(ARCHITECTURES[config.arch].format(source=source))
+    parts.append(
+        'outputs = layers.Dense(10, activation="softmax")(x)\n'
+        "model = keras.Model(inputs, outputs)\n"
+    )
+    if config.schedule == "onecycle":
+        parts.append(
+            "\n" + SCHEDULE.format(batch=config.batch_size, epochs=config.epochs, lr=lr)
+        )
+        lr = "learning_rate"
+    if config.average_weights:
+        parts.append(AVERAGE.format(steps=round(1 / (1 - EMA_MOMENTUM))))
+    optimizer = _optimizer_call(config.optimizer, lr, config.average_weights)
+    parts.append(f"optimizer = {optimizer}\n")
+    recalibrate = "\n" if config.arch == "recipe" else RECALIBRATE  # BatchNorm nets
+    parts.append(
+        FIT.format(
+            epochs=config.epochs, batch=config.batch_size, recalibrate=recalibrate
+        )
+    )
+    return "".join(parts)

@@ -1,0 +1,42 @@
+"""Looking inside a model: layer table, filters, feature maps, diagram."""
+
+import numpy as np
+
+from mnist_core.models.anatomy import (
+    feature_maps,
+    first_layer_filters,
+    layer_table,
+    to_dot,
+)
+from mnist_core.models.architectures import build_model
+
+
+def test_layer_table_matches_the_model():
+    model = build_model("recipe")
+    table = layer_table(model)
+    assert [row.name for row in table][:3] == ["image", "conv1", "conv2"]
+    assert table[1].output_shape == (26, 26, 32) and table[1].params == 320
+    assert sum(row.params for row in table) == model.count_params()
+
+
+def test_first_layer_filters_are_images_in_unit_range():
+    filters = first_layer_filters(build_model("fast"))
+    assert filters.shape == (24, 5, 5)
+    assert filters.min() >= 0 and filters.max() <= 1
+    assert np.allclose(filters.max(axis=(1, 2)), 1)  # each filter stretched
+
+
+def test_feature_maps_follow_every_conv_layer(mnist):
+    maps = feature_maps(build_model("fast"), mnist.x_test[0] / 255.0)
+    assert list(maps) == ["conv1", "conv2"]
+    assert maps["conv1"].shape == (28, 28, 24) and maps["conv2"].shape == (14, 14, 48)
+    assert maps["conv1"].min() >= 0  # taken after the ReLU
+
+
+def test_diagram_has_a_box_per_layer_in_order():
+    model = build_model("recipe")
+    dot = to_dot(model)
+    assert dot.startswith("digraph") and dot.rstrip().endswith("}")
+    assert dot.count("->") == len(model.layers) - 1
+    assert "32 filters 3×3" in dot and "→ 24 × 24 × 64" in dot
+    assert "drop 25%" in dot and "10 units, softmax" in dot

@@ -1,0 +1,145 @@
+"""Any picture of a digit becomes MNIST-like: cropped, 20 px box, centred by mass."""
+
+import numpy as np
+import pytest
+from scipy import ndimage
+
+from mnist_core.errors import EmptyImageError, MnistError
+from mnist_core.reading import preprocess
+from mnist_core.reading.preprocess import (
+    MAX_STROKE_RATIO,
+    prepare_image,
+    stroke_width,
+    to_grey,
+)
+from mnist_core.reading.strokes import render_strokes
+from tests.conftest import ONE, SEVEN
+
+
+def ink_extent(pixels):
+    rows = np.flatnonzero((pixels > 0.1).any(axis=1))
+    cols = np.flatnonzero((pixels > 0.1).any(axis=0))
+    return rows[-1] - rows[0] + 1, cols[-1] - cols[0] + 1
+
+
+def shifted(strokes, dx, dy, scale=1.0):
+    return [[(x * scale + dx, y * scale + dy) for x, y in s] for s in strokes]
+
+
+def test_output_is_mnist_shaped_and_centred_by_mass():
+    pixels = prepare_image(render_strokes(SEVEN)).pixels
+    assert pixels.shape == (28, 28) and pixels.dtype == np.float32
+    assert 0.0 <= pixels.min() and pixels.max() <= 1.0
+    com = ndimage.center_of_mass(pixels)
+    assert abs(com[0] - 14) <= 0.5 and abs(com[1] - 14) <= 0.5
+    assert max(ink_extent(pixels)) in (20, 21)  # anti-aliasing may add a faint row
+
+
+def test_tall_thin_digit_keeps_its_aspect():
+    h, w = ink_extent(prepare_image(render_strokes(ONE, width=18)).pixels)
+    assert h in (20, 21) and w <= 5  # not stretched into a square
+
+
+def test_black_on_white_equals_white_on_black():
+    white_on_black = render_strokes(SEVEN)
+    black_on_white = 255 - white_on_black
+    np.testing.assert_allclose(
+        prepare_image(black_on_white).pixels,
+        prepare_image(white_on_black).pixels,
+        atol=1e-5,
+    )
+
+
+def test_ink_on_transparent_background_is_read_from_alpha():
+    alpha = render_strokes(SEVEN)
+    rgba = np.zeros((*alpha.shape, 4), np.uint8)  # black ink, alpha marks it
+    rgba[..., 3] = alpha
+    np.testing.assert_allclose(
+        prepare_image(rgba).pixels, prepare_image(alpha).pixels, atol=1e-5
+    )
+
+
+def test_rgb_photo_like_input_works():
+    grey = 255 - render_strokes(SEVEN)
+    rgb = np.stack([grey, grey, grey], axis=-1)
+    rgb = (rgb * 0.7 + 60).astype(np.uint8)  # grey paper, dark-grey pencil
+    np.testing.assert_allclose(
+        prepare_image(rgb).pixels,
+        prepare_image(render_strokes(SEVEN)).pixels,
+        atol=0.02,
+    )
+
+
+def test_position_on_the_canvas_does_not_matter():
+    centred = prepare_image(render_strokes(shifted(SEVEN, 0, 0, 0.5))).pixels
+    corner = prepare_image(render_strokes(shifted(SEVEN, -25, -15, 0.5))).pixels
+    np.testing.assert_allclose(centred, corner, atol=1e-5)
+
+
+@pytest.mark.parametrize("size, scale", [(280, 0.3), (2000, 7.0)], ids=["tiny", "huge"])
+def test_tiny_and_huge_drawings_fill_the_20px_box(size, scale):
+    strokes = shifted(SEVEN, 10, 10, scale)
+    pixels = prepare_image(render_strokes(strokes, size=size, width=18 * scale)).pixels
+    assert max(ink_extent(pixels)) in (20, 21)
+
+
+def test_mnist_digit_passes_through_nearly_unchanged(mnist):
+    digit = mnist.x_test[0]
+    np.testing.assert_allclose(prepare_image(digit).pixels, digit / 255, atol=0.06)
+
+
+@pytest.mark.parametrize(
+    "image",
+    [
+        np.zeros((280, 280), np.uint8),
+        np.full((280, 280, 4), 255, np.uint8),
+        np.full((280, 280, 3), 128, np.uint8),
+    ],
+    ids=["black", "white-rgba", "flat-grey"],
+)
+def test_empty_images_are_reported_not_classified(image):
+    with pytest.raises(EmptyImageError, match="empty"):
+        prepare_image(image)
+
+
+def test_a_single_dot_is_not_a_digit():
+    with pytest.raises(EmptyImageError, match="dot"):
+        prepare_image(render_strokes([[(140, 140)]], width=18))
+
+
+def test_faint_noise_alone_is_empty():
+    noise = np.random.default_rng(0).integers(0, 25, (280, 280), dtype=np.uint8)
+    with pytest.raises(EmptyImageError):
+        prepare_image(noise)
+
+
+def test_non_image_array_gets_a_clear_message():
+    with pytest.raises(MnistError, match="expected greyscale"):
+        prepare_image(np.zeros((5, 5, 7)))
+
+
+def test_a_broad_brush_is_thinned_to_mnist_stroke_width(mnist, monkeypatch):
+    broad = render_strokes(SEVEN, width=40)
+    thinned = stroke_width(prepare_image(broad).pixels)
+    monkeypatch.setattr(preprocess, "MAX_STROKE_RATIO", np.inf)  # no thinning
+    untouched = stroke_width(prepare_image(broad).pixels)
+    mnist_widths = [stroke_width(x / 255.0) for x in mnist.x_test[:200]]
+    low, high = np.percentile(mnist_widths, [10, 90])
+    assert untouched > high  # a 40 px brush is broader than almost all of MNIST
+    assert low <= thinned <= high  # ... and thinned, it is like MNIST's digits
+
+
+def test_thin_strokes_are_left_alone():
+    image = render_strokes(SEVEN, width=12)
+    ink = to_grey(image)
+    rows, cols = np.flatnonzero(ink.any(axis=1)), np.flatnonzero(ink.any(axis=0))
+    crop = ink[rows[0] : rows[-1] + 1, cols[0] : cols[-1] + 1]
+    assert stroke_width(crop) <= MAX_STROKE_RATIO * max(crop.shape)
+
+
+def test_mnist_sized_images_are_never_thinned(mnist):
+    # At 28 px a one-pixel erosion would cut strokes: small images pass as they are.
+    for image in mnist.x_test[:200]:  # without the size guard, ~12 % would change
+        np.testing.assert_array_equal(
+            prepare_image(image).pixels, prepare_image(image, thin_strokes=False).pixels
+        )

@@ -1,0 +1,37 @@
+"""Corrections are learned by a copy; MNIST is not forgotten; the original stays."""
+
+import numpy as np
+import pytest
+
+from mnist_core.errors import MnistError
+from mnist_core.reading.classifier import Classifier
+from mnist_core.reading.strokes import render_strokes
+from mnist_core.training.finetune import FineTuneConfig, fine_tune
+from tests.conftest import SEVEN
+
+pytestmark = pytest.mark.slow
+
+
+def test_corrections_are_learned_without_forgetting(trained, small_mnist):
+    classifier = Classifier(trained.model)
+    seven = classifier.classify(render_strokes(SEVEN)).pixels
+    # Teach it, against all evidence, that this seven is a 3.
+    pixels = np.stack([seven, np.roll(seven, 1, axis=1)])
+    weights_before = [w.copy() for w in trained.model.get_weights()]
+    result = fine_tune(
+        trained.model,
+        pixels,
+        [3, 3],
+        small_mnist,
+        FineTuneConfig(epochs=3, mnist_mix=1000),
+    )
+    assert result.labels == [3, 3] and result.after == [3, 3]
+    assert result.before != [3, 3]
+    assert result.mnist_after > result.mnist_before - 0.05  # still reads MNIST
+    for w, w0 in zip(trained.model.get_weights(), weights_before, strict=True):
+        np.testing.assert_array_equal(w, w0)  # the original model is untouched
+
+
+def test_no_corrections_is_a_clear_error(trained, small_mnist):
+    with pytest.raises(MnistError, match="between 1 and 50 corrections"):
+        fine_tune(trained.model, np.zeros((0, 28, 28)), [], small_mnist)

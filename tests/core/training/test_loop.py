@@ -1,0 +1,180 @@
+"""Training: sanity accuracy, events, stop requests, seeds, configuration limits."""
+
+import threading
+from dataclasses import replace
+
+import keras
+import numpy as np
+import pytest
+
+from mnist_core.errors import MnistError
+from mnist_core.models.architectures import build_model
+from mnist_core.training.config import PRESETS, TrainConfig
+from mnist_core.training.evaluation import evaluate
+from mnist_core.training.events import BatchEvent, EpochEvent
+from mnist_core.training.loop import train
+
+pytestmark = pytest.mark.slow
+
+TINY = TrainConfig(
+    arch="fast",
+    epochs=2,
+    batch_size=100,
+    train_size=1000,
+    learning_rate=3e-3,
+    schedule="onecycle",
+    seed=7,
+)
+
+
+def test_short_training_learns_digits(trained):
+    # 2 epochs on 3,000 digits: far above chance (10 %) if training works at all.
+    assert trained.test_accuracy > 0.85
+    assert not trained.stopped
+    assert len(trained.history) == 2
+
+
+def test_events_report_every_batch_and_epoch(small_mnist):
+    events = []
+    result = train(TINY, small_mnist, listener=events.append)
+    batches = [e for e in events if isinstance(e, BatchEvent)]
+    epochs = [e for e in events if isinstance(e, EpochEvent)]
+    assert len(batches) == 2 * 10 and len(epochs) == 2
+    assert [b.progress for b in batches] == sorted(b.progress for b in batches)
+    assert batches[-1].progress == 1.0
+    assert all(0 <= e.val_accuracy <= 1 and e.val_loss > 0 for e in epochs)
+    assert epochs[-1].eta == 0.0 and epochs[-1].elapsed >= epochs[0].elapsed
+    assert result.history == epochs
+    assert result.train_seconds > 0
+
+
+def test_stop_request_keeps_weights_trained_so_far(small_mnist):
+    stop = threading.Event()
+    seen = []
+
+    def stop_after_three(event):
+        seen.append(event)
+        if isinstance(event, BatchEvent) and event.batch == 3:
+            stop.set()
+
+    result = train(TINY, small_mnist, listener=stop_after_three, stop=stop)
+    assert result.stopped
+    assert sum(isinstance(e, BatchEvent) for e in seen) == 3  # stopped at next batch
+    keras.utils.set_random_seed(TINY.seed)
+    initial = build_model(TINY.arch).get_weights()
+    changed = [
+        not np.allclose(a, b)
+        for a, b in zip(initial, result.model.get_weights(), strict=True)
+    ]
+    assert any(changed)  # the 3 batches of learning were kept, not thrown away
+    assert 0 <= result.test_accuracy <= 1
+
+
+def test_same_seed_gives_same_result(small_mnist):
+    a = train(TINY, small_mnist)
+    b = train(TINY, small_mnist)
+    for wa, wb in zip(a.model.get_weights(), b.model.get_weights(), strict=True):
+        np.testing.assert_allclose(wa, wb, atol=1e-6)
+    assert a.test_accuracy == b.test_accuracy
+
+
+def test_different_seed_gives_different_weights(small_mnist):
+    a = train(TINY, small_mnist)
+    b = train(TrainConfig(**{**TINY.__dict__, "seed": 8}), small_mnist)
+    assert not np.allclose(a.model.get_weights()[0], b.model.get_weights()[0])
+
+
+def test_augmented_training_still_learns(small_mnist):
+    config = TrainConfig(**{**TINY.__dict__, "augment": True, "train_size": 3000})
+    assert train(config, small_mnist).test_accuracy > 0.7
+
+
+@pytest.mark.parametrize(
+    "change, message",
+    [
+        ({"epochs": 0}, "epochs must be between 1 and 30"),
+        ({"batch_size": 4096}, "batch size must be between 16 and 1024"),
+        ({"optimizer": "lion"}, "Unknown optimizer 'lion'"),
+        ({"train_size": 10}, "train size must be between 100"),
+        ({"arch": "vgg"}, "Unknown arch 'vgg'"),
+    ],
+)
+def test_out_of_range_configuration_is_refused(change, message):
+    with pytest.raises(MnistError, match=message):
+        TrainConfig(**change).validate()
+
+
+def test_recipe_preset_is_the_tutorial():
+    recipe = PRESETS["recipe"]
+    assert (recipe.arch, recipe.epochs, recipe.batch_size, recipe.optimizer) == (
+        "recipe",
+        10,
+        128,
+        "adam",
+    )
+
+
+def test_evaluate_works_on_an_uncompiled_model(trained, small_mnist):
+    clone = keras.models.clone_model(trained.model)
+    clone.set_weights(trained.model.get_weights())
+    loss, accuracy = evaluate(clone, small_mnist)
+    assert accuracy == pytest.approx(trained.test_accuracy, abs=1e-6)
+    assert loss == pytest.approx(trained.test_loss, rel=1e-4)
+
+
+def test_batch_norm_model_is_usable_after_a_very_short_run(small_mnist):
+    # 20 batches at a constant rate: BatchNorm's moving averages alone would still
+    # sit near their initial values and the test accuracy would be ~11 %.
+    config = TrainConfig(arch="fast", epochs=2, batch_size=100, train_size=1000)
+    assert train(config, small_mnist).test_accuracy > 0.6
+
+
+@pytest.mark.parametrize("average_weights", [False, True], ids=["raw", "averaged"])
+def test_the_last_epochs_test_score_is_the_delivered_models(
+    small_mnist, average_weights
+):
+    # The live curve's last point must not read 11 % for a model that scores 80 %+,
+    # nor measure other weights (the raw ones) than those handed back (the average).
+    config = replace(TINY, average_weights=average_weights)
+    result = train(config, small_mnist)
+    loss, accuracy = evaluate(result.model, small_mnist)
+    assert result.history[-1].val_accuracy == result.test_accuracy
+    assert accuracy == pytest.approx(result.test_accuracy, abs=1e-6)
+    assert loss == pytest.approx(result.test_loss, rel=1e-4)
+
+
+def test_trainings_reuse_one_compiled_model(small_mnist):
+    # Each compile keeps ~20 MB of traces for good: the server grew by that much
+    # per training until trainings shared compiled twins (compiled.py).
+    from mnist_core.training.model_pool import POOL
+
+    train(TINY, small_mnist)
+    compiled = POOL.compiled
+    result = train(
+        TrainConfig(**{**TINY.__dict__, "epochs": 1, "seed": 3}), small_mnist
+    )
+    assert POOL.compiled == compiled
+    assert not result.model.compiled  # the user's model is not the pool's twin
+
+
+def test_a_stopped_training_does_not_stop_the_next_one(small_mnist):
+    stop = threading.Event()
+    stop.set()
+    assert train(TINY, small_mnist, stop=stop).stopped
+    after = train(TINY, small_mnist)
+    assert not after.stopped and len(after.history) == 2
+
+
+def test_recalibration_sets_batch_norm_means_to_the_training_images_means(mnist):
+    from mnist_core.data.mnist import subsample, to_model_input
+    from mnist_core.training.callbacks import RECALIBRATION_SIZE, recalibrate_batch_norm
+
+    model = build_model("fast")
+    x = mnist.x_train[:2000]
+    recalibrate_batch_norm(model, x, seed=0)
+    sample = subsample(x, x[:, 0, 0], RECALIBRATION_SIZE, 0)[0]
+    conv1 = keras.Model(model.input, model.get_layer("conv1").output)
+    expected = conv1(to_model_input(sample)).numpy().mean(axis=(0, 1, 2))
+    # Chunked for memory, yet the mean over all sampled images, not the last chunk's.
+    moving = model.get_layer("conv1_bn").moving_mean.numpy()
+    np.testing.assert_allclose(moving, expected, rtol=1e-3, atol=1e-5)
