@@ -4,12 +4,19 @@ from dataclasses import replace
 
 import streamlit as st
 
-from app_ui.common import data_or_stop, get_queue, session_alive
+from app_ui.common import (
+    data_or_stop,
+    get_queue,
+    session_alive,
+    session_id,
+    training_limit,
+)
 from app_ui.i18n import say, t
 from app_ui.training_view import compare_runs, live, results
 from mnist_core.errors import Message, MnistError
 from mnist_core.models.catalog import ARCHITECTURES
 from mnist_core.serving.jobs import TrainingJob
+from mnist_core.serving.limits import cap_training
 from mnist_core.serving.links import config_from_query, config_to_query
 from mnist_core.training.config import PRESETS, SETTINGS, TrainConfig
 from mnist_core.training.script_export import training_script
@@ -125,8 +132,13 @@ if start.button(t("Start"), type="primary", disabled=busy):
     except MnistError as exc:
         st.error(say(exc))
         st.stop()
-    job = TrainingJob(config, owner_alive=session_alive())
-    st.session_state.job = get_queue().submit(job, data)
+    config, st.session_state.tr_cap = cap_training(config, training_limit())
+    job = TrainingJob(config, owner_alive=session_alive(), owner=session_id())
+    try:
+        st.session_state.job = get_queue().submit(job, data)
+    except MnistError as exc:
+        st.error(say(exc))
+        st.stop()
     st.rerun()
 if stop.button(t("Stop"), disabled=not busy):
     job.request_stop()
@@ -143,6 +155,8 @@ with st.expander(t("The code for this run: a Python script you can run at home")
             mime="text/x-python",
         )
         st.code(script, language="python")
+if job is not None and st.session_state.get("tr_cap"):
+    st.info(say(st.session_state.tr_cap))
 if job is not None:
     if job.finished:
         results(job, data)

@@ -58,11 +58,23 @@ def get_queue():
     """
     from mnist_core.serving.jobs import MAX_TRAININGS_ENV, TrainingQueue
 
-    try:
-        limit = st.secrets.get(MAX_TRAININGS_ENV)
-    except Exception:  # no secrets.toml at all: Streamlit raises, not {}
-        limit = None
+    limit = secret(MAX_TRAININGS_ENV)
     return TrainingQueue(int(limit)) if limit else TrainingQueue.from_env()
+
+
+def training_limit() -> float:
+    """The cap on one training's work: st.secrets, else the environment."""
+    from mnist_core.serving.limits import MAX_WORK_ENV, max_work
+
+    return max_work(secret(MAX_WORK_ENV))
+
+
+def secret(name: str):
+    """An operator's setting from st.secrets, or None."""
+    try:
+        return st.secrets.get(name)
+    except Exception:  # no secrets.toml at all: Streamlit raises, not {}
+        return None
 
 
 def data_or_stop():
@@ -108,6 +120,14 @@ def enlarge(pixels: np.ndarray, size: int = 140) -> Image.Image:
     if pixels.ndim == 2:
         pixels = (np.clip(pixels, 0, 1) * 255).astype(np.uint8)
     return Image.fromarray(pixels).resize((size, size), Image.Resampling.NEAREST)
+
+
+def session_id() -> str:
+    """This browser session's id ("" outside a server, e.g. in AppTest)."""
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+    ctx = get_script_run_ctx()
+    return ctx.session_id if ctx else ""
 
 
 def session_alive():

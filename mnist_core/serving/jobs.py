@@ -16,6 +16,7 @@ from enum import StrEnum
 from typing import TYPE_CHECKING
 
 from mnist_core.data.mnist import MnistData
+from mnist_core.errors import MnistError
 from mnist_core.serving.memory import release_free_memory
 from mnist_core.training.config import TrainConfig
 
@@ -88,6 +89,7 @@ class TrainingJob:
 
     config: TrainConfig
     owner_alive: Callable[[], bool] = lambda: True
+    owner: str = ""  # who asked (a browser session); one unfinished job each
     state: JobState = JobState.QUEUED
     result: TrainResult | None = None  # once finished
     error: str | None = None
@@ -157,6 +159,7 @@ class TrainingQueue:
         self.max_running = max(1, max_running)
         self._running = 0
         self._waiting: list[TrainingJob] = []
+        self._unfinished: list[TrainingJob] = []
         self._turn = threading.Condition()
 
     @classmethod
@@ -170,9 +173,20 @@ class TrainingQueue:
         data: MnistData,
         run: Callable | None = None,
     ) -> TrainingJob:
-        """Queue `job`; `run(config, data, listener, stop)` defaults to `train`."""
-        job.queue = self
+        """Queue `job`; `run(config, data, listener, stop)` defaults to `train`.
+
+        Raises:
+            MnistError: the job's owner already has one waiting or running.
+        """
         with self._turn:
+            self._unfinished = [j for j in self._unfinished if not j.finished]
+            if job.owner and any(j.owner == job.owner for j in self._unfinished):
+                raise MnistError(
+                    "You already have a training waiting or running: let it "
+                    "finish or stop it before starting another."
+                )
+            job.queue = self
+            self._unfinished.append(job)
             self._waiting.append(job)
         threading.Thread(
             target=self._work, args=(job, data, run), daemon=True, name="training-job"

@@ -165,8 +165,8 @@ def test_train_settings_come_from_the_link_clamped_with_a_note(page):
     assert at.slider(key="tr_epochs").value == 30
     assert at.select_slider(key="tr_batch").value == 128
     notes = " ".join(i.value for i in at.info)
-    assert "epochs 99 is outside 1–30: using 30." in notes
-    assert "batch 100 is not on the slider: using 128." in notes
+    assert "Epochs (passes over the data) 99 is outside 1–30: using 30." in notes
+    assert "Batch size 100 is not on the slider: using 128." in notes
     assert at.query_params["epochs"] == "30"  # the link now says what runs
 
 
@@ -203,3 +203,12 @@ def test_dataset_view_comes_from_the_link_and_goes_back_into_it(page):
     # 892 fives make 23 pages: page 26 does not exist for them, the last one is shown
     assert at.number_input(key="ds_page").value == 23
     assert at.query_params["page"] == "23"
+
+
+def test_a_training_over_the_servers_cap_is_cut_down_and_says_so(page, monkeypatch):
+    monkeypatch.setenv("MNIST_MAX_TRAINING_WORK", "100")  # under TINY_UI's work
+    at = run_tiny_training(page("train", **TINY_UI))
+    assert not at.exception
+    assert at.session_state["job"].config.train_size < 1000
+    notes = " ".join(i.value for i in at.info)
+    assert "limits how long one training may take" in notes

@@ -4,10 +4,11 @@ import io
 
 import numpy as np
 import pytest
-from PIL import Image
+from PIL import Image, ImageDraw
 
 from mnist_core.errors import MnistError
 from mnist_core.reading.image_files import MAX_BYTES, read_image
+from mnist_core.reading.preprocess import prepare_image
 
 
 def png_bytes(image: Image.Image) -> bytes:
@@ -58,3 +59,45 @@ def test_file_over_the_size_limit_is_refused():
 def test_missing_path_is_named(tmp_path):
     with pytest.raises(MnistError, match="Cannot read .*absent.png"):
         read_image(tmp_path / "absent.png")
+
+
+def seven_picture(size: int = 200) -> Image.Image:
+    """A black 7 on white, as a photo or scan would be."""
+    picture = Image.new("L", (size, size), 255)
+    pen = ImageDraw.Draw(picture)
+    pen.line([(40, 40), (160, 40), (90, 170)], fill=0, width=14)
+    return picture
+
+
+def test_a_sixteen_bit_png_is_read_not_blanked():
+    seven = np.asarray(seven_picture(), np.uint16) * 257  # 0..65535
+    buffer = io.BytesIO()
+    Image.fromarray(seven).save(buffer, format="PNG")
+    array = read_image(buffer.getvalue(), name="seven16.png")
+    grey = array[:, :, 0]
+    assert grey.min() < 10 and grey.max() > 245  # the ink survived
+    assert prepare_image(array).pixels.max() > 0.9
+
+
+def test_an_exif_rotated_photo_is_read_upright():
+    buffer = io.BytesIO()
+    upright = seven_picture()
+    exif = Image.Exif()
+    exif[0x0112] = 6  # orientation: the camera was turned; viewers rotate back
+    upright.transpose(Image.Transpose.ROTATE_90).save(buffer, "JPEG", exif=exif)
+    array = read_image(buffer.getvalue(), name="photo.jpg")
+    assert array.shape[:2] == (200, 200)
+    dark = array[:, :, 0] < 128
+    # The 7's bar runs across the top once the picture is turned the way it was
+    # taken (sideways, the top rows would only cross the bar's end).
+    assert dark[33:47].any(axis=0).sum() > 100
+
+
+def test_formats_the_uploader_does_not_list_are_not_opened():
+    eps = b"%!PS-Adobe-3.0 EPSF-3.0\n%%BoundingBox: 0 0 10 10\nshowpage\n"
+    with pytest.raises(MnistError, match="not a picture this app can read"):
+        read_image(eps, name="digit.eps")
+    tiff = io.BytesIO()
+    seven_picture().save(tiff, format="TIFF")
+    with pytest.raises(MnistError, match="not a picture this app can read"):
+        read_image(tiff.getvalue(), name="digit.tif")

@@ -1,5 +1,7 @@
 """Any picture of a digit becomes MNIST-like: cropped, 20 px box, centred by mass."""
 
+import tracemalloc
+
 import numpy as np
 import pytest
 from scipy import ndimage
@@ -143,3 +145,30 @@ def test_mnist_sized_images_are_never_thinned(mnist):
         np.testing.assert_array_equal(
             prepare_image(image).pixels, prepare_image(image, thin_strokes=False).pixels
         )
+
+
+@pytest.mark.parametrize("side", [450, 1000, 4000])
+def test_any_picture_costs_bounded_work_and_memory(side, monkeypatch):
+    # A filled square is the worst case for thinning: its "stroke" is as broad
+    # as the whole picture. The erosion must stay small whatever the size.
+    from mnist_core.reading.preprocess import MAX_THINNING_RADIUS, WORK_SIZE
+
+    seen = []
+    erode = ndimage.grey_erosion
+
+    def recording(image, footprint):
+        seen.append((image.shape, footprint.shape))
+        return erode(image, footprint=footprint)
+
+    monkeypatch.setattr(ndimage, "grey_erosion", recording)
+    square = np.zeros((side, side), np.uint8)
+    square[side // 10 : -side // 10, side // 10 : -side // 10] = 255
+    tracemalloc.start()
+    prepared = prepare_image(square)
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    assert prepared.pixels.shape == (28, 28)
+    assert all(max(shape) <= WORK_SIZE for shape, _ in seen)
+    assert all(max(fp) <= 2 * MAX_THINNING_RADIUS + 1 for _, fp in seen)
+    # 4000x4000 grey is 16 MB as bytes, 64 MB as floats: never even one float copy
+    assert peak < 40 * 2**20, f"peak {peak / 2**20:.0f} MB"

@@ -122,3 +122,19 @@ def test_chart_points_stay_bounded_over_a_long_run():
     points = job.snapshot().points
     assert len(points) <= MAX_POINTS
     assert points[-1].step > 18 * MAX_POINTS  # still reaches the latest batches
+
+
+def test_one_unfinished_training_per_owner():
+    from mnist_core.errors import MnistError
+
+    queue, gate = TrainingQueue(1), threading.Event()
+    first = queue.submit(
+        TrainingJob("cfg", owner="tab-1"), None, fake_training(gate=gate)
+    )
+    with pytest.raises(MnistError, match="already have a training"):
+        queue.submit(TrainingJob("cfg", owner="tab-1"), None, fake_training())
+    other = queue.submit(TrainingJob("cfg", owner="tab-2"), None, fake_training())
+    gate.set()
+    assert wait_until(lambda: first.finished and other.finished)
+    again = queue.submit(TrainingJob("cfg", owner="tab-1"), None, fake_training())
+    assert wait_until(lambda: again.state == JobState.DONE)
