@@ -3,7 +3,16 @@
 import pandas as pd
 import streamlit as st
 
-from app_ui.common import YOURS, ActiveModel, choose_model, data_or_stop, enlarge
+from app_ui.common import (
+    RESTART_KEY,
+    YOURS,
+    ActiveModel,
+    choose_model,
+    data_or_stop,
+    enlarge,
+    lost_in_restart,
+    server_run,
+)
 from app_ui.i18n import say, t
 from mnist_core.errors import MnistError
 from mnist_core.models import anatomy
@@ -42,6 +51,7 @@ def upload_model() -> None:
     card = ModelCard.of_model(model, report.accuracy)
     st.session_state.your_model = ActiveModel(YOURS, model, classifier, card)
     st.session_state.model_model = YOURS  # show the new model on this page
+    st.query_params[RESTART_KEY] = server_run()
     st.success(
         t(
             "{name}: {accuracy:.2%} right on MNIST's 10,000 test digits. It is now "
@@ -58,6 +68,13 @@ NO_CONVOLUTION = t(
 )
 
 st.title(t("Inside the model"))
+if lost_in_restart():
+    st.warning(
+        t(
+            "The server was restarted since your last visit, and the model you "
+            "trained or uploaded was lost with it: train or upload it again."
+        )
+    )
 with st.expander(t("Use a model of your own"), icon=":material/upload:"):
     upload_model()
 active = choose_model("model_model")

@@ -5,8 +5,11 @@ from dataclasses import replace
 import streamlit as st
 
 from app_ui.common import (
+    RESTART_KEY,
     data_or_stop,
     get_queue,
+    lost_in_restart,
+    server_run,
     session_alive,
     session_id,
     training_limit,
@@ -118,13 +121,23 @@ def settings(disabled: bool) -> TrainConfig:
     return replace(st.session_state.get("tr_base", PRESETS["fast"]), **values)
 
 
+LOST = t(
+    "The server was restarted since your last training, and the training and "
+    "its model were lost with it. Press Start to train again."
+)
+
 st.title(t("Train"))
 data = data_or_stop()
 job = st.session_state.get("job")
 busy = job is not None and not job.finished
 config = settings(disabled=busy)
 st.session_state.tr_last = config  # a plain key: kept while other pages are open
-st.query_params.from_dict(config_to_query(config))  # the address bar shares them
+if job is None and lost_in_restart():
+    st.warning(LOST)
+link = config_to_query(config)  # the address bar shares the settings
+if job is not None:
+    link[RESTART_KEY] = server_run()
+st.query_params.from_dict(link)
 start, stop, _ = st.columns([1, 1, 4])
 if start.button(t("Start"), type="primary", disabled=busy):
     try:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from dataclasses import dataclass
 
 import numpy as np
@@ -75,6 +76,23 @@ def secret(name: str):
         return st.secrets.get(name)
     except Exception:  # no secrets.toml at all: Streamlit raises, not {}
         return None
+
+
+RESTART_KEY = "since"  # in a link: which server run made this session's model
+
+
+@st.cache_resource
+def server_run() -> str:
+    """A token new at every server start: a link carrying an older one was made
+    before a restart, which took the session's trainings and models with it."""
+    return secrets.token_hex(4)
+
+
+def lost_in_restart() -> bool:
+    """True when the link says this browser had a model from a server run
+    that is gone, and the session holds none."""
+    made_in = st.query_params.get(RESTART_KEY)
+    return made_in not in (None, server_run()) and your_model() is None
 
 
 def data_or_stop():

@@ -280,4 +280,6 @@ SPANISH: dict[str, str] = {
     "There is no model file called {name}: train one first, or check the name.": "No hay ningún archivo de modelo llamado {name}: entrena uno primero o revisa el nombre.",
     "This shared server limits how long one training may take, so everyone gets a turn: {epochs} epoch(s) on {images} images instead of {asked_epochs} on {asked_images}.": "Este servidor compartido limita lo que puede durar un entrenamiento, para que todos tengan su turno: {epochs} época(s) con {images} imágenes en lugar de {asked_epochs} con {asked_images}.",
     "You already have a training waiting or running: let it finish or stop it before starting another.": "Ya tienes un entrenamiento esperando o en marcha: deja que termine o detenlo antes de empezar otro.",
+    "The server was restarted since your last training, and the training and its model were lost with it. Press Start to train again.": "El servidor se reinició después de tu último entrenamiento, y el entrenamiento y su modelo se perdieron con él. Pulsa Empezar para entrenar de nuevo.",
+    "The server was restarted since your last visit, and the model you trained or uploaded was lost with it: train or upload it again.": "El servidor se reinició después de tu última visita, y el modelo que entrenaste o subiste se perdió con él: entrénalo o súbelo de nuevo.",
 }

@@ -212,3 +212,12 @@ def test_a_training_over_the_servers_cap_is_cut_down_and_says_so(page, monkeypat
     assert at.session_state["job"].config.train_size < 1000
     notes = " ".join(i.value for i in at.info)
     assert "limits how long one training may take" in notes
+
+
+@pytest.mark.parametrize("name", ["train", "model"])
+def test_a_link_from_before_a_restart_says_the_model_was_lost(page, name):
+    at = page(name, query={"since": "an-older-server-run"})
+    assert not at.exception
+    assert any("was restarted" in w.value for w in at.warning)
+    fresh = page(name)
+    assert not any("was restarted" in w.value for w in fresh.warning)

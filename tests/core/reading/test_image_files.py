@@ -4,11 +4,17 @@ import io
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from PIL import Image, ImageDraw
 
 from mnist_core.errors import MnistError
 from mnist_core.reading.image_files import MAX_BYTES, read_image
 from mnist_core.reading.preprocess import prepare_image
+
+
+# Starts of real formats, so that the fuzzing reaches the decoders.
+HEADERS = [b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"GIF89a", b"BM", b"RIFF"]
 
 
 def png_bytes(image: Image.Image) -> bytes:
@@ -101,3 +107,17 @@ def test_formats_the_uploader_does_not_list_are_not_opened():
     seven_picture().save(tiff, format="TIFF")
     with pytest.raises(MnistError, match="not a picture this app can read"):
         read_image(tiff.getvalue(), name="digit.tif")
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.binary(max_size=2048)
+    | st.builds(lambda head, tail: head + tail, st.sampled_from(HEADERS), st.binary())
+)
+def test_any_bytes_give_a_picture_or_a_plain_message(data):
+    try:
+        array = read_image(data, name="upload.png")
+    except MnistError as exc:
+        assert "Traceback" not in str(exc) and "/" not in str(exc).split(":")[0]
+    else:
+        assert array.ndim == 3 and array.shape[2] == 4 and array.dtype == np.uint8
