@@ -4,7 +4,6 @@ What is shown (split, digit, page, index, map) lives in the link's query
 parameters, so a view can be shared and is restored when the link is opened.
 """
 
-import numpy as np
 import pandas as pd
 import streamlit as st
 
@@ -15,7 +14,6 @@ from mnist_core.data import stats as explore
 from mnist_core.serving.links import (
     SPLITS,
     DatasetView,
-    page_count,
     view_from_query,
     view_to_query,
 )
@@ -80,18 +78,18 @@ def sample_grid() -> int | None:
         key="ds_digit",
         format_func=lambda d: t("all") if d == "all" else str(d),
     )
-    indices = np.flatnonzero(y == digit) if digit != "all" else np.arange(len(y))
-    pages = page_count(len(indices), GRID)
+    chosen = None if digit == "all" else int(digit)
+    _, pages = explore.sample_page(y, chosen, 1, GRID)
     if st.session_state.get("ds_page", 1) > pages:  # a new digit has fewer pages
         st.session_state.ds_page = pages
     page = st.number_input(t("Page (of {pages})", pages=pages), 1, pages, key="ds_page")
-    shown = indices[(page - 1) * GRID : page * GRID]
+    shown, _ = explore.sample_page(y, chosen, page, GRID)
     st.image(
         [enlarge(x[i] / 255.0, 56) for i in shown],
         caption=[f"#{i}: {y[i]}" for i in shown],
         width=56,
     )
-    return None if digit == "all" else int(digit)
+    return chosen
 
 
 def class_counts() -> None:
@@ -116,7 +114,7 @@ def histogram() -> None:
     st.caption(
         t(
             "{share:.0%} of all pixels are pure black background.",
-            share=(x == 0).mean(),
+            share=explore.background_share(x),
         )
     )
 

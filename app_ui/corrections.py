@@ -6,12 +6,13 @@ import streamlit as st
 
 from app_ui.common import YOURS, ActiveModel, data_or_stop, enlarge
 from app_ui.i18n import t
-from mnist_core.training.finetune import MAX_CORRECTIONS, fine_tune
+from mnist_core.training.corrections import Corrections
+from mnist_core.training.finetune import fine_tune
 
 
 def offer_correction(prediction) -> None:
     """Under a prediction: let the user say which digit it really is."""
-    corrections = st.session_state.setdefault("corrections", [])
+    corrections = st.session_state.setdefault("corrections", Corrections())
     left, right = st.columns([2, 1])
     truth = left.selectbox(
         t("That's wrong, it's a…"),
@@ -20,33 +21,32 @@ def offer_correction(prediction) -> None:
         placeholder=t("the right digit"),
         key="correction_digit",
     )
-    full = len(corrections) >= MAX_CORRECTIONS
-    if right.button(t("Add correction"), disabled=truth is None or full):
-        corrections.append((prediction.pixels, int(truth)))
+    known = truth is not None and corrections.has(prediction.pixels, truth)
+    blocked = truth is None or corrections.full or known
+    if right.button(t("Add correction"), disabled=blocked):
+        corrections.add(prediction.pixels, truth)
         st.toast(t("Noted: this one is a {digit}.", digit=truth))
 
 
 def teach(active: ActiveModel) -> None:
     """Fine-tune a copy of the model in use on the session's corrections."""
-    corrections = st.session_state.get("corrections", [])
+    corrections = st.session_state.get("corrections")
     if not corrections:
         return
     st.subheader(t("Your corrections ({count})", count=len(corrections)))
     st.image(
-        [enlarge(pixels, 56) for pixels, _ in corrections],
+        [enlarge(pixels, 56) for pixels in corrections.pixels],
         width=56,
-        caption=[t("is a {digit}", digit=label) for _, label in corrections],
+        caption=[t("is a {digit}", digit=label) for label in corrections.labels],
     )
     if st.button(t("Teach the model"), type="primary"):
-        import numpy as np
-
         from mnist_core.reading.classifier import Classifier
 
         with st.spinner(t("Teaching a copy of the model (a few seconds)…")):
             result = fine_tune(
                 active.model,
-                np.stack([p for p, _ in corrections]),
-                [label for _, label in corrections],
+                corrections.batch(),
+                corrections.labels,
                 data_or_stop(),
             )
         card = replace(active.card, test_accuracy=result.mnist_after, handwriting={})

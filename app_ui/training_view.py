@@ -1,8 +1,5 @@
 """How a training looks while it runs and after: progress, curves, results."""
 
-import tempfile
-from pathlib import Path
-
 import pandas as pd
 import streamlit as st
 
@@ -69,7 +66,7 @@ def adopt(job: TrainingJob, data: MnistData) -> None:
     """Make the finished model "your model" for Draw and Model (once per job)."""
     if st.session_state.get("adopted") is job:
         return
-    from mnist_core.models.storage import save_model
+    from mnist_core.models.storage import model_bytes
     from mnist_core.reading.classifier import Classifier
     from mnist_core.training.evaluation import evaluate_test_set
 
@@ -78,11 +75,7 @@ def adopt(job: TrainingJob, data: MnistData) -> None:
         YOURS, result.model, classifier, ModelCard.from_metadata(result.metadata())
     )
     st.session_state.report = evaluate_test_set(classifier.probabilities, data)
-    with tempfile.TemporaryDirectory() as folder:  # never where it could be served
-        path = save_model(
-            result.model, Path(folder) / "mnist_model.keras", result.metadata()
-        )
-        st.session_state.model_bytes = path.read_bytes()
+    st.session_state.model_bytes = model_bytes(result.model)
     runs = st.session_state.setdefault("runs", [])
     history = [(e.epoch, e.val_accuracy) for e in result.history]
     runs.append({"run": len(runs) + 1, **result.summary(), "history": history})

@@ -9,6 +9,28 @@ from mnist_core.constants import NUM_CLASSES
 EMBED_METHODS = ("PCA", "t-SNE")
 
 
+def page_count(count: int, per_page: int) -> int:
+    """Pages needed to show `count` samples, at least one."""
+    return max(1, -(-count // per_page))
+
+
+def sample_page(
+    y: np.ndarray, digit: int | None, page: int, per_page: int
+) -> tuple[np.ndarray, int]:
+    """Indices of the samples on `page` (1-based) of those labelled `digit`
+    (all when None), and how many pages they fill; a page past the end shows
+    the last one."""
+    chosen = np.arange(len(y)) if digit is None else np.flatnonzero(y == digit)
+    pages = page_count(len(chosen), per_page)
+    page = min(max(page, 1), pages)
+    return chosen[(page - 1) * per_page : page * per_page], pages
+
+
+def background_share(x: np.ndarray) -> float:
+    """The share of all pixels that are pure black background."""
+    return float(np.mean(x == 0))
+
+
 def class_counts(y: np.ndarray) -> np.ndarray:
     return np.bincount(y, minlength=NUM_CLASSES)
 

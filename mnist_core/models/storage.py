@@ -71,6 +71,16 @@ def save_model(model: keras.Model, path: str | Path, metadata: dict) -> Path:
     return path
 
 
+def model_bytes(model: keras.Model) -> bytes:
+    """The .keras file of `model` (weights and architecture only), made in
+    memory: for a download, never written where a web server could serve it."""
+    from keras.src.saving import saving_lib  # the public save takes paths only
+
+    buffer = io.BytesIO()
+    saving_lib.save_model(_inference_copy(model), buffer)
+    return buffer.getvalue()
+
+
 def load_model(path: str | Path) -> LoadedModel:
     """Load a .keras model through the guarded door, safe_mode on, and check it
     maps 28x28x1 images to 10 probabilities.

@@ -11,7 +11,7 @@ from dataclasses import dataclass, fields, replace
 
 import numpy as np
 
-from mnist_core.data.stats import EMBED_METHODS
+from mnist_core.data.stats import EMBED_METHODS, page_count
 from mnist_core.errors import Message
 from mnist_core.training.config import SETTINGS, Setting, TrainConfig
 
@@ -111,11 +111,6 @@ class DatasetView:
     page: int = 1
     index: int = 0
     method: str = EMBED_METHODS[0]
-
-
-def page_count(count: int, per_page: int) -> int:
-    """Pages needed to show `count` samples, at least one."""
-    return max(1, -(-count // per_page))
 
 
 def view_from_query(

@@ -15,11 +15,10 @@ import numpy as np
 from mnist_core.data.mnist import MnistData, subsample
 from mnist_core.errors import MnistError
 from mnist_core.training.callbacks import recalibrate_batch_norm
+from mnist_core.training.corrections import MAX_CORRECTIONS
 from mnist_core.training.evaluation import evaluate
 from mnist_core.training.model_pool import POOL, copy_state
 from mnist_core.training.pipeline import make_dataset
-
-MAX_CORRECTIONS = 50  # a session's corrections are bounded too
 
 
 @dataclass(frozen=True)

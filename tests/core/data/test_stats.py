@@ -28,3 +28,22 @@ def test_pca_map_is_seeded_and_separates_ones_from_zeros(mnist):
     zeros, ones = coords[labels == 0].mean(axis=0), coords[labels == 1].mean(axis=0)
     spread = coords.std(axis=0).mean()
     assert np.linalg.norm(zeros - ones) > spread  # PCA's first axis tells 0 from 1
+
+
+def test_sample_page_filters_by_digit_and_pages():
+    from mnist_core.data.stats import sample_page
+
+    y = np.array([7, 1, 7, 7, 2, 7])
+    assert sample_page(y, 7, 1, 2)[0].tolist() == [0, 2]
+    assert sample_page(y, 7, 2, 2)[0].tolist() == [3, 5]
+    assert sample_page(y, 7, 9, 2)[0].tolist() == [3, 5]  # past the end: the last
+    shown, pages = sample_page(y, None, 1, 4)
+    assert shown.tolist() == [0, 1, 2, 3] and pages == 2
+    assert sample_page(y, 9, 1, 4)[0].tolist() == [] and sample_page(y, 9, 1, 4)[1] == 1
+
+
+def test_background_share_counts_pure_black_only():
+    from mnist_core.data.stats import background_share
+
+    x = np.array([[[0, 0], [1, 255]]], np.uint8)
+    assert background_share(x) == 0.5

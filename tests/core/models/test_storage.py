@@ -138,3 +138,15 @@ def test_a_model_without_softmax_is_refused(tmp_path):
 def test_uploads_with_a_wrong_name_or_size_are_refused(data, name, message):
     with pytest.raises(MnistError, match=message):
         load_uploaded_model(data, name)
+
+
+def test_model_bytes_load_back_to_the_same_answers(trained):
+    from mnist_core.models.storage import model_bytes
+
+    data = model_bytes(trained.model)
+    again = load_uploaded_model(data, "mine.keras")
+    probe = np.random.default_rng(1).random((3, 28, 28, 1), dtype=np.float32)
+    expected = np.asarray(trained.model(probe, training=False))
+    np.testing.assert_allclose(
+        np.asarray(again(probe, training=False)), expected, atol=1e-6
+    )

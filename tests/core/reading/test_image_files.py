@@ -12,7 +12,6 @@ from mnist_core.errors import MnistError
 from mnist_core.reading.image_files import MAX_BYTES, read_image
 from mnist_core.reading.preprocess import prepare_image
 
-
 # Starts of real formats, so that the fuzzing reaches the decoders.
 HEADERS = [b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"GIF89a", b"BM", b"RIFF"]
 

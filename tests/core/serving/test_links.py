@@ -5,11 +5,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from mnist_core.data.stats import page_count
 from mnist_core.serving.links import (
     DatasetView,
     config_from_query,
     config_to_query,
-    page_count,
     view_from_query,
     view_to_query,
 )
