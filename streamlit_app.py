@@ -4,6 +4,7 @@ import streamlit as st
 
 from app_ui.i18n import language_switch, t
 from app_ui.keras_session import keep_keras_session
+from app_ui.navigation import PAGES
 
 keep_keras_session()  # no clear_session() after every run (see keras_session.py)
 
@@ -13,23 +14,14 @@ st.set_page_config(
 
 language_switch()  # before the pages, so their titles are in the chosen language
 
-# (script, title, icon, url path); the tutorial's order: look, prepare, train, use.
-PAGES = [
-    ("home.py", t("Home"), "home", None),
-    ("dataset.py", t("Dataset"), "grid_view", "dataset"),
-    ("prepare.py", t("Prepare"), "tune", "prepare"),
-    ("train.py", t("Train"), "model_training", "train"),
-    ("draw.py", t("Draw"), "draw", "draw"),
-    ("model.py", t("Model"), "biotech", "model"),
-]
 pages = [
     st.Page(
-        f"app_pages/{script}",
-        title=title,
-        icon=f":material/{icon}:",
-        url_path=path,
-        default=path is None,
+        page.path,
+        title=t(page.title),
+        icon=page.material_icon,
+        url_path=page.url_path,
+        default=page.url_path is None,
     )
-    for script, title, icon, path in PAGES
+    for page in PAGES
 ]
 st.navigation(pages).run()

@@ -6,11 +6,11 @@ from streamlit_drawable_canvas import st_canvas
 from app_ui import charts
 from app_ui.common import choose_model, enlarge
 from app_ui.corrections import offer_correction, teach
-from app_ui.i18n import mark, say, t
-from mnist_core.errors import EmptyImageError, MnistError
+from app_ui.i18n import errors_shown, mark, say, t
+from mnist_core.errors import UPLOAD_LIMIT_MB, EmptyImageError
 from mnist_core.reading.explain import heat_overlay, occlusion_map
-from mnist_core.reading.image_files import MAX_BYTES, read_image
-from mnist_core.reading.strokes import CANVAS_SIZE
+from mnist_core.reading.image_files import SUFFIXES, read_image
+from mnist_core.reading.strokes import CANVAS_SIZE, DEFAULT_PEN, PEN_WIDTHS
 from mnist_core.reading.whole_numbers import read_number
 
 WIDE_CANVAS = 700  # room for four or five digits
@@ -23,7 +23,7 @@ NUMBER_HINT = mark("Write the digits side by side with a little space between th
 def canvas_image(width_px: int = CANVAS_SIZE, hint: str = DIGIT_HINT):
     """The drawing as an RGBA array, or None; a new key per Clear empties it."""
     st.session_state.setdefault("canvas_id", 0)
-    width = st.slider(t("Brush width"), 10, 40, 20, key="brush")
+    width = st.slider(t("Brush width"), *PEN_WIDTHS, DEFAULT_PEN, key="brush")
     result = st_canvas(
         stroke_width=width,
         stroke_color="#FFFFFF",
@@ -62,15 +62,13 @@ def show_number(classifier, image) -> None:
 def uploaded_image():
     upload = st.file_uploader(
         t("…or upload a photo of one digit"),
-        type=["png", "jpg", "jpeg", "bmp", "gif", "webp"],
+        type=list(SUFFIXES),
     )
     if upload is None:
         return None
-    try:
+    with errors_shown():
         return read_image(upload.getvalue(), name=upload.name)
-    except MnistError as exc:
-        st.error(say(exc))
-        return None
+    return None
 
 
 def show_prediction(prediction, classifier) -> None:
@@ -164,6 +162,6 @@ teach(active)
 st.caption(
     t(
         "Uploads up to {limit} MB are read in memory, never stored.",
-        limit=MAX_BYTES // 2**20,
+        limit=UPLOAD_LIMIT_MB,
     )
 )

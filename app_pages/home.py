@@ -3,6 +3,7 @@
 import streamlit as st
 
 from app_ui.i18n import t
+from app_ui.navigation import BY_SCRIPT
 from mnist_core.constants import SHIPPED_MODEL_PATH
 from mnist_core.models.card import read_card
 
@@ -30,32 +31,32 @@ st.subheader(t("What you can do here"))
 col1, col2 = st.columns(2)
 with col1:
     st.page_link(
-        "app_pages/dataset.py",
+        BY_SCRIPT["dataset.py"].path,
         label=t("**Dataset** — browse the digits"),
-        icon=":material/grid_view:",
+        icon=BY_SCRIPT["dataset.py"].material_icon,
     )
     st.caption(
         t("Filter by digit, see the average of each digit and a map of them all.")
     )
     st.page_link(
-        "app_pages/train.py",
+        BY_SCRIPT["train.py"].path,
         label=t("**Train** — teach a network"),
-        icon=":material/model_training:",
+        icon=BY_SCRIPT["train.py"].material_icon,
     )
     st.caption(t("Pick the settings with sliders, press Start and watch it learn."))
 with col2:
     st.page_link(
-        "app_pages/draw.py",
+        BY_SCRIPT["draw.py"].path,
         label=t("**Draw** — test it yourself"),
-        icon=":material/draw:",
+        icon=BY_SCRIPT["draw.py"].material_icon,
     )
     st.caption(
         t("Draw a digit with a mouse or a finger and see what the network thinks.")
     )
     st.page_link(
-        "app_pages/model.py",
+        BY_SCRIPT["model.py"].path,
         label=t("**Model** — look inside"),
-        icon=":material/biotech:",
+        icon=BY_SCRIPT["model.py"].material_icon,
     )
     st.caption(t("The layers, the filters it learned and what it sees in your digit."))
 

@@ -14,11 +14,10 @@ from app_ui.common import (
     server_run,
 )
 from app_ui.i18n import say, t
-from mnist_core.errors import MnistError
+from mnist_core.errors import UPLOAD_LIMIT_MB, MnistError
 from mnist_core.models import anatomy
 from mnist_core.models.architectures import ARCHITECTURES, build_model, summarize
 from mnist_core.models.card import ModelCard
-from mnist_core.models.model_files import MAX_MODEL_MB
 from mnist_core.models.storage import load_uploaded_model
 
 
@@ -30,7 +29,7 @@ def upload_model() -> None:
     upload = st.file_uploader(
         t("Your own model (.keras, trained on 28×28 digits)"),
         type=["keras"],
-        max_upload_size=MAX_MODEL_MB,
+        max_upload_size=UPLOAD_LIMIT_MB,
         key="model_upload",
     )
     if upload is None or st.session_state.get("uploaded_id") == upload.file_id:

@@ -14,9 +14,9 @@ from app_ui.common import (
     session_id,
     training_limit,
 )
-from app_ui.i18n import say, t
+from app_ui.i18n import errors_shown, say, t
 from app_ui.training_view import compare_runs, live, results
-from mnist_core.errors import Message, MnistError
+from mnist_core.errors import Message
 from mnist_core.models.catalog import ARCHITECTURES
 from mnist_core.serving.jobs import TrainingJob
 from mnist_core.serving.limits import cap_training
@@ -140,27 +140,18 @@ if job is not None:
 st.query_params.from_dict(link)
 start, stop, _ = st.columns([1, 1, 4])
 if start.button(t("Start"), type="primary", disabled=busy):
-    try:
-        config.validate()
-    except MnistError as exc:
-        st.error(say(exc))
-        st.stop()
-    config, st.session_state.tr_cap = cap_training(config, training_limit())
-    job = TrainingJob(config, owner_alive=session_alive(), owner=session_id())
-    try:
+    with errors_shown(stop=True):
+        config, st.session_state.tr_cap = cap_training(config, training_limit())
+        job = TrainingJob(config.validate(), session_alive(), owner=session_id())
         st.session_state.job = get_queue().submit(job, data)
-    except MnistError as exc:
-        st.error(say(exc))
-        st.stop()
     st.rerun()
 if stop.button(t("Stop"), disabled=not busy):
     job.request_stop()
 with st.expander(t("The code for this run: a Python script you can run at home")):
-    try:
+    script = None
+    with errors_shown():
         script = training_script(config)
-    except MnistError as exc:
-        st.error(say(exc))
-    else:
+    if script:
         st.download_button(
             t("Download train_mnist.py"),
             script,

@@ -9,9 +9,8 @@ import numpy as np
 import streamlit as st
 from PIL import Image
 
-from app_ui.i18n import mark, say, t
+from app_ui.i18n import errors_shown, mark, t
 from mnist_core.constants import SHIPPED_MODEL_PATH
-from mnist_core.errors import MnistError
 from mnist_core.models.card import ModelCard
 
 SHIPPED = mark("Shipped model")  # shown through t(), in the session's language
@@ -97,12 +96,8 @@ def lost_in_restart() -> bool:
 
 def data_or_stop():
     """The dataset, or a clear error and the end of this page's run."""
-    try:
-        with st.spinner(t("Loading MNIST (once per server)…")):
-            return get_data()
-    except MnistError as exc:
-        st.error(say(exc))
-        st.stop()
+    with errors_shown(stop=True), st.spinner(t("Loading MNIST (once per server)…")):
+        return get_data()
 
 
 def your_model() -> ActiveModel | None:
@@ -125,12 +120,8 @@ def choose_model(key: str) -> ActiveModel:
         choice = SHIPPED
     if choice == YOURS:
         return your_model()
-    try:
-        with st.spinner(t("Loading the shipped model…")):
-            return get_shipped()
-    except MnistError as exc:
-        st.error(say(exc))
-        st.stop()
+    with errors_shown(stop=True), st.spinner(t("Loading the shipped model…")):
+        return get_shipped()
 
 
 def enlarge(pixels: np.ndarray, size: int = 140) -> Image.Image:

@@ -8,6 +8,9 @@ still reads as plain English). Messages from mnist_core arrive as templates
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 import streamlit as st
 
 from app_ui.spanish import SPANISH
@@ -50,6 +53,18 @@ def say(message: Message | MnistError | str) -> str:
     # numbers have no catalog entry and stay as they are.
     params = {k: t(v) if isinstance(v, str) else v for k, v in message.params.items()}
     return t(message.template, **params)
+
+
+@contextmanager
+def errors_shown(stop: bool = False) -> Iterator[None]:
+    """Run a block; a MnistError in it is shown in the session's language (and,
+    with `stop`, ends the page's run there) instead of rising to Streamlit."""
+    try:
+        yield
+    except MnistError as exc:
+        st.error(say(exc))
+        if stop:
+            st.stop()
 
 
 def language_switch() -> None:

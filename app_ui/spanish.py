@@ -231,7 +231,6 @@ SPANISH: dict[str, str] = {
     "That looks like a dot, not a digit: draw the digit larger, filling most of the box.": "Eso parece un punto, no un dígito: dibújalo más grande, llenando casi todo el recuadro.",
     "The canvas is empty: write a number first.": "El lienzo está vacío: escribe primero un número.",
     "Cannot read an image of shape {shape}: expected greyscale (H, W), RGB (H, W, 3) or RGBA (H, W, 4).": "No se puede leer una imagen de forma {shape}: se espera escala de grises (H, W), RGB (H, W, 3) o RGBA (H, W, 4).",
-    "{name} is {size:.1f} MB; images up to {limit} MB are accepted.": "{name} ocupa {size:.1f} MB; se aceptan imágenes de hasta {limit} MB.",
     "{name} is {width}x{height} pixels; images up to {limit:.0f} megapixels are accepted. Resize it first.": "{name} tiene {width}x{height} píxeles; se aceptan imágenes de hasta {limit:.0f} megapíxeles. Redúcela primero.",
     "{name} is not an image Pillow can read (PNG, JPEG, ...).": "{name} no es una imagen que Pillow pueda leer (PNG, JPEG, ...).",
     "{name} is damaged or truncated ({reason}).": "{name} está dañada o incompleta ({reason}).",
@@ -244,7 +243,6 @@ SPANISH: dict[str, str] = {
     "Unknown architecture {arch!r}: choose one of {choices}.": "Arquitectura desconocida {arch!r}: elige una de {choices}.",
     "Give between 1 and {limit} corrections; got {count}.": "Da entre 1 y {limit} correcciones; se recibieron {count}.",
     "Model files must end in {suffix}; got {name}.": "Los archivos de modelo deben terminar en {suffix}; se recibió {name}.",
-    "{name} is {size:.1f} MB; models up to {limit} MB are accepted.": "{name} ocupa {size:.1f} MB; se aceptan modelos de hasta {limit} MB.",
     '{name} gives scores that are not probabilities: its last layer needs activation="softmax".': '{name} da puntuaciones que no son probabilidades: su última capa necesita activation="softmax".',
     "No model file at {path}: train one first, or check the path.": "No hay ningún archivo de modelo en {path}: entrena uno primero o revisa la ruta.",
     "{name} could not be loaded as a safe Keras model ({reason}). Use a .keras file saved by Keras 3 without Lambda or custom layers.": "{name} no se pudo cargar como un modelo de Keras seguro ({reason}). Usa un archivo .keras guardado con Keras 3 sin capas Lambda ni personalizadas.",
@@ -282,4 +280,5 @@ SPANISH: dict[str, str] = {
     "You already have a training waiting or running: let it finish or stop it before starting another.": "Ya tienes un entrenamiento esperando o en marcha: deja que termine o detenlo antes de empezar otro.",
     "The server was restarted since your last training, and the training and its model were lost with it. Press Start to train again.": "El servidor se reinició después de tu último entrenamiento, y el entrenamiento y su modelo se perdieron con él. Pulsa Empezar para entrenar de nuevo.",
     "The server was restarted since your last visit, and the model you trained or uploaded was lost with it: train or upload it again.": "El servidor se reinició después de tu última visita, y el modelo que entrenaste o subiste se perdió con él: entrénalo o súbelo de nuevo.",
+    "{name} is {size:.1f} MB; files up to {limit} MB are accepted.": "{name} ocupa {size:.1f} MB; se aceptan archivos de hasta {limit} MB.",
 }

@@ -23,7 +23,6 @@ import statistics
 import subprocess
 import sys
 import time
-import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -35,12 +34,14 @@ sys.path.insert(0, str(ROOT))
 
 from mnist_core.constants import SHIPPED_MODEL_PATH  # noqa: E402
 from mnist_core.reading.handwriting import draw_like_a_person, load_samples  # noqa: E402
-from tests.e2e.conftest import (  # noqa: E402
-    CHROMIUM,
+from mnist_core.serving.local_server import (  # noqa: E402
     CHROMIUM_ARGS,
     free_port,
     start_streamlit,
+    wait_healthy,
 )
+
+CHROMIUM = Path(os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"))
 
 
 def percentile(values, q):
@@ -103,17 +104,6 @@ def memory_split(pid: int) -> str:
     return f"anonymous {anon:.0f} MB + file-backed {file:.0f} MB"
 
 
-def wait_until_healthy(port: int) -> None:
-    """Poll Streamlit's health check over plain HTTP. (Polling with the browser
-    instead cost it a failed navigation and an error page per try.)"""
-    while True:
-        try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=1)
-            return
-        except OSError:
-            time.sleep(0.02)
-
-
 @contextmanager
 def streamlit_server() -> Iterator[tuple[int, int]]:
     """`streamlit run` on a free port: (port, pid), stopped on the way out."""
@@ -130,7 +120,7 @@ def open_home(page, port: int, start: float) -> tuple[float, float, float]:
     """Once the server answers its health check, open Home and wait for its
     heading. Seconds since `start` to: health check answered, Home's page
     loaded (HTML and scripts), Home's heading drawn."""
-    wait_until_healthy(port)
+    wait_healthy(f"http://127.0.0.1:{port}")
     healthy = time.perf_counter() - start
     page.goto(f"http://127.0.0.1:{port}/")
     loaded = time.perf_counter() - start

@@ -37,7 +37,11 @@ sys.path.insert(0, str(ROOT))
 
 from bench.latency import rss_mb  # noqa: E402
 from bench.ws_user import StreamlitUser, canvas_state, click  # noqa: E402
-from tests.e2e.conftest import free_port, start_streamlit, wait_healthy  # noqa: E402
+from mnist_core.serving.local_server import (  # noqa: E402
+    free_port,
+    start_streamlit,
+    wait_healthy,
+)
 
 TRAINING = "epochs=1&size=1000"
 

@@ -32,3 +32,21 @@ class MnistError(Exception):
 
 class EmptyImageError(MnistError):
     """The image holds no digit to classify (blank, or only a dot)."""
+
+
+UPLOAD_LIMIT_MB = 10  # the one limit on any file a user hands the app
+
+
+def check_file_size(name: str, size: int) -> None:
+    """Refuse a file (a picture or a model) over UPLOAD_LIMIT_MB, in those words.
+
+    Raises:
+        MnistError: `size` bytes is more than the limit.
+    """
+    if size > UPLOAD_LIMIT_MB * 2**20:
+        raise MnistError(
+            "{name} is {size:.1f} MB; files up to {limit} MB are accepted.",
+            name=name,
+            size=size / 2**20,
+            limit=UPLOAD_LIMIT_MB,
+        )

@@ -63,5 +63,7 @@ def trained(small_mnist):
     return train(config, small_mnist)
 
 
-SEVEN = [[(80, 60), (200, 60), (120, 230)]]
+# A 7 and a 1 as pen strokes in canvas pixels (280x280): the one shape every
+# test draws, from the core's unit tests to the mouse in a real browser.
+SEVEN = [[(70, 60), (130, 58), (205, 60), (180, 120), (150, 180), (125, 235)]]
 ONE = [[(140, 50), (140, 230)]]

@@ -15,16 +15,17 @@ import numpy as np
 from PIL import Image, ImageDraw
 
 from mnist_core.errors import EmptyImageError
-from mnist_core.reading.preprocess import prepare_image
+from mnist_core.reading.preprocess import ink_bounds, prepare_image
 
 SCALE = 4  # strokes are drawn at 112x112, then anti-aliased down to 28x28
 SHARE = {0: 0.3, 7: 0.2, 1: 0.2}  # fraction of each digit given a styled copy
+INK = 80  # uint8 grey above which a pixel is a stroke's
 
 
-def _box(image: np.ndarray) -> tuple[float, float, float, float]:
-    rows = np.flatnonzero((image > 80).any(axis=1))
-    cols = np.flatnonzero((image > 80).any(axis=0))
-    return rows[0], cols[0], rows[-1], cols[-1]
+def _box(image: np.ndarray) -> tuple[int, int, int, int]:
+    """First and last rows and columns (inclusive) of a uint8 digit's ink."""
+    top, left, bottom, right = ink_bounds(image, INK)
+    return top, left, bottom - 1, right - 1
 
 
 def _slash(image, rng) -> list[tuple[float, float]]:
@@ -43,7 +44,7 @@ def _slash(image, rng) -> list[tuple[float, float]]:
 def _crossbar(image, rng) -> list[tuple[float, float]]:
     top, left, bottom, right = _box(image)
     row = int(top + (bottom - top) * rng.uniform(0.45, 0.6))
-    ink = np.flatnonzero(image[row] > 80)
+    ink = np.flatnonzero(image[row] > INK)
     cx = ink.mean() if ink.size else (left + right) / 2
     half = (right - left) * rng.uniform(0.22, 0.35)
     tilt = rng.uniform(-1, 1)
@@ -52,7 +53,7 @@ def _crossbar(image, rng) -> list[tuple[float, float]]:
 
 def _flag(image, rng) -> list[tuple[float, float]]:
     top, left, bottom, right = _box(image)
-    ink = np.flatnonzero(image[top] > 80)
+    ink = np.flatnonzero(image[top] > INK)
     x0 = ink.mean()
     angle = math.radians(rng.uniform(200, 250))  # down and to the left
     length = (bottom - top) * rng.uniform(0.25, 0.55)

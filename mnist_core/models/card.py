@@ -23,7 +23,7 @@ class ModelCard:
     @classmethod
     def from_metadata(cls, meta: dict) -> ModelCard:
         return cls(
-            architecture=meta.get("arch") or meta.get("architecture", "unknown"),
+            architecture=meta.get("architecture", "unknown"),
             test_accuracy=meta.get("test_accuracy"),
             test_loss=meta.get("test_loss"),
             params=meta.get("params"),

@@ -20,14 +20,9 @@ from pathlib import Path
 
 import numpy as np
 
-from mnist_core.errors import MnistError
+from mnist_core.errors import MnistError, check_file_size
 
 MODEL_SUFFIX = ".keras"
-# The limit on a model file, stated once: the Model page's uploader, the
-# server's own upload limit (.streamlit/config.toml, tested to agree) and the
-# command line all use it. The shipped model is 2.5 MB.
-MAX_MODEL_MB = 10
-MAX_MODEL_BYTES = MAX_MODEL_MB * 2**20
 MEMBERS = {"config.json", "metadata.json", "model.weights.h5"}
 MAX_UNPACKED_BYTES = 64 * 2**20  # all members together, uncompressed
 MAX_CONFIG_BYTES = 2**20  # the tutorial's network is described in ~6 KB
@@ -60,13 +55,7 @@ def read_model_file(source: str | Path | bytes, name: str | None = None) -> Mode
             name=name,
         )
     data = source if isinstance(source, bytes) else _read_path(Path(source), name)
-    if len(data) > MAX_MODEL_BYTES:
-        raise MnistError(
-            "{name} is {size:.1f} MB; models up to {limit} MB are accepted.",
-            name=name,
-            size=len(data) / 2**20,
-            limit=MAX_MODEL_MB,
-        )
+    check_file_size(name, len(data))
     with _open_zip(data, name) as archive:
         _check_members(archive, name)
         config = _read_config(archive, name)
@@ -77,13 +66,7 @@ def read_model_file(source: str | Path | bytes, name: str | None = None) -> Mode
 
 def _read_path(path: Path, name: str) -> bytes:
     try:
-        if path.stat().st_size > MAX_MODEL_BYTES:
-            raise MnistError(
-                "{name} is {size:.1f} MB; models up to {limit} MB are accepted.",
-                name=name,
-                size=path.stat().st_size / 2**20,
-                limit=MAX_MODEL_MB,
-            )
+        check_file_size(name, path.stat().st_size)
         return path.read_bytes()
     except OSError as exc:
         raise MnistError(

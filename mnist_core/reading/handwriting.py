@@ -18,9 +18,8 @@ import numpy as np
 
 from mnist_core.constants import NUM_CLASSES
 from mnist_core.errors import MnistError
-from mnist_core.reading.strokes import CANVAS_SIZE, render_strokes
+from mnist_core.reading.strokes import CANVAS_SIZE, PEN_WIDTHS, render_strokes
 
-PEN_WIDTHS = (10, 40)  # the Draw page's brush slider
 HEIGHT_FRACTION = (0.5, 0.8)  # "about half to four fifths of the height"
 
 

@@ -9,12 +9,11 @@ from pathlib import Path
 import numpy as np
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-from mnist_core.errors import MnistError
+from mnist_core.errors import MnistError, check_file_size
 
 # A digit photo needs nothing near this; larger files are refused before decoding
 # so a decompression bomb cannot exhaust a small server's memory.
 MAX_PIXELS = 16_000_000
-MAX_BYTES = 10 * 1024 * 1024
 # The only formats opened, whatever a file's content claims (Pillow would
 # otherwise also open EPS, which runs Ghostscript, and dozens of others).
 FORMATS = ("PNG", "JPEG", "BMP", "GIF", "WEBP")
@@ -29,13 +28,7 @@ def read_image(source: str | Path | bytes, name: str | None = None) -> np.ndarra
     """
     name = name or (str(source) if not isinstance(source, bytes) else "the upload")
     data = _read_bytes(source, name)
-    if len(data) > MAX_BYTES:
-        raise MnistError(
-            "{name} is {size:.1f} MB; images up to {limit} MB are accepted.",
-            name=name,
-            size=len(data) / 2**20,
-            limit=MAX_BYTES // 2**20,
-        )
+    check_file_size(name, len(data))
     try:
         with warnings.catch_warnings():
             # Pillow warns only above 89 MP; our own, lower limit answers first.

@@ -100,12 +100,22 @@ def _normalise_polarity(grey: np.ndarray) -> np.ndarray:
     return np.clip(ink / peak, 0.0, 1.0)
 
 
-def _ink_box(ink: np.ndarray) -> tuple[int, int, int, int]:
-    rows = np.flatnonzero((ink > INK_THRESHOLD).any(axis=1))
-    cols = np.flatnonzero((ink > INK_THRESHOLD).any(axis=0))
+def ink_bounds(
+    image: np.ndarray, threshold: float = INK_THRESHOLD
+) -> tuple[int, int, int, int] | None:
+    """(top, left, bottom, right) of the pixels above `threshold`, bottom and
+    right exclusive; None when there are none."""
+    rows = np.flatnonzero((image > threshold).any(axis=1))
+    cols = np.flatnonzero((image > threshold).any(axis=0))
     if rows.size == 0:
+        return None
+    return int(rows[0]), int(cols[0]), int(rows[-1]) + 1, int(cols[-1]) + 1
+
+
+def _ink_box(ink: np.ndarray) -> tuple[int, int, int, int]:
+    box = ink_bounds(ink)
+    if box is None:
         raise EmptyImageError("The image is empty: draw a digit first.")
-    box = (int(rows[0]), int(cols[0]), int(rows[-1]) + 1, int(cols[-1]) + 1)
     extent = max(box[2] - box[0], box[3] - box[1])
     if extent < MIN_EXTENT * max(ink.shape):
         raise EmptyImageError(
@@ -150,11 +160,10 @@ def _thin_broad_strokes(crop: np.ndarray) -> np.ndarray:
         return crop
     y, x = np.ogrid[-radius : radius + 1, -radius : radius + 1]
     thinned = ndimage.grey_erosion(crop, footprint=x * x + y * y <= radius * radius)
-    rows = np.flatnonzero((thinned > INK_THRESHOLD).any(axis=1))
-    cols = np.flatnonzero((thinned > INK_THRESHOLD).any(axis=0))
-    if rows.size == 0:
+    box = ink_bounds(thinned)
+    if box is None:
         return crop  # nothing would be left: keep the drawing as it was
-    return thinned[rows[0] : rows[-1] + 1, cols[0] : cols[-1] + 1]
+    return thinned[box[0] : box[2], box[1] : box[3]]
 
 
 def _fit_box(crop: np.ndarray) -> np.ndarray:

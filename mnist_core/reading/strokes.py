@@ -8,6 +8,8 @@ import numpy as np
 from PIL import Image, ImageDraw
 
 CANVAS_SIZE = 280  # the Draw page's canvas, 10x MNIST's 28 px
+PEN_WIDTHS = (10, 40)  # px: the Draw page's brush, thinnest to broadest
+DEFAULT_PEN = 20  # px: the brush a drawing starts with
 
 Point = tuple[float, float]
 

@@ -55,7 +55,6 @@ class TrainResult:
     def metadata(self) -> dict:
         """Plain data describing the run, for the model's sidecar file."""
         return {
-            "arch": self.config.arch,
             "config": asdict(self.config),
             "test_loss": self.test_loss,
             "test_accuracy": self.test_accuracy,

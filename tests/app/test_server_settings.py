@@ -8,8 +8,7 @@ from streamlit.runtime.scriptrunner import script_runner
 
 from app_ui.keras_session import STREAMLITS_CLEANUP, keep_keras_session
 from mnist_core.constants import PROJECT_ROOT
-from mnist_core.models.model_files import MAX_MODEL_MB
-from mnist_core.reading.image_files import MAX_BYTES
+from mnist_core.errors import UPLOAD_LIMIT_MB
 
 
 def test_config_keeps_xsrf_on_and_skips_the_gc_after_every_run():
@@ -22,7 +21,7 @@ def test_config_keeps_xsrf_on_and_skips_the_gc_after_every_run():
 
 def test_one_upload_limit_stated_once_and_hidden_error_details():
     config = tomllib.loads((PROJECT_ROOT / ".streamlit" / "config.toml").read_text())
-    assert config["server"]["maxUploadSize"] == MAX_MODEL_MB == MAX_BYTES // 2**20
+    assert config["server"]["maxUploadSize"] == UPLOAD_LIMIT_MB
     assert config["client"]["showErrorDetails"] == "none"
     assert config["server"]["fileWatcherType"] == "none"
 

@@ -3,28 +3,18 @@
 from __future__ import annotations
 
 import os
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 
-from mnist_core.constants import PROJECT_ROOT
+from mnist_core.serving.local_server import (
+    CHROMIUM_ARGS,
+    free_port,
+    start_streamlit,
+    wait_healthy,
+)
 
 CHROMIUM = Path(os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"))
-# Root in a closed network: no sandbox, and no background traffic (../shared/NOTES.md).
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 SCREENSHOTS = Path(__file__).parent / "screenshots"
 # Opening a deep link (e.g. /draw) makes Streamlit's front end probe
 # /draw/_stcore/... before the root; those two 404s are expected. So are pictures
@@ -33,46 +23,6 @@ SCREENSHOTS = Path(__file__).parent / "screenshots"
 # logged as "Image source error"), and the new picture takes their place.
 BENIGN_404 = ("/_stcore/health", "/_stcore/host-config")
 REPLACED_MEDIA = "/media/"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def wait_healthy(url: str, process: subprocess.Popen, seconds: float = 60) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"streamlit exited with {process.returncode}")
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
-                if r.read() == b"ok":
-                    return
-        except OSError:
-            time.sleep(0.3)
-    raise RuntimeError("streamlit did not answer /_stcore/health in time")
-
-
-def start_streamlit(port: int, out, env: dict) -> subprocess.Popen:
-    """`streamlit run` as Streamlit's own e2e tests start it."""
-    command = [
-        sys.executable,
-        "-m",
-        "streamlit",
-        "run",
-        "streamlit_app.py",
-        "--server.headless",
-        "true",
-        "--server.port",
-        str(port),
-        "--browser.gatherUsageStats",
-        "false",
-        "--server.fileWatcherType",
-        "none",
-    ]
-    return subprocess.Popen(command, cwd=PROJECT_ROOT, stdout=out, stderr=out, env=env)
 
 
 @pytest.fixture(scope="session")

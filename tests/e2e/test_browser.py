@@ -6,6 +6,7 @@ import pytest
 from playwright.sync_api import expect
 
 from mnist_core.reading.strokes import CANVAS_SIZE
+from tests.conftest import SEVEN
 from tests.e2e.conftest import open_page, screenshot, wait_idle
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -19,7 +20,6 @@ PAGES = {
     "Model": "Inside the model",
 }
 # A seven as a person draws it: a top bar, then a long diagonal down-left.
-SEVEN = [[(70, 60), (130, 58), (205, 60), (180, 120), (150, 180), (125, 235)]]
 
 
 def test_every_page_opens_from_the_sidebar(page):

@@ -6,8 +6,9 @@ import re
 
 import pytest
 
+from tests.conftest import SEVEN
 from tests.e2e.conftest import open_page, screenshot, wait_idle
-from tests.e2e.test_browser import SEVEN, draw
+from tests.e2e.test_browser import draw
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 

@@ -23,7 +23,7 @@ def test_round_trip_keeps_predictions_and_metadata(trained, small_mnist, tmp_pat
     )
     meta = json.loads(metadata_path(path).read_text())
     assert loaded.metadata == meta
-    assert meta["arch"] == "fast" and meta["config"]["epochs"] == 2
+    assert meta["architecture"] == "fast" and meta["config"]["epochs"] == 2
     assert meta["test_accuracy"] == pytest.approx(trained.test_accuracy)
     assert meta["data_fingerprint"] == trained.data_fingerprint
     assert {"keras", "tensorflow", "numpy", "python"} <= set(meta["versions"])
@@ -132,7 +132,7 @@ def test_a_model_without_softmax_is_refused(tmp_path):
     "data, name, message",
     [
         (b"x", "model.h5", "must end in .keras; got model.h5"),
-        (bytes(11 * 2**20), "big.keras", "big.keras is 11.0 MB; models up to 10 MB"),
+        (bytes(11 * 2**20), "big.keras", "big.keras is 11.0 MB; files up to 10 MB"),
     ],
 )
 def test_uploads_with_a_wrong_name_or_size_are_refused(data, name, message):

@@ -15,8 +15,9 @@ from mnist_core.reading.handwriting import (
     evaluate_handwriting,
     load_samples,
 )
+from tests.conftest import SEVEN as CANVAS_SEVEN
 
-SEVEN = Sample(7, "abc", [[[0.2, 0.0], [0.8, 0.0], [0.4, 1.0]]])
+SEVEN = Sample(7, "abc", [[[x / 280, y / 280] for x, y in CANVAS_SEVEN[0]]])
 ONE = Sample(1, "xyz", [[[0.5, 0.0], [0.5, 1.0]]])
 
 

@@ -8,8 +8,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from PIL import Image, ImageDraw
 
-from mnist_core.errors import MnistError
-from mnist_core.reading.image_files import MAX_BYTES, read_image
+from mnist_core.errors import UPLOAD_LIMIT_MB, MnistError
+from mnist_core.reading.image_files import read_image
 from mnist_core.reading.preprocess import prepare_image
 
 # Starts of real formats, so that the fuzzing reaches the decoders.
@@ -58,7 +58,9 @@ def test_hundred_megapixel_png_is_refused_before_decoding():
 
 def test_file_over_the_size_limit_is_refused():
     with pytest.raises(MnistError, match="big.png is 10.5 MB"):
-        read_image(b"\x89PNG" + bytes(MAX_BYTES + 500_000 - 4), name="big.png")
+        read_image(
+            b"\x89PNG" + bytes(UPLOAD_LIMIT_MB * 2**20 + 500_000 - 4), name="big.png"
+        )
 
 
 def test_missing_path_is_named(tmp_path):
