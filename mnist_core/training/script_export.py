@@ -1,6 +1,16 @@
-"""Write a standalone Keras script that reproduces a training run (Train page)."""
+"""Write a standalone Keras script that reproduces a training run (Train page).
+
+With augmentation on, the script carries the project's own augmentation code
+(the extra writing styles, the random warps and thickness, the seeded input
+pipeline), copied from its source, so a run and its script see the same
+batches for the same seed.
+"""
 
 from __future__ import annotations
+
+import ast
+import inspect
+from types import ModuleType
 
 from mnist_core.constants import MNIST_TRAIN_IMAGES
 from mnist_core.training.averaging import EMA_MOMENTUM
@@ -9,7 +19,7 @@ from mnist_core.training.model_pool import OPTIMIZER_KINDS, optimizer_arguments
 
 HEADER = '''"""Train a CNN on MNIST, as configured in MNIST Studio.
 
-Needs: pip install tensorflow keras numpy
+Needs: pip install {needs}
 Run:   python {filename}
 MNIST is downloaded by Keras; set MNIST_PATH=/path/to/mnist.npz to use a local copy.
 """
@@ -35,8 +45,10 @@ SUBSET = """order = np.random.default_rng({seed}).permutation(len(x_train))[:{si
 x_train, y_train = x_train[np.sort(order)], y_train[np.sort(order)]
 """
 
-PREPARE = """print("x_train shape:", x_train.shape, "first labels:", y_train[:10])
+SHOW = """print("x_train shape:", x_train.shape, "first labels:", y_train[:10])
+"""
 
+PREPARE = """
 # 2. Prepare: add the channel axis (28x28 -> 28x28x1), scale 0-255 to 0-1,
 #    and turn each label into a one-hot vector (3 -> [0,0,0,1,0,0,0,0,0,0]).
 x_train = x_train.astype("float32")[..., None] / 255
@@ -48,10 +60,19 @@ y_test = keras.utils.to_categorical(y_test, 10)
 inputs = keras.Input(shape=(28, 28, 1))
 """
 
-AUGMENT = """# Random distortions, only while training: a tilt, a size change, a shift.
-x = layers.RandomRotation(0.033, fill_mode="constant")(inputs)
-x = layers.RandomZoom(0.12, fill_mode="constant")(x)
-x = layers.RandomTranslation(0.09, 0.09, fill_mode="constant")(x)
+LIBRARY_START = (
+    "# --- MNIST Studio's augmentation, copied from its source (mnist_core) ---"
+)
+LIBRARY_END = "# --- end of MNIST Studio's code ---"
+
+AUGMENT = """
+# The app's augmentation: styled copies of some 0s, 7s and 1s (slashed zeros,
+# crossed sevens, flagged ones) join the training digits, then every batch is
+# tilted, resized, sheared, shifted and thickened at random, seeded per batch.
+x_train, y_train = add_writing_styles(x_train, y_train, {seed})
+train_data = make_dataset(
+    x_train, y_train, {batch}, seed={seed}, training=True, augment=True
+)
 """
 
 CONV = "x = layers.Conv2D({filters}, {size}{padding}, use_bias=False)({source})\n"
@@ -119,8 +140,7 @@ model.compile(loss="categorical_crossentropy", optimizer=optimizer,
 model.summary()
 
 # 5. Train: {epochs} passes over the data, {batch} images per step.
-model.fit(x_train, y_train, batch_size={batch}, epochs={epochs},
-          validation_data=(x_test, y_test))
+{fit}
 
 {recalibrate}# 6. Evaluate on the 10,000 test digits the network never trained on.
 loss, accuracy = model.evaluate(x_test, y_test, verbose=0)
@@ -137,18 +157,80 @@ def _optimizer_call(name: str, lr: str, average_weights: bool) -> str:
     return f"keras.optimizers.{OPTIMIZER_KINDS[name][0].__name__}({', '.join(written)})"
 
 
+PLAIN_FIT = """model.fit(x_train, y_train, batch_size={batch}, epochs={epochs},
+          validation_data=(x_test, y_test))"""
+AUGMENTED_FIT = (
+    """model.fit(train_data, epochs={epochs}, validation_data=(x_test, y_test))"""
+)
+
+
+def _module_body(module: ModuleType) -> tuple[list[ast.stmt], str]:
+    """(its imports of anything but mnist_core, the code after its imports)."""
+    source = inspect.getsource(module)
+    tree = ast.parse(source)
+    imports = [
+        node for node in tree.body if isinstance(node, ast.Import | ast.ImportFrom)
+    ]
+    kept = [
+        node
+        for node in imports
+        if not (
+            isinstance(node, ast.ImportFrom)
+            and (node.module or "").startswith(("mnist_core", "__future__"))
+        )
+    ]
+    body = source.splitlines()[imports[-1].end_lineno :]
+    return kept, "\n".join(body).strip() + "\n"
+
+
+def _merged(imports: list[ast.stmt]) -> list[str]:
+    """One import line per module, names merged and sorted."""
+    plain, named = set(), {}
+    for node in imports:
+        names = {a.name + (f" as {a.asname}" if a.asname else "") for a in node.names}
+        if isinstance(node, ast.Import):
+            plain |= names
+        else:
+            named.setdefault(node.module, set()).update(names)
+    lines = [f"import {name}" for name in sorted(plain)]
+    lines += [
+        f"from {module} import {', '.join(sorted(names))}"
+        for module, names in sorted(named.items())
+    ]
+    return lines
+
+
+def project_code() -> str:
+    """The project's augmentation and what it needs, as one block of code."""
+    from mnist_core import constants, errors
+    from mnist_core.data import augment, writing_styles
+    from mnist_core.reading import preprocess
+    from mnist_core.training import pipeline
+
+    imports, bodies = [], []
+    for module in (constants, errors, preprocess, writing_styles, augment, pipeline):
+        kept, body = _module_body(module)
+        imports += kept
+        bodies.append(f"# {module.__name__}\n{body}")
+    return "\n".join([LIBRARY_START, *_merged(imports), "", *bodies, LIBRARY_END, ""])
+
+
 def training_script(config: TrainConfig, filename: str = "train_mnist.py") -> str:
-    """Python source, using only Keras and NumPy, that trains like `config`."""
+    """Python source, using only Keras and NumPy (and with augmentation on, the
+    project's own augmentation, copied in), that trains like `config`."""
     config.validate()
     lr = repr(config.learning_rate)
-    parts = [HEADER.format(filename=filename, seed=config.seed)]
+    needs = "tensorflow keras numpy" + (" pillow scipy" if config.augment else "")
+    parts = [HEADER.format(filename=filename, seed=config.seed, needs=needs)]
+    if config.augment:
+        parts.append("\n" + project_code())
     if config.train_size < MNIST_TRAIN_IMAGES:
         parts.append(SUBSET.format(seed=config.seed, size=config.train_size))
-    parts.append(PREPARE)
+    parts.append(SHOW)
     if config.augment:
-        parts.append(AUGMENT)
-    source = "x" if config.augment else "inputs"
-    parts.append(ARCHITECTURES[config.arch].format(source=source))
+        parts.append(AUGMENT.format(seed=config.seed, batch=config.batch_size))
+    parts.append(PREPARE)
+    parts.append(ARCHITECTURES[config.arch].format(source="inputs"))
     parts.append(
         'outputs = layers.Dense(10, activation="softmax")(x)\n'
         "model = keras.Model(inputs, outputs)\n"
@@ -163,9 +245,15 @@ def training_script(config: TrainConfig, filename: str = "train_mnist.py") -> st
     optimizer = _optimizer_call(config.optimizer, lr, config.average_weights)
     parts.append(f"optimizer = {optimizer}\n")
     recalibrate = "\n" if config.arch == "recipe" else RECALIBRATE  # BatchNorm nets
+    fit = (AUGMENTED_FIT if config.augment else PLAIN_FIT).format(
+        epochs=config.epochs, batch=config.batch_size
+    )
     parts.append(
         FIT.format(
-            epochs=config.epochs, batch=config.batch_size, recalibrate=recalibrate
+            epochs=config.epochs,
+            batch=config.batch_size,
+            recalibrate=recalibrate,
+            fit=fit,
         )
     )
     return "".join(parts)

@@ -6,12 +6,17 @@ import subprocess
 import sys
 
 import keras
+import numpy as np
 import pytest
 
 from mnist_core.errors import MnistError
 from mnist_core.models.architectures import build_model
 from mnist_core.training.config import TrainConfig
-from mnist_core.training.script_export import training_script
+from mnist_core.training.script_export import (
+    LIBRARY_END,
+    LIBRARY_START,
+    training_script,
+)
 
 
 def run_script(source: str, folder, mnist_path) -> str:
@@ -68,20 +73,55 @@ def test_exported_script_trains_and_prints_the_tutorial_lines(
 
 
 def _layer_kinds(model) -> list[str]:
-    """The network's layers in order, without the exported script's augmentation."""
-    kinds = [type(layer).__name__ for layer in model.layers]
-    return [kind for kind in kinds if not kind.startswith("Random")]
+    return [type(layer).__name__ for layer in model.layers]
 
 
-def test_script_has_no_project_imports():
-    source = training_script(TrainConfig(augment=True, schedule="onecycle"))
-    imports = {
+def _imports(source: str) -> set[str]:
+    return {
         line.split()[1]
         for line in source.splitlines()
         if line.startswith(("import ", "from "))
     }
-    assert imports == {"os", "keras", "numpy"}
-    compile(source, "train_mnist.py", "exec")
+
+
+def test_script_has_no_project_imports():
+    plain = training_script(TrainConfig(schedule="onecycle"))
+    assert _imports(plain) == {"os", "keras", "numpy"}
+    augmented = training_script(TrainConfig(augment=True, schedule="onecycle"))
+    assert not any(name.startswith("mnist_core") for name in _imports(augmented))
+    compile(augmented, "train_mnist.py", "exec")
+
+
+def _library(source: str) -> dict:
+    """Run the script's copy of the project's code alone; its names."""
+    start = source.index(LIBRARY_START)
+    end = source.index(LIBRARY_END)
+    names: dict = {"__file__": "train_mnist.py"}
+    exec(compile(source[start:end], "train_mnist.py", "exec"), names)
+    return names
+
+
+@pytest.mark.slow
+def test_a_run_and_its_script_see_the_same_augmented_batches(mnist):
+    from mnist_core.data.writing_styles import add_writing_styles
+    from mnist_core.training.pipeline import make_dataset
+
+    config = TrainConfig(augment=True, seed=7, batch_size=64)
+    source = training_script(config)
+    script = _library(source)
+    # The script calls them with the run's seed and batch, as train() does.
+    assert "add_writing_styles(x_train, y_train, 7)" in source
+    assert "x_train, y_train, 64, seed=7, training=True, augment=True" in source
+    x, y = mnist.x_train[:600], mnist.y_train[:600]
+    ours = add_writing_styles(x, y, 7)
+    theirs = script["add_writing_styles"](x, y, 7)
+    np.testing.assert_array_equal(ours[0], theirs[0])
+    np.testing.assert_array_equal(ours[1], theirs[1])
+    run = make_dataset(*ours, 64, seed=7, training=True, augment=True)
+    copy = script["make_dataset"](*theirs, 64, seed=7, training=True, augment=True)
+    for (a, la), (b, lb) in zip(run.take(3), copy.take(3), strict=True):
+        np.testing.assert_array_equal(a.numpy(), b.numpy())
+        np.testing.assert_array_equal(la.numpy(), lb.numpy())
 
 
 def test_out_of_range_config_is_refused_before_writing_code():
