@@ -8,7 +8,7 @@ three input pipelines, each in its own process so peak memory is its own:
 - constants, autotuned: the images copied into TensorFlow constants and
   batched with tf.gather, tf.data's autotuner on (the project until 2026-11-27);
 - gathered, autotuned: batches gathered from the NumPy arrays, autotuner on;
-- project: mnist_core.training.make_dataset as it is (gathered, autotuner off).
+- project: mnist_core.training.pipeline.make_dataset as it is (gathered, autotuner off).
 
 Prints each epoch's images/s, how many epochs ran below 70 % of the
 fastest epoch seen, and the process's peak RSS. Rounds alternate the

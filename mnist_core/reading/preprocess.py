@@ -23,9 +23,9 @@ INK_THRESHOLD = 0.2  # ink map value above which a pixel counts as ink
 MIN_EXTENT = 0.08
 MIN_CONTRAST = 0.15  # darkest vs lightest grey needed to see any ink at all
 # MNIST's strokes are ~0.13 of a digit's longer side (median over its training
-# digits); the Draw page's broadest brush makes them ~0.20, and the shipped model
-# read 97.7 % of pen-written digits at that brush against 99.1 % at the thinnest.
-# Strokes broader than MAX are thinned to TARGET before scaling.
+# digits); the Draw page's broadest brush makes them ~0.20, and models read such
+# broad strokes worse (docs/measurements.md). Strokes broader than MAX are
+# thinned to TARGET before scaling.
 MAX_STROKE_RATIO = 0.14
 TARGET_STROKE_RATIO = 0.13  # MNIST's median
 MIN_THINNING_SIZE = 56  # px; smaller drawings (a 28x28 upload) are left as they are

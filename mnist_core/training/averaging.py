@@ -2,15 +2,13 @@
 of its recent weights, not the last step's.
 
 At a high learning rate each step's weights jump around a good region; their
-average sits nearer its middle. The fast preset's first epoch (one-cycle, still
-near its peak rate) read 98.65 % on the test set without averaging and 99.09,
-99.02, 99.10 % with it, seeds 0–2 (see the README's Performance section).
+average sits nearer its middle, so early epochs score higher
+(docs/performance.md has the measurements).
 
 The average is Keras's optimizer EMA (`use_ema`), traced into the training
 step, with one change: its momentum grows with the step count. With Keras's
 fixed momentum the first step's weights, nearly untrained, keep a weight of
-0.98**t, and a 4-step run (one epoch of 1,000 digits) scored 41 % instead of
-more than 70 % for its last step's weights.
+0.98**t, which ruins very short runs.
 """
 
 from __future__ import annotations
@@ -18,8 +16,7 @@ from __future__ import annotations
 from keras import ops
 
 # At most, each step's weights enter the average with weight 1 - EMA_MOMENTUM:
-# it remembers about the last 50 steps. 0.99 (~100 steps) gave 99.07, 98.99 and
-# 99.08 % after the fast preset's first epoch, seeds 0–2.
+# it remembers about the last 50 steps.
 EMA_MOMENTUM = 0.98
 # Before that, the average covers about the last quarter of the steps so far:
 # momentum t / (t + WARMUP) at step t (0 at the first step, which copies).

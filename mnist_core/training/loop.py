@@ -85,7 +85,7 @@ def train(
     config.validate()
     # Earlier runs' models sit in reference cycles holding tens of MB of
     # tensors that Python's collector cannot see; without this the server
-    # grew ~25 MB per training until a full collection happened to run.
+    # grew with every training until a full collection happened to run.
     gc.collect()
     keras.utils.set_random_seed(config.seed)
     x, y = subsample(data.x_train, data.y_train, config.train_size, config.seed)

@@ -1,8 +1,8 @@
 """Compiled models kept for reuse across trainings, and the optimizers they use.
 
 Every `compile` + `fit` traces new TensorFlow functions, and TensorFlow keeps
-about 20 MB of each trace after the model is gone: a server that compiled a
-fresh model per training grew from 1,050 to 1,468 MB over 20 trainings. A
+tens of MB of each trace after the model is gone, so a server that compiled
+a fresh model per training grew with every one (docs/performance.md). A
 model compiled once and given new weights and a zeroed optimizer per training
 stayed flat. So trainings borrow a compiled model from this pool, keyed by the
 network's configuration and the optimizer, and hand it back when done.
