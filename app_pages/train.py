@@ -103,13 +103,18 @@ def settings(disabled: bool) -> TrainConfig:
         st.info(t("From the link: {note}", note=say(note)))
     b1, b2, _ = st.columns([1, 1, 3])
     b1.button(
-        t("Fast settings"), on_click=apply_preset, args=("fast",), disabled=disabled
+        t("Fast settings"),
+        on_click=apply_preset,
+        args=("fast",),
+        disabled=disabled,
+        key="preset_fast",
     )
     b2.button(
         t("Tutorial settings"),
         on_click=apply_preset,
         args=("recipe",),
         disabled=disabled,
+        key="preset_recipe",
     )
     columns = st.columns(3)
     values = {}
@@ -139,13 +144,13 @@ if job is not None:
     link[RESTART_KEY] = server_run()
 st.query_params.from_dict(link)
 start, stop, _ = st.columns([1, 1, 4])
-if start.button(t("Start"), type="primary", disabled=busy):
+if start.button(t("Start"), type="primary", disabled=busy, key="tr_start"):
     with errors_shown(stop=True):
         config, st.session_state.tr_cap = cap_training(config, training_limit())
         job = TrainingJob(config.validate(), session_alive(), owner=session_id())
         st.session_state.job = get_queue().submit(job, data)
     st.rerun()
-if stop.button(t("Stop"), disabled=not busy):
+if stop.button(t("Stop"), disabled=not busy, key="tr_stop"):
     job.request_stop()
 with st.expander(t("The code for this run: a Python script you can run at home")):
     script = None

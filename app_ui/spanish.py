@@ -281,4 +281,6 @@ SPANISH: dict[str, str] = {
     "The server was restarted since your last training, and the training and its model were lost with it. Press Start to train again.": "El servidor se reinició después de tu último entrenamiento, y el entrenamiento y su modelo se perdieron con él. Pulsa Empezar para entrenar de nuevo.",
     "The server was restarted since your last visit, and the model you trained or uploaded was lost with it: train or upload it again.": "El servidor se reinició después de tu última visita, y el modelo que entrenaste o subiste se perdió con él: entrénalo o súbelo de nuevo.",
     "{name} is {size:.1f} MB; files up to {limit} MB are accepted.": "{name} ocupa {size:.1f} MB; se aceptan archivos de hasta {limit} MB.",
+    "The server ran out of memory during the training: try fewer training images or a smaller network.": "El servidor se quedó sin memoria durante el entrenamiento: prueba con menos imágenes de entrenamiento o una red más pequeña.",
+    "The training stopped because of an unexpected problem ({kind}). Start it again; if it happens again, tell whoever runs this app.": "El entrenamiento se detuvo por un problema inesperado ({kind}). Vuelve a empezarlo; si ocurre otra vez, avisa a quien administra esta aplicación.",
 }

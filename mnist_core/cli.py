@@ -156,7 +156,7 @@ def run_classify(args) -> int:
                 probabilities=[round(p, 6) for p in prediction.probabilities],
             )
             if prediction.reason:
-                line["reason"] = prediction.reason
+                line["reason"] = str(prediction.reason)
         print(json.dumps(line), flush=True)
     return EXIT_FAILED if failed else 0
 

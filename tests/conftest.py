@@ -67,3 +67,10 @@ def trained(small_mnist):
 # test draws, from the core's unit tests to the mouse in a real browser.
 SEVEN = [[(70, 60), (130, 58), (205, 60), (180, 120), (150, 180), (125, 235)]]
 ONE = [[(140, 50), (140, 230)]]
+
+
+def pytest_collection_modifyitems(items):
+    """A test that needs the trained model trains or loads Keras: it is slow."""
+    for item in items:
+        if "trained" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.slow)

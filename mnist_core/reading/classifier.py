@@ -9,7 +9,7 @@ import numpy as np
 import tensorflow as tf
 
 from mnist_core.constants import INPUT_SHAPE, NUM_CLASSES
-from mnist_core.errors import EmptyImageError
+from mnist_core.errors import EmptyImageError, Message
 from mnist_core.reading.preprocess import prepare_image
 
 # Below this top probability the app says it is not sure and shows two guesses.
@@ -24,7 +24,7 @@ class Prediction:
     confidence: float
     probabilities: tuple[float, ...]  # 10 values summing to 1, empty if no digit
     pixels: np.ndarray | None  # the 28x28 input the model saw
-    reason: str | None = None  # why there is no digit
+    reason: Message | None = None  # why there is no digit
 
     @property
     def is_sure(self) -> bool:
@@ -62,7 +62,7 @@ class Classifier:
         try:
             prepared = prepare_image(image)
         except EmptyImageError as exc:
-            return Prediction(None, 0.0, (), None, reason=str(exc))
+            return Prediction(None, 0.0, (), None, reason=exc.message)
         probs = self.probabilities(prepared.as_batch())[0]
         digit = int(np.argmax(probs))
         assert probs.shape == (NUM_CLASSES,)

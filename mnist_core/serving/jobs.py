@@ -7,6 +7,7 @@ other pages, and stops when asked, or when its owner's session is gone.
 
 from __future__ import annotations
 
+import logging
 import os
 import threading
 import time
@@ -16,7 +17,7 @@ from enum import StrEnum
 from typing import TYPE_CHECKING
 
 from mnist_core.data.mnist import MnistData
-from mnist_core.errors import MnistError
+from mnist_core.errors import Message, MnistError
 from mnist_core.serving.memory import release_free_memory
 from mnist_core.training.config import TrainConfig
 
@@ -28,6 +29,7 @@ MAX_TRAININGS_ENV = "MNIST_MAX_TRAININGS"
 MAX_POINTS = 2000  # chart points kept per job; older ones are thinned, not dropped
 SMOOTHING = 0.9  # exponential moving average of per-batch loss and accuracy
 OWNER_CHECK_SECONDS = 1.0
+LOG = logging.getLogger(__name__)
 
 
 class JobState(StrEnum):
@@ -58,7 +60,7 @@ class JobSnapshot:
     latest: BatchEvent | None
     points: list[CurvePoint]
     epochs: list[EpochEvent]
-    error: str | None
+    error: Message | None
 
 
 @dataclass
@@ -92,7 +94,7 @@ class TrainingJob:
     owner: str = ""  # who asked (a browser session); one unfinished job each
     state: JobState = JobState.QUEUED
     result: TrainResult | None = None  # once finished
-    error: str | None = None
+    error: Message | None = None
     stop_event: threading.Event = field(default_factory=threading.Event)
     _epochs: list[EpochEvent] = field(default_factory=list)
     _points: list[CurvePoint] = field(default_factory=list)
@@ -150,6 +152,24 @@ class TrainingJob:
     @property
     def finished(self) -> bool:
         return self.state in FINISHED
+
+
+def failure_message(exc: Exception) -> Message:
+    """What the user reads when a training fails: the core's own sentence, or a
+    plain one (the details go to the server's log, never to the page)."""
+    if isinstance(exc, MnistError):
+        return exc.message
+    LOG.error("training failed", exc_info=exc)
+    if isinstance(exc, MemoryError):
+        return Message(
+            "The server ran out of memory during the training: try fewer "
+            "training images or a smaller network."
+        )
+    return Message(
+        "The training stopped because of an unexpected problem ({kind}). Start "
+        "it again; if it happens again, tell whoever runs this app.",
+        {"kind": type(exc).__name__},
+    )
 
 
 class TrainingQueue:
@@ -222,7 +242,7 @@ class TrainingQueue:
             job.result = run(job.config, data, job.listen, job.stop_event)
             job.state = JobState.STOPPED if job.result.stopped else JobState.DONE
         except Exception as exc:  # shown to the user; the server must keep serving
-            job.error = str(exc) or type(exc).__name__
+            job.error = failure_message(exc)
             job.state = JobState.FAILED
         finally:
             release_free_memory()  # a training's peak need not stay resident

@@ -32,7 +32,7 @@ TINY_UI = dict(
 
 
 def run_tiny_training(at):
-    next(b for b in at.button if b.label == "Start").click().run()
+    at.button(key="tr_start").click().run()
     job = at.session_state["job"]
     deadline = time.monotonic() + 120
     while not job.finished and time.monotonic() < deadline:
@@ -61,7 +61,7 @@ def test_dataset_page_has_filters_and_summaries(page):
 
 def test_dataset_switches_to_the_test_split(page):
     at = page("dataset")
-    at.radio[0].set_value("test").run()
+    at.radio(key="ds_split").set_value("test").run()
     assert not at.exception
     assert any("(10000, 28, 28)" in str(c.value) for c in at.caption)
 
@@ -93,7 +93,7 @@ def test_train_page_defaults_to_the_fast_preset(page):
     assert shown == PRESETS["fast"] and notes == []
     assert at.toggle(key="tr_avg").value is True
     assert at.session_state["tr_notes"] == []
-    at.button[1].click().run()  # "Tutorial settings"
+    at.button(key="preset_recipe").click().run()
     assert at.radio(key="tr_arch").value == "recipe"
     assert at.slider(key="tr_epochs").value == 10
 
@@ -221,3 +221,18 @@ def test_a_link_from_before_a_restart_says_the_model_was_lost(page, name):
     assert any("was restarted" in w.value for w in at.warning)
     fresh = page(name)
     assert not any("was restarted" in w.value for w in fresh.warning)
+
+
+def test_operators_set_the_limits_in_streamlits_secrets(page):
+    from app_ui.common import get_queue
+
+    get_queue.clear()  # the queue is made once per server
+    try:
+        at = page("train")
+        at.secrets["MNIST_MAX_TRAININGS"] = "3"
+        at.secrets["MNIST_MAX_TRAINING_WORK"] = "100"
+        at = run_tiny_training(at.run())
+        assert at.session_state["job"].queue.max_running == 3
+        assert at.session_state["job"].config.train_size < 1000  # capped at 100
+    finally:
+        get_queue.clear()

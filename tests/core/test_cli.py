@@ -161,3 +161,21 @@ def test_handwriting_eval_reports_and_records(model_file, capsys):
     recorded = read_card(model_file).handwriting
     assert recorded["samples"] == 40
     assert recorded["accuracy"] == pytest.approx(float(out[1].split()[1]), abs=1e-4)
+
+
+def test_a_missing_model_is_named_without_a_traceback(capsys, tmp_path):
+    code = main(["classify", "--model", str(tmp_path / "nope.keras"), "x.png"])
+    err = capsys.readouterr().err
+    assert code == 2 and "no model file called nope.keras" in err
+    assert "Traceback" not in err
+
+
+def test_without_the_shipped_model_classify_says_how_to_get_one(
+    capsys, tmp_path, monkeypatch
+):
+    from mnist_core import cli
+
+    monkeypatch.setattr(cli, "SHIPPED_MODEL_PATH", tmp_path / "gone.keras")
+    code = main(["classify", "x.png"])
+    err = capsys.readouterr().err
+    assert code == 2 and "python -m mnist_core train --preset fast --out" in err

@@ -3,9 +3,10 @@
 import re
 
 import pytest
+from PIL import Image
 from playwright.sync_api import expect
 
-from mnist_core.reading.strokes import CANVAS_SIZE
+from mnist_core.reading.strokes import CANVAS_SIZE, render_strokes
 from tests.conftest import SEVEN
 from tests.e2e.conftest import open_page, screenshot, wait_idle
 
@@ -19,7 +20,6 @@ PAGES = {
     "Draw": "Draw",
     "Model": "Inside the model",
 }
-# A seven as a person draws it: a top bar, then a long diagonal down-left.
 
 
 def test_every_page_opens_from_the_sidebar(page):
@@ -65,6 +65,17 @@ def test_drawing_a_seven_is_read_as_seven(page):
     page.get_by_text("Why 7: red parts made the model say it").wait_for()
     wait_idle(page)
     screenshot(page, "draw-seven")
+
+
+def test_a_photo_of_a_seven_is_read_as_seven(page, tmp_path):
+    # Dark ink on light paper, as a phone photo or a scan is.
+    photo = tmp_path / "seven.png"
+    ink = render_strokes(SEVEN, width=16, ink=30, background=235)
+    Image.fromarray(ink).save(photo)
+    open_page(page, "draw")
+    page.locator("[data-testid=stFileUploader] input[type=file]").set_input_files(photo)
+    wait_idle(page)
+    assert prediction(page) == "7"
 
 
 def test_clear_empties_the_canvas_and_asks_again(page):

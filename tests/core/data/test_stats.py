@@ -47,3 +47,19 @@ def test_background_share_counts_pure_black_only():
 
     x = np.array([[[0, 0], [1, 255]]], np.uint8)
     assert background_share(x) == 0.5
+
+
+def _neighbour_agreement(coords: np.ndarray, labels: np.ndarray) -> float:
+    """Share of points whose nearest other point on the map is the same digit."""
+    distances = np.linalg.norm(coords[:, None] - coords[None], axis=2)
+    np.fill_diagonal(distances, np.inf)
+    return float(np.mean(labels[distances.argmin(axis=1)] == labels))
+
+
+def test_tsne_map_keeps_each_digit_together_better_than_pca(mnist):
+    x, y = mnist.x_test, mnist.y_test
+    tsne, labels = explore.embed_2d(x, y, size=400, method="t-SNE")
+    pca, _ = explore.embed_2d(x, y, size=400, method="PCA")
+    assert tsne.shape == (400, 2) and np.isfinite(tsne).all()
+    assert _neighbour_agreement(tsne, labels) > 0.8
+    assert _neighbour_agreement(tsne, labels) > _neighbour_agreement(pca, labels) + 0.2

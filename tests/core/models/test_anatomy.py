@@ -1,6 +1,7 @@
 """Looking inside a model: layer table, filters, feature maps, diagram."""
 
 import numpy as np
+import pytest
 
 from mnist_core.models.anatomy import (
     feature_maps,
@@ -9,6 +10,8 @@ from mnist_core.models.anatomy import (
     to_dot,
 )
 from mnist_core.models.architectures import build_model
+
+pytestmark = pytest.mark.slow  # builds Keras models
 
 
 def test_layer_table_matches_the_model():

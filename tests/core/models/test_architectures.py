@@ -5,6 +5,8 @@ import pytest
 from mnist_core.errors import MnistError
 from mnist_core.models.architectures import build_model, count_flops, summarize
 
+pytestmark = pytest.mark.slow  # builds Keras models
+
 
 def test_recipe_is_the_tutorial_network_layer_by_layer():
     model = build_model("recipe")

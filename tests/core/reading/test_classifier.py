@@ -31,7 +31,8 @@ def test_classify_returns_digit_confidence_and_input(trained, small_mnist):
 
 def test_empty_canvas_gets_a_reason_not_a_guess(trained):
     p = Classifier(trained.model).classify(np.zeros((280, 280, 4), np.uint8))
-    assert p.digit is None and p.reason and "draw a digit" in p.reason
+    assert p.digit is None and "draw a digit" in str(p.reason)
+    assert p.reason.template == "The image is empty: draw a digit first."
     assert not p.is_sure
 
 

@@ -93,14 +93,33 @@ def test_job_of_a_closed_session_stops_itself():
 
 def test_failure_is_reported_and_the_next_job_runs():
     def broken(config, data, listener, stop):
-        raise ValueError("out of memory, say")
+        raise ValueError("/srv/app/secret/path.py line 3")
 
     queue = TrainingQueue()
     bad = queue.submit(TrainingJob(config=0), None, broken)
     good = queue.submit(TrainingJob(config=1), None, fake_training())
     assert wait_until(lambda: bad.finished and good.finished)
-    assert bad.state == JobState.FAILED and "out of memory" in bad.snapshot().error
+    error = bad.snapshot().error
+    assert bad.state == JobState.FAILED and "unexpected problem (ValueError)" in str(
+        error
+    )
+    assert "/srv" not in str(error)  # details go to the log, not to the user
     assert good.state == JobState.DONE
+
+
+def test_a_failure_in_the_cores_words_keeps_its_template_for_translation():
+    from mnist_core.errors import MnistError
+
+    def refused(config, data, listener, stop):
+        raise MnistError(
+            "The {name} must be between {low} and {high}.", name="x", low=1, high=2
+        )
+
+    job = TrainingQueue().submit(TrainingJob(config=0), None, refused)
+    assert wait_until(lambda: job.finished)
+    error = job.snapshot().error
+    assert error.template == "The {name} must be between {low} and {high}."
+    assert error.params == {"name": "x", "low": 1, "high": 2}
 
 
 def test_curves_recover_per_batch_values_from_running_means():

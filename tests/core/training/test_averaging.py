@@ -9,6 +9,8 @@ from mnist_core.training.averaging import EMA_MOMENTUM, WARMUP
 from mnist_core.training.callbacks import AverageEvaluator
 from mnist_core.training.model_pool import compile_model, make_optimizer
 
+pytestmark = pytest.mark.slow  # builds Keras models
+
 
 class Recorder(keras.callbacks.Callback):
     """Weights after every training step, and as the test and its end see them."""

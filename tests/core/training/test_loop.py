@@ -67,7 +67,11 @@ def test_stop_request_keeps_weights_trained_so_far(small_mnist):
         for a, b in zip(initial, result.model.get_weights(), strict=True)
     ]
     assert any(changed)  # the 3 batches of learning were kept, not thrown away
-    assert 0 <= result.test_accuracy <= 1
+    # The score reported is the stopped model's own, measured after the stop.
+    assert len(result.history) == 1
+    assert evaluate(result.model, small_mnist)[1] == pytest.approx(
+        result.test_accuracy, abs=1e-6
+    )
 
 
 def test_same_seed_gives_same_result(small_mnist):
@@ -104,14 +108,16 @@ def test_out_of_range_configuration_is_refused(change, message):
         TrainConfig(**change).validate()
 
 
-def test_recipe_preset_is_the_tutorial():
-    recipe = PRESETS["recipe"]
-    assert (recipe.arch, recipe.epochs, recipe.batch_size, recipe.optimizer) == (
-        "recipe",
-        10,
-        128,
-        "adam",
-    )
+def test_every_preset_is_valid_and_on_the_train_pages_stops():
+    # A preset value off the slider's stops would be replaced by the nearest
+    # stop, and "Tutorial settings" would train something else.
+    from mnist_core.training.config import SETTINGS
+
+    for preset in PRESETS.values():
+        preset.validate()
+        for name, setting in SETTINGS.items():
+            if setting.stops:
+                assert getattr(preset, name) in setting.stops, name
 
 
 def test_evaluate_works_on_an_uncompiled_model(trained, small_mnist):

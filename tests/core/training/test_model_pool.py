@@ -7,6 +7,8 @@ import pytest
 from mnist_core.models.architectures import build_model
 from mnist_core.training.model_pool import CompiledModels, make_optimizer
 
+pytestmark = pytest.mark.slow  # builds Keras models
+
 
 def _fit_once(model):
     x = np.random.default_rng(0).random((32, 28, 28, 1), dtype=np.float32)

@@ -9,6 +9,8 @@ from mnist_core.training.callbacks import OneCycleScheduler
 from mnist_core.training.model_pool import compile_model, make_optimizer
 from mnist_core.training.schedule import one_cycle
 
+pytestmark = pytest.mark.slow  # builds Keras models
+
 
 @pytest.mark.parametrize("total", [1, 7, 60, 1410])
 def test_one_cycle_is_the_exported_scripts_cosine_decay(total):
