@@ -94,7 +94,7 @@ def _print_epoch(event) -> None:
         )
 
 
-def run_train(args) -> int:
+def run_train(args: argparse.Namespace) -> int:
     from mnist_core.data.mnist import load_mnist
     from mnist_core.models.storage import save_model
     from mnist_core.training.config import PRESETS, SETTINGS, with_overrides
@@ -112,7 +112,7 @@ def run_train(args) -> int:
     return 0
 
 
-def run_evaluate(args) -> int:
+def run_evaluate(args: argparse.Namespace) -> int:
     from mnist_core.data.mnist import load_mnist
     from mnist_core.models.storage import load_model
     from mnist_core.training.evaluation import evaluate
@@ -135,7 +135,7 @@ def _model_or_shipped(path: Path | None) -> Path:
     return SHIPPED_MODEL_PATH
 
 
-def run_classify(args) -> int:
+def run_classify(args: argparse.Namespace) -> int:
     from mnist_core.models.storage import load_model
     from mnist_core.reading.classifier import Classifier
     from mnist_core.reading.image_files import read_image
@@ -161,7 +161,7 @@ def run_classify(args) -> int:
     return EXIT_FAILED if failed else 0
 
 
-def run_handwriting_eval(args) -> int:
+def run_handwriting_eval(args: argparse.Namespace) -> int:
     from mnist_core.models.card import metadata_path, record_metadata
     from mnist_core.models.storage import load_model
     from mnist_core.reading.classifier import Classifier

@@ -59,7 +59,9 @@ def _vary_thickness(images, seed, cfg: AugmentConfig):
     return images + tf.abs(amount) * (target - images)
 
 
-def augment_batch(images, seed, cfg: AugmentConfig = AugmentConfig()):
+def augment_batch(
+    images: tf.Tensor, seed: tf.Tensor, cfg: AugmentConfig = AugmentConfig()
+) -> tf.Tensor:
     """Distort a float batch (N, 28, 28, 1) in [0, 1].
 
     Args:

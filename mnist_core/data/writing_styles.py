@@ -63,7 +63,9 @@ def _flag(image, rng) -> list[tuple[float, float]]:
 DRAWERS = {0: _slash, 7: _crossbar, 1: _flag}
 
 
-def add_stroke(image: np.ndarray, points, width: float) -> np.ndarray:
+def add_stroke(
+    image: np.ndarray, points: list[tuple[float, float]], width: float
+) -> np.ndarray:
     """Draw an anti-aliased line (28x28 coordinates) into a uint8 digit."""
     big = Image.fromarray(image).resize((28 * SCALE,) * 2, Image.Resampling.BILINEAR)
     pen = ImageDraw.Draw(big)

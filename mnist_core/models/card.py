@@ -5,6 +5,10 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # Home reads cards without TensorFlow
+    import keras
 
 
 @dataclass(frozen=True)
@@ -34,7 +38,7 @@ class ModelCard:
         )
 
     @classmethod
-    def of_model(cls, model, test_accuracy: float) -> ModelCard:
+    def of_model(cls, model: keras.Model, test_accuracy: float) -> ModelCard:
         """The card of a model that came without a sidecar (an upload)."""
         return cls.from_metadata(
             {
@@ -64,7 +68,7 @@ def read_card(model_path: str | Path) -> ModelCard | None:
     return ModelCard.from_metadata(meta) if meta else None
 
 
-def record_metadata(model_path: str | Path, key: str, value) -> None:
+def record_metadata(model_path: str | Path, key: str, value: object) -> None:
     """Add or replace one entry of a model's sidecar (created if missing)."""
     meta = read_metadata(model_path)
     meta[key] = value

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import keras
 import numpy as np
 import tensorflow as tf
+from PIL import Image
 
 from mnist_core.constants import INPUT_SHAPE, NUM_CLASSES
 from mnist_core.errors import EmptyImageError, Message
@@ -57,7 +58,7 @@ class Classifier:
             batch = batch[..., None]
         return self._forward(tf.constant(batch)).numpy()
 
-    def classify(self, image) -> Prediction:
+    def classify(self, image: np.ndarray | Image.Image) -> Prediction:
         """Any image of one digit -> a Prediction (digit None if it is empty)."""
         try:
             prepared = prepare_image(image)

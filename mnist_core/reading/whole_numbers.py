@@ -13,7 +13,7 @@ import numpy as np
 from scipy import ndimage
 
 from mnist_core.errors import EmptyImageError
-from mnist_core.reading.classifier import Prediction
+from mnist_core.reading.classifier import Classifier, Prediction
 from mnist_core.reading.preprocess import INK_THRESHOLD, to_grey
 
 MERGE_OVERLAP = 0.5  # share of the narrower part's width that must overlap
@@ -52,7 +52,7 @@ def _overlap(a: tuple[int, int], b: tuple[int, int]) -> float:
     return max(shared, 0) / max(1, min(a[1] - a[0], b[1] - b[0]))
 
 
-def split_digits(image) -> list[tuple[int, int, np.ndarray]]:
+def split_digits(image: np.ndarray) -> list[tuple[int, int, np.ndarray]]:
     """Digit masks left to right as (left, right, ink image holding only that digit).
 
     Raises:
@@ -74,7 +74,7 @@ def split_digits(image) -> list[tuple[int, int, np.ndarray]]:
     return [(left, right, np.where(mask, ink, 0.0)) for left, right, mask in merged]
 
 
-def read_number(classifier, image) -> Number:
+def read_number(classifier: Classifier, image: np.ndarray) -> Number:
     """Split a drawing into digits and classify each with the app's pipeline."""
     parts = split_digits(image)
     return Number(

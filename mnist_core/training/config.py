@@ -168,7 +168,7 @@ SETTINGS: dict[str, Setting] = {
 }
 
 
-def check_value(name: str, setting: Setting, value) -> None:
+def check_value(name: str, setting: Setting, value: object) -> None:
     """Raise MnistError unless `value` is one of the choices or within bounds."""
     if setting.choices and value not in setting.choices:
         raise MnistError(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -52,7 +53,9 @@ class EvaluationReport:
         return wrong[np.argsort(-self.confidences[wrong])][:limit]
 
 
-def evaluate_test_set(probabilities_fn, data: MnistData) -> EvaluationReport:
+def evaluate_test_set(
+    probabilities_fn: Callable[[np.ndarray], np.ndarray], data: MnistData
+) -> EvaluationReport:
     """Run `probabilities_fn` (e.g. Classifier.probabilities) over the test set."""
     chunks = [
         probabilities_fn(data.x_test[i : i + EVAL_BATCH].astype(np.float32) / 255.0)

@@ -59,7 +59,9 @@ def optimizer_arguments(name: str, average_weights: bool) -> dict:
     return arguments
 
 
-def compile_model(model: keras.Model, optimizer) -> keras.Model:
+def compile_model(
+    model: keras.Model, optimizer: keras.optimizers.Optimizer
+) -> keras.Model:
     """Compile as the tutorial did: categorical cross-entropy, accuracy."""
     model.compile(
         optimizer=optimizer, loss="categorical_crossentropy", metrics=["accuracy"]
@@ -74,7 +76,9 @@ def copy_state(source: keras.Model, target: keras.Model) -> None:
         to.assign(value)
 
 
-def reset_optimizer(optimizer: keras.optimizers.Optimizer, learning_rate: float):
+def reset_optimizer(
+    optimizer: keras.optimizers.Optimizer, learning_rate: float
+) -> None:
     """Zero the step count and every moment, as if the optimizer were new."""
     for variable in optimizer.variables:
         variable.assign(keras.ops.zeros_like(variable))
