@@ -41,11 +41,9 @@ def get_shipped() -> ActiveModel:
     from mnist_core.reading.classifier import Classifier
 
     loaded = load_model(SHIPPED_MODEL_PATH)
+    card = ModelCard.from_metadata(loaded.metadata)
     return ActiveModel(
-        SHIPPED,
-        loaded.model,
-        Classifier(loaded.model),
-        ModelCard.from_metadata(loaded.metadata),
+        SHIPPED, loaded.model, Classifier(loaded.model, card.temperature), card
     )
 
 

@@ -33,7 +33,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from mnist_core.constants import SHIPPED_MODEL_PATH  # noqa: E402
-from mnist_core.reading.handwriting import draw_like_a_person, load_samples  # noqa: E402
+from mnist_core.data.pen_digits import draw_like_a_person, load_samples  # noqa: E402
 from mnist_core.serving.local_server import (  # noqa: E402
     CHROMIUM_ARGS,
     free_port,

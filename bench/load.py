@@ -50,9 +50,9 @@ def drawings(count: int) -> tuple[list[np.ndarray], list[int | None]]:
     """RGBA canvases of real handwriting and the offline pipeline's answers."""
     from mnist_core.cli import DEFAULT_HANDWRITING
     from mnist_core.constants import SHIPPED_MODEL_PATH
+    from mnist_core.data.pen_digits import draw_like_a_person, load_samples
     from mnist_core.models.storage import load_model
     from mnist_core.reading.classifier import Classifier
-    from mnist_core.reading.handwriting import draw_like_a_person, load_samples
 
     classifier = Classifier(load_model(SHIPPED_MODEL_PATH).model)
     rng = np.random.default_rng(0)

@@ -37,6 +37,17 @@ def _add_train(commands) -> None:
         else:
             kind = dict(type=type(default))
         p.add_argument(flag, default=None, help=setting.help, **kind)
+    p.add_argument(
+        "--pen-digits",
+        type=Path,
+        help="also learn from these pen-written digits (unipen-digits JSON)",
+    )
+    p.add_argument(
+        "--pen-copies",
+        type=int,
+        default=2,
+        help="how many times each pen digit is drawn (pen, size, place vary)",
+    )
     p.add_argument("--out", type=Path, help="save the model here (.keras)")
     p.add_argument("--data", help="mnist.npz or IDX folder (default: $MNIST_PATH)")
 
@@ -79,6 +90,13 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help="store the results in the model's metadata sidecar",
     )
+    hw.add_argument(
+        "--cross-validate",
+        action="store_true",
+        help="train the model's recipe once per institution left out and read "
+        "the left-out writers (a model trained on MNIST alone needs no training)",
+    )
+    hw.add_argument("--data", help="MNIST for --cross-validate (default: $MNIST_PATH)")
     return parser
 
 
@@ -103,13 +121,35 @@ def run_train(args: argparse.Namespace) -> int:
     changes = {name: getattr(args, name) for name in SETTINGS}
     config = with_overrides(PRESETS[args.preset], **changes).validate()
     data = load_mnist(args.data)
-    result = train(config, data, listener=_print_epoch)
+    pen, about_pen = _pen_digits(args, config.seed)
+    result = train(config, data, listener=_print_epoch, pen=pen)
     if args.out:
-        save_model(result.model, args.out, result.metadata())
+        save_model(result.model, args.out, {**result.metadata(), **about_pen})
         print(f"saved: {args.out}")
     print(f"loss: {result.test_loss:.4f} accuracy: {result.test_accuracy:.4f}")
     print(f"train_seconds: {result.train_seconds:.1f}")
     return 0
+
+
+def _pen_digits(args: argparse.Namespace, seed: int):
+    """The pen digits `train` was asked to learn from, and what the sidecar says
+    of them; (None, {}) without --pen-digits."""
+    if args.pen_digits is None:
+        return None, {}
+    from mnist_core.data.pen_digits import load_samples, render_pen_digits
+
+    if not 1 <= args.pen_copies <= 20:
+        raise MnistError("--pen-copies must be between 1 and 20.")
+    samples = load_samples(args.pen_digits)
+    pen = render_pen_digits(samples, args.pen_copies, seed)
+    print(f"pen digits: {len(pen.y)} drawings of {len(samples)} samples", flush=True)
+    about = {
+        "file": args.pen_digits.name,
+        "samples": len(samples),
+        "copies": args.pen_copies,
+        "institutions": sorted({s.inst for s in samples}),
+    }
+    return pen, {"pen_digits": about}
 
 
 def run_evaluate(args: argparse.Namespace) -> int:
@@ -162,20 +202,57 @@ def run_classify(args: argparse.Namespace) -> int:
 
 
 def run_handwriting_eval(args: argparse.Namespace) -> int:
-    from mnist_core.models.card import metadata_path, record_metadata
+    from mnist_core.data.pen_digits import load_samples
+    from mnist_core.models.card import ModelCard, metadata_path, record_metadata
     from mnist_core.models.storage import load_model
     from mnist_core.reading.classifier import Classifier
-    from mnist_core.reading.handwriting import evaluate_handwriting, load_samples
+    from mnist_core.reading.handwriting import evaluate_handwriting
 
     path = _model_or_shipped(args.model)
-    classifier = Classifier(load_model(path).model)
+    loaded = load_model(path)
+    card = ModelCard.from_metadata(loaded.metadata)
     samples = load_samples(args.samples)[: args.limit]
-    report = evaluate_handwriting(classifier, samples, seed=args.seed)
-    print("\n".join(report.lines()))
+    if args.cross_validate:
+        result = _cross_validate(loaded, card, samples, args)
+        print("\n".join(result.lines()))
+        summary = result.summary()
+    else:
+        classifier = Classifier(loaded.model, card.temperature)
+        report = evaluate_handwriting(classifier, samples, seed=args.seed)
+        print("\n".join(report.lines()))
+        if card.pen_digits:
+            print(LEARNED_FROM_THEM)
+        summary = report.summary()
     if args.record:
-        record_metadata(path, "handwriting", report.summary())
+        if card.pen_digits and not args.cross_validate:
+            raise MnistError(LEARNED_FROM_THEM + " Nothing was recorded.")
+        record_metadata(path, "handwriting", summary)
         print(f"recorded in: {metadata_path(path)}")
     return 0
+
+
+LEARNED_FROM_THEM = (
+    "note: this model learned from pen-written digits, so these numbers are not "
+    "about new writers; --cross-validate measures its recipe on writers left out."
+)
+
+
+def _cross_validate(loaded, card, samples, args: argparse.Namespace):
+    """Left-out-writer numbers for the model's own training recipe."""
+    from mnist_core.data.mnist import load_mnist
+    from mnist_core.data.pen_digits import render_pen_digits
+    from mnist_core.reading.classifier import Classifier
+    from mnist_core.reading.handwriting import evaluate_handwriting
+    from mnist_core.training.config import config_from_record
+    from mnist_core.training.cross_validation import cross_validate, unseen_writers
+
+    if not card.pen_digits:
+        report = evaluate_handwriting(Classifier(loaded.model), samples, args.seed)
+        return unseen_writers(report)
+    config = config_from_record(loaded.metadata.get("config", {}))
+    pen = render_pen_digits(samples, card.pen_digits["copies"], config.seed)
+    data = load_mnist(args.data)
+    return cross_validate(config, data, samples, pen, args.seed, log=print)
 
 
 COMMANDS = {

@@ -22,7 +22,8 @@ class ModelCard:
     created: str | None
     config: dict
     train_seconds: float | None
-    handwriting: dict  # handwriting-eval's results, {} until it has been run
+    handwriting: dict  # results on pen-written digits by unseen writers, or {}
+    pen_digits: dict  # the pen-written digits it learned from, {} if none
 
     @classmethod
     def from_metadata(cls, meta: dict) -> ModelCard:
@@ -35,7 +36,13 @@ class ModelCard:
             config=meta.get("config", {}),
             train_seconds=meta.get("train_seconds"),
             handwriting=meta.get("handwriting", {}),
+            pen_digits=meta.get("pen_digits", {}),
         )
+
+    @property
+    def temperature(self) -> float:
+        """The confidence calibration measured for it (1: none)."""
+        return float(self.handwriting.get("temperature", 1.0))
 
     @classmethod
     def of_model(cls, model: keras.Model, test_accuracy: float) -> ModelCard:

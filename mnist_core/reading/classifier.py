@@ -11,6 +11,7 @@ from PIL import Image
 
 from mnist_core.constants import INPUT_SHAPE, NUM_CLASSES
 from mnist_core.errors import EmptyImageError, Message
+from mnist_core.reading.calibration import with_temperature
 from mnist_core.reading.preprocess import prepare_image
 
 # Below this top probability the app says it is not sure and shows two guesses.
@@ -44,8 +45,11 @@ class Classifier:
     one digit here); a `tf.function` traced once answers in about a millisecond.
     """
 
-    def __init__(self, model: keras.Model):
+    def __init__(self, model: keras.Model, temperature: float = 1.0):
         self.model = model
+        # Fitted on writers the model never saw (training.cross_validation); 1
+        # leaves the network's own probabilities as they are.
+        self.temperature = temperature
         spec = tf.TensorSpec((None, *INPUT_SHAPE), tf.float32)
         self._forward = tf.function(
             lambda x: model(x, training=False), input_signature=[spec]
@@ -56,7 +60,8 @@ class Classifier:
         batch = np.asarray(batch, np.float32)
         if batch.ndim == 3:
             batch = batch[..., None]
-        return self._forward(tf.constant(batch)).numpy()
+        probabilities = self._forward(tf.constant(batch)).numpy()
+        return with_temperature(probabilities, self.temperature)
 
     def classify(self, image: np.ndarray | Image.Image) -> Prediction:
         """Any image of one digit -> a Prediction (digit None if it is empty)."""

@@ -1,84 +1,53 @@
-"""Evaluate on real pen-written digits, drawn as a person would on the canvas.
+"""How well a classifier reads pen-written digits drawn on the canvas.
 
-Each UNIPEN sample's strokes are scaled to a size people draw at, placed
-somewhere on the 280x280 canvas, rendered with a round pen of a width the Draw
-page allows, then go through exactly the app's pipeline (`Classifier.classify`).
-Never train on this data: it stands for the users, who are other writers.
+Every sample is drawn as a person would (data.pen_digits) and read through
+exactly the Draw page's pipeline (`Classifier.classify`). The numbers mean
+something only for writers the model did not learn from: a model trained on
+these digits is measured by training.cross_validation instead.
 """
 
 from __future__ import annotations
 
-import gzip
-import json
 from collections import Counter
 from dataclasses import dataclass
-from pathlib import Path
 
 import numpy as np
 
 from mnist_core.constants import NUM_CLASSES
-from mnist_core.errors import MnistError
-from mnist_core.reading.strokes import CANVAS_SIZE, PEN_WIDTHS, render_strokes
+from mnist_core.data.pen_digits import Sample, draw_like_a_person
+from mnist_core.reading.calibration import (
+    expected_calibration_error,
+    fit_temperature,
+    with_temperature,
+)
+from mnist_core.reading.classifier import SURE_ABOVE, Classifier
 
-HEIGHT_FRACTION = (0.5, 0.8)  # "about half to four fifths of the height"
-
-
-@dataclass(frozen=True)
-class Sample:
-    label: int
-    inst: str  # the institution that collected it
-    strokes: list  # pen-down strokes in the unit box, y down
-
-
-def load_samples(path: str | Path) -> list[Sample]:
-    """Read the `{"samples": [{label, inst, strokes}, ...]}` JSON (gzipped or not)."""
-    path = Path(path)
-    try:
-        raw = path.read_bytes()
-        text = gzip.decompress(raw) if raw[:2] == b"\x1f\x8b" else raw
-        records = json.loads(text)["samples"]
-        return [Sample(int(r["label"]), r["inst"], r["strokes"]) for r in records]
-    except (OSError, ValueError, KeyError, TypeError, EOFError) as exc:
-        raise MnistError(
-            "Cannot read handwriting samples from {path}: {reason}",
-            path=path,
-            reason=exc,
-        ) from exc
-
-
-def place_on_canvas(
-    sample: Sample, rng: np.random.Generator, width: float | None = None
-) -> tuple[list[np.ndarray], float]:
-    """Strokes in canvas pixels at a human size and place, and the pen width."""
-    height = rng.uniform(*HEIGHT_FRACTION) * CANVAS_SIZE
-    width = rng.uniform(*PEN_WIDTHS) if width is None else width
-    points = np.concatenate([np.asarray(s, float) for s in sample.strokes])
-    low, high = points.min(axis=0), points.max(axis=0)
-    scale = height / max(high[1] - low[1], (high[0] - low[0]), 1e-6)
-    size = (high - low) * scale
-    margin = width / 2 + 2
-    free = np.maximum(CANVAS_SIZE - size - 2 * margin, 0)
-    offset = margin + rng.uniform(0, 1, 2) * free - low * scale
-    return [np.asarray(s, float) * scale + offset for s in sample.strokes], width
-
-
-def draw_like_a_person(
-    sample: Sample, rng: np.random.Generator, width: float | None = None
-) -> np.ndarray:
-    """The canvas (280, 280) uint8 image a person drawing this sample would make."""
-    strokes, width = place_on_canvas(sample, rng, width)
-    return render_strokes([list(map(tuple, s)) for s in strokes], width=width)
+NO_DIGIT = -1  # the prediction recorded for a drawing judged empty
 
 
 @dataclass(frozen=True)
 class HandwritingReport:
-    labels: np.ndarray
-    predictions: np.ndarray  # -1 where the image was judged empty
-    insts: np.ndarray
+    """Every drawing's probabilities, its true digit and its writer's institution."""
+
+    labels: np.ndarray  # (N,)
+    predictions: np.ndarray  # (N,) the digit read; NO_DIGIT where judged empty
+    probabilities: np.ndarray  # (N, 10); uniform where the drawing was judged empty
+    insts: np.ndarray  # (N,)
 
     @property
     def accuracy(self) -> float:
         return float(np.mean(self.labels == self.predictions))
+
+    @property
+    def sure_but_wrong(self) -> float:
+        """Share of drawings read as a wrong digit at or above the "not sure" line."""
+        sure = self.probabilities.max(axis=1) >= SURE_ABOVE
+        read = self.predictions != NO_DIGIT
+        return float(np.mean(sure & read & (self.predictions != self.labels)))
+
+    @property
+    def calibration_error(self) -> float:
+        return expected_calibration_error(self.probabilities, self.labels)
 
     def accuracy_by(self, keys: np.ndarray) -> dict:
         return {
@@ -103,6 +72,7 @@ class HandwritingReport:
         return {
             "samples": len(self.labels),
             "accuracy": round(self.accuracy, 4),
+            "sure_but_wrong": round(self.sure_but_wrong, 4),
             "by_inst": {
                 k: round(v, 4) for k, v in self.accuracy_by(self.insts).items()
             },
@@ -111,23 +81,60 @@ class HandwritingReport:
     def lines(self) -> list[str]:
         """The report as printed by `python -m mnist_core handwriting-eval`."""
         out = [f"samples: {len(self.labels)}", f"accuracy: {self.accuracy:.4f}"]
+        out.append(f"sure but wrong: {self.sure_but_wrong:.4f}")
+        out.append(f"calibration error: {self.calibration_error:.4f}")
         out += [f"digit {d}: {a:.4f}" for d, a in self.accuracy_by(self.labels).items()]
         out += [f"inst {i}: {a:.4f}" for i, a in self.accuracy_by(self.insts).items()]
         out += [f"confusion {t} -> {p}: {n}" for t, p, n in self.confusions()]
         return out
 
 
+def join_reports(reports: list[HandwritingReport]) -> HandwritingReport:
+    """One report over several (e.g. every left-out institution's)."""
+    return HandwritingReport(
+        *(
+            np.concatenate([getattr(r, name) for r in reports])
+            for name in ("labels", "predictions", "probabilities", "insts")
+        )
+    )
+
+
 def evaluate_handwriting(
-    classifier, samples: list[Sample], seed: int = 0
+    classifier: Classifier, samples: list[Sample], seed: int = 0
 ) -> HandwritingReport:
     """Draw every sample on a canvas and classify it through the app's pipeline."""
     rng = np.random.default_rng(seed)
-    predictions = []
+    uniform = (1.0 / NUM_CLASSES,) * NUM_CLASSES
+    predictions, probabilities = [], []
     for sample in samples:
         prediction = classifier.classify(draw_like_a_person(sample, rng))
-        predictions.append(-1 if prediction.digit is None else prediction.digit)
-    labels = np.array([s.label for s in samples])
-    assert labels.max(initial=0) < NUM_CLASSES
+        predictions.append(NO_DIGIT if prediction.digit is None else prediction.digit)
+        probabilities.append(prediction.probabilities or uniform)
     return HandwritingReport(
-        labels, np.array(predictions), np.array([s.inst for s in samples])
+        np.array([s.label for s in samples]),
+        np.array(predictions),
+        np.array(probabilities, np.float64).reshape(-1, NUM_CLASSES),
+        np.array([s.inst for s in samples]),
     )
+
+
+def calibrate(report: HandwritingReport) -> tuple[HandwritingReport, float]:
+    """The readings with calibrated confidence, and the temperature for new
+    writers (fitted on all of them).
+
+    Each institution's confidence is scaled by a temperature fitted on the
+    other institutions only, so the calibration too is measured on writers it
+    was not fitted on.
+    """
+    scaled = report.probabilities.copy()
+    for inst in sorted(set(report.insts.tolist())):
+        here = report.insts == inst
+        fit_on = ~here if (~here).any() else here
+        temperature = fit_temperature(
+            report.probabilities[fit_on], report.labels[fit_on]
+        )
+        scaled[here] = with_temperature(report.probabilities[here], temperature)
+    calibrated = HandwritingReport(
+        report.labels, report.predictions, scaled, report.insts
+    )
+    return calibrated, fit_temperature(report.probabilities, report.labels)

@@ -203,6 +203,13 @@ PRESETS = {
 }
 
 
+def config_from_record(record: dict) -> TrainConfig:
+    """The settings a model's sidecar recorded (unknown or empty ones are the
+    tutorial's), checked."""
+    known = {k: v for k, v in record.items() if k in SETTINGS and v is not None}
+    return TrainConfig(**known).validate()
+
+
 def with_overrides(config: TrainConfig, **changes) -> TrainConfig:
     """A copy of `config` with the non-None `changes` applied."""
     return replace(config, **{k: v for k, v in changes.items() if v is not None})

@@ -12,8 +12,10 @@ import time
 from dataclasses import asdict, dataclass, field
 
 import keras
+import numpy as np
 
 from mnist_core.data.mnist import MnistData, fingerprint, subsample
+from mnist_core.data.pen_digits import PenDigits
 from mnist_core.data.writing_styles import add_writing_styles
 from mnist_core.models.architectures import build_model
 from mnist_core.training.callbacks import (
@@ -70,10 +72,14 @@ def train(
     data: MnistData,
     listener: Listener | None = None,
     stop: threading.Event | None = None,
+    pen: PenDigits | None = None,
 ) -> TrainResult:
-    """Train a fresh model on MNIST and evaluate it on the test set.
+    """Train a fresh model on MNIST (and pen-written digits) and evaluate it on
+    MNIST's test set.
 
     Args:
+        pen: pen-written digits learned from besides MNIST's (training
+            images; `config.train_size` counts MNIST's alone).
         listener: called with a BatchEvent after every batch and an EpochEvent
             after every epoch, on the training thread.
         stop: when set, training ends after the current batch; the model keeps
@@ -89,6 +95,8 @@ def train(
     gc.collect()
     keras.utils.set_random_seed(config.seed)
     x, y = subsample(data.x_train, data.y_train, config.train_size, config.seed)
+    if pen is not None:
+        x, y = np.concatenate([x, pen.x]), np.concatenate([y, pen.y])
     if config.augment:
         x, y = add_writing_styles(x, y, config.seed)
     train_ds = make_dataset(

@@ -118,12 +118,9 @@ def test_missing_data_file_is_named(capsys, tmp_path):
 def test_classify_command_and_app_pipeline_agree_on_the_same_pixels(
     model_file, trained, tmp_path, capsys
 ):
+    from mnist_core.data.pen_digits import Sample, draw_like_a_person
     from mnist_core.reading.classifier import Classifier
-    from mnist_core.reading.handwriting import (
-        Sample,
-        draw_like_a_person,
-        evaluate_handwriting,
-    )
+    from mnist_core.reading.handwriting import evaluate_handwriting
 
     samples = [
         Sample(7, "x", [[[0.1, 0.0], [0.9, 0.05], [0.4, 1.0]]]),
@@ -179,3 +176,51 @@ def test_without_the_shipped_model_classify_says_how_to_get_one(
     code = main(["classify", "x.png"])
     err = capsys.readouterr().err
     assert code == 2 and "python -m mnist_core train --preset fast --out" in err
+
+
+@pytest.mark.slow
+def test_training_on_pen_digits_is_recorded_and_measured_on_left_out_writers(
+    tmp_path, mnist_path, capsys
+):
+    from tests.conftest import ONE, SEVEN
+
+    unit = lambda strokes: [[[x / 280, y / 280] for x, y in s] for s in strokes]  # noqa: E731
+    records = [
+        {"label": label, "inst": inst, "strokes": unit(strokes)}
+        for inst in ("north", "south")
+        for label, strokes in ((7, SEVEN), (1, ONE))
+    ]
+    pen_file = tmp_path / "strokes.json"
+    pen_file.write_text(json.dumps({"samples": records}))
+    model = tmp_path / "pen.keras"
+    settings = ["--arch", "small", "--epochs", "1", "--train-size", "500"]
+    common = ["--data", str(mnist_path), "--seed", "3"]
+    assert (
+        main(
+            [
+                "train",
+                *settings,
+                *common,
+                "--pen-digits",
+                str(pen_file),
+                "--out",
+                str(model),
+            ]
+        )
+        == 0
+    )
+    assert "pen digits: 8 drawings of 4 samples" in capsys.readouterr().out
+    sidecar = json.loads(model.with_suffix(".json").read_text())
+    assert sidecar["pen_digits"]["institutions"] == ["north", "south"]
+    # Its own writers say nothing about new ones: refused.
+    args = ["handwriting-eval", "--model", str(model), "--samples", str(pen_file)]
+    assert main([*args, "--record"]) == 2
+    assert "not about new writers" in capsys.readouterr().err
+    # One model per institution left out, with the model's own recipe.
+    assert main([*args, "--cross-validate", "--record", "--data", str(mnist_path)]) == 0
+    out = capsys.readouterr().out
+    assert "without north:" in out and "without south:" in out
+    assert "sure but wrong:" in out and "calibration error:" in out
+    recorded = json.loads(model.with_suffix(".json").read_text())["handwriting"]
+    assert recorded["method"].startswith("writers left out: one model per")
+    assert recorded["samples"] == 4 and "temperature" in recorded

@@ -6,15 +6,11 @@ import json
 import numpy as np
 import pytest
 
+from mnist_core.data.pen_digits import Sample, draw_like_a_person, load_samples
 from mnist_core.errors import MnistError
 from mnist_core.reading.classifier import Prediction
-from mnist_core.reading.handwriting import (
-    PEN_WIDTHS,
-    Sample,
-    draw_like_a_person,
-    evaluate_handwriting,
-    load_samples,
-)
+from mnist_core.reading.handwriting import evaluate_handwriting
+from mnist_core.reading.strokes import PEN_WIDTHS
 from tests.conftest import SEVEN as CANVAS_SEVEN
 
 SEVEN = Sample(7, "abc", [[[x / 280, y / 280] for x, y in CANVAS_SEVEN[0]]])
@@ -88,3 +84,33 @@ def test_shipped_model_reads_real_handwriting():
     samples = load_samples(DEFAULT_HANDWRITING)[::50]  # 249 across all institutions
     classifier = Classifier(load_model(SHIPPED_MODEL_PATH).model)
     assert evaluate_handwriting(classifier, samples).accuracy > 0.95
+
+
+def test_sure_but_wrong_counts_confident_mistakes_only():
+    from mnist_core.reading.handwriting import HandwritingReport
+
+    probabilities = np.full((4, 10), 0.01)
+    probabilities[0, 7] = probabilities[1, 1] = 0.91  # read 7 and 1 surely
+    probabilities[2, 3] = 0.5  # not sure
+    report = HandwritingReport(
+        labels=np.array([7, 7, 2, 4]),
+        predictions=np.array([7, 1, 3, -1]),  # right, sure-wrong, unsure, empty
+        probabilities=probabilities,
+        insts=np.array(["a"] * 4),
+    )
+    assert report.sure_but_wrong == 0.25
+
+
+def test_calibration_is_fitted_on_the_other_institutions_only():
+    from mnist_core.reading.handwriting import HandwritingReport, calibrate
+
+    rng = np.random.default_rng(0)
+    labels = rng.integers(0, 10, 600)
+    probabilities = np.full((600, 10), 0.001)
+    probabilities[np.arange(600), labels] = 0.99  # always right, very sure
+    insts = np.array(["a", "b", "c"] * 200)
+    report = HandwritingReport(labels, labels.copy(), probabilities, insts)
+    calibrated, temperature = calibrate(report)
+    assert temperature < 1  # always right: even surer is better
+    np.testing.assert_array_equal(calibrated.predictions, report.predictions)
+    assert sorted(set(calibrated.insts)) == ["a", "b", "c"]
