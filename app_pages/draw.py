@@ -4,10 +4,12 @@ import streamlit as st
 from streamlit_drawable_canvas import st_canvas
 
 from app_ui import charts
-from app_ui.common import choose_model, enlarge
+from app_ui.common import choose_model, enlarge, get_shipped, your_model
 from app_ui.corrections import offer_correction, teach
 from app_ui.i18n import errors_shown, mark, say, t
+from mnist_core.constants import SHIPPED_MODEL_PATH
 from mnist_core.errors import UPLOAD_LIMIT_MB, EmptyImageError
+from mnist_core.models.card import read_card
 from mnist_core.reading.explain import heat_overlay, occlusion_map
 from mnist_core.reading.image_files import SUFFIXES, read_image
 from mnist_core.reading.strokes import CANVAS_SIZE, DEFAULT_PEN, PEN_WIDTHS
@@ -130,10 +132,50 @@ def claim(active) -> str:
     return text + "."
 
 
+def lesson(shipped_card) -> str:
+    """What the shipped model learned from, next to what a trained one does."""
+    if shipped_card.pen_digits:
+        return t(
+            "The shipped model also learned from {samples:,} digits written with a "
+            "pen by about 150 people; a model you train on the Train page learns "
+            "from MNIST alone. Train one, then draw the same digit to compare.",
+            samples=shipped_card.pen_digits["samples"],
+        )
+    return t(
+        "The shipped model learned from MNIST alone, like the models you train on "
+        "the Train page; each number above was measured on people it never saw."
+    )
+
+
+def second_opinion(active, source) -> None:
+    """With two models at hand, what the one not in use reads in the drawing."""
+    mine = your_model()
+    if mine is None:
+        return
+    other = mine
+    with errors_shown():
+        other = get_shipped() if active is mine else mine
+    if other is active:
+        return
+    answer = other.classifier.classify(source)
+    if answer.digit is not None:
+        st.caption(
+            t(
+                "{model} reads it as {digit} ({confidence:.0%}).",
+                model=t(other.label),
+                digit=answer.digit,
+                confidence=answer.confidence,
+            )
+        )
+
+
 st.title(t("Draw"))
 active = choose_model("draw_model")
 if active.card.test_accuracy is not None:
     st.caption(claim(active))
+shipped_card = read_card(SHIPPED_MODEL_PATH)
+if shipped_card is not None:
+    st.caption(lesson(shipped_card))
 if st.toggle(
     t("Whole number"),
     key="number_mode",
@@ -156,6 +198,7 @@ with right:
     else:
         prediction = active.classifier.classify(source)
         show_prediction(prediction, active.classifier)
+        second_opinion(active, source)
         if prediction.digit is not None:
             offer_correction(prediction)
 teach(active)
