@@ -236,3 +236,22 @@ def test_operators_set_the_limits_in_streamlits_secrets(page):
         assert at.session_state["job"].config.train_size < 1000  # capped at 100
     finally:
         get_queue.clear()
+
+
+def test_a_network_without_convolutions_shows_what_it_can(page):
+    import keras
+
+    from app_ui.common import YOURS, ActiveModel
+    from mnist_core.models.card import ModelCard
+    from mnist_core.reading.classifier import Classifier
+
+    inputs = keras.Input((28, 28, 1))
+    hidden = keras.layers.Dense(32, activation="relu")(keras.layers.Flatten()(inputs))
+    outputs = keras.layers.Dense(10, activation="softmax")(hidden)
+    dense = keras.Model(inputs, outputs, name="dense_only")
+    mine = ActiveModel(YOURS, dense, Classifier(dense), ModelCard.of_model(dense, 0.9))
+    at = page("model", your_model=mine, model_model=YOURS)
+    assert not at.exception
+    assert "dense_only" not in [e.value for e in at.error]
+    assert any("no convolution layer" in i.value for i in at.info)
+    assert any(m.label == "Parameters" for m in at.metric)
