@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import secrets
 from dataclasses import dataclass
 
@@ -11,8 +12,10 @@ from PIL import Image
 
 from app_ui.i18n import errors_shown, mark, t
 from mnist_core.constants import SHIPPED_MODEL_PATH
+from mnist_core.errors import MnistError
 from mnist_core.models.card import ModelCard
 
+LOG = logging.getLogger(__name__)
 SHIPPED = mark("Shipped model")  # shown through t(), in the session's language
 YOURS = mark("Your model")
 
@@ -93,9 +96,34 @@ def lost_in_restart() -> bool:
 
 
 def data_or_stop():
-    """The dataset, or a clear error and the end of this page's run."""
-    with errors_shown(stop=True), st.spinner(t("Loading MNIST (once per server)…")):
-        return get_data()
+    """The dataset, or a plain explanation and the end of this page's run.
+
+    What went wrong exactly (a path, a network error) is for whoever runs the
+    server: it goes to the server's log, and the page says what still works.
+    """
+    try:
+        with st.spinner(t("Loading MNIST (once per server)…")):
+            return get_data()
+    except MnistError as exc:
+        LOG.warning("MNIST could not be loaded: %s", exc)
+        st.error(
+            t(
+                "This part of the app needs the MNIST digits, and this server cannot "
+                "load them right now. Home and Draw (with the shipped model) still "
+                "work."
+            )
+        )
+        with st.expander(t("For whoever runs this app")):
+            st.markdown(
+                t(
+                    "Give the server a copy of MNIST: set the environment variable "
+                    "`MNIST_PATH` to an `mnist.npz` file (Keras's layout) or to a "
+                    "folder with the four IDX files, then restart the app. With an "
+                    "internet connection it downloads the digits by itself. The "
+                    "server's log says what went wrong."
+                )
+            )
+        st.stop()
 
 
 def your_model() -> ActiveModel | None:

@@ -259,7 +259,6 @@ SPANISH: dict[str, str] = {
     "{where}: images and labels must be uint8, got {x} and {y}.": "{where}: imágenes y etiquetas deben ser uint8; se recibió {x} y {y}.",
     "{where}: {count} images but labels of shape {shape}; expected one label per image.": "{where}: {count} imágenes pero etiquetas de forma {shape}; se esperaba una etiqueta por imagen.",
     "{where}: labels must be 0-9, found {label}.": "{where}: las etiquetas deben ser 0-9; se encontró {label}.",
-    "Could not download MNIST through Keras ({reason}). Set {env} to a local mnist.npz or IDX folder, or check the internet connection.": "No se pudo descargar MNIST con Keras ({reason}). Pon en {env} la ruta de un mnist.npz o carpeta IDX local, o revisa la conexión a internet.",
     "Cannot read handwriting samples from {path}: {reason}": "No se pueden leer las muestras de escritura de {path}: {reason}",
     "The shape of the network: which layers, how many filters.": "La forma de la red: qué capas y cuántos filtros.",
     "How many times training goes through every image. More passes learn more, up to a point, and take proportionally longer.": "Cuántas veces pasa el entrenamiento por todas las imágenes. Más pasadas aprenden más, hasta cierto punto, y tardan proporcionalmente más.",
@@ -289,4 +288,8 @@ SPANISH: dict[str, str] = {
     "The shipped model learned from MNIST alone, like the models you train on the Train page; each number above was measured on people it never saw.": "El modelo incluido aprendió solo de MNIST, como los modelos que entrenas en la página Entrenar; cada número de arriba se midió con personas que nunca vio.",
     "{model} reads it as {digit} ({confidence:.0%}).": "{model} lo lee como {digit} ({confidence:.0%}).",
     "The pen-digit file holds no digit that could be drawn.": "El archivo de dígitos escritos a lápiz no contiene ningún dígito que se pueda dibujar.",
+    "This part of the app needs the MNIST digits, and this server cannot load them right now. Home and Draw (with the shipped model) still work.": "Esta parte de la aplicación necesita los dígitos de MNIST, y este servidor no puede cargarlos ahora. Inicio y Dibujar (con el modelo incluido) siguen funcionando.",
+    "For whoever runs this app": "Para quien administra esta aplicación",
+    "Give the server a copy of MNIST: set the environment variable `MNIST_PATH` to an `mnist.npz` file (Keras's layout) or to a folder with the four IDX files, then restart the app. With an internet connection it downloads the digits by itself. The server's log says what went wrong.": "Dale al servidor una copia de MNIST: pon en la variable de entorno `MNIST_PATH` la ruta de un archivo `mnist.npz` (el formato de Keras) o de una carpeta con los cuatro archivos IDX, y reinicia la aplicación. Con conexión a internet, descarga los dígitos por sí sola. El registro del servidor dice qué falló.",
+    "The MNIST digits could not be downloaded: this server seems to have no internet connection.": "No se pudieron descargar los dígitos de MNIST: este servidor parece no tener conexión a internet.",
 }

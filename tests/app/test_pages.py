@@ -255,3 +255,21 @@ def test_a_network_without_convolutions_shows_what_it_can(page):
     assert "dense_only" not in [e.value for e in at.error]
     assert any("no convolution layer" in i.value for i in at.info)
     assert any(m.label == "Parameters" for m in at.metric)
+
+
+@pytest.mark.parametrize("name", ["dataset", "prepare", "train"])
+def test_without_mnist_the_pages_say_so_plainly(page, name, monkeypatch, tmp_path):
+    from app_ui.common import get_data
+
+    missing = tmp_path / "secret-folder" / "mnist.npz"
+    monkeypatch.setenv("MNIST_PATH", str(missing))
+    get_data.clear()
+    try:
+        at = page(name)
+    finally:
+        get_data.clear()
+    assert not at.exception
+    shown = " ".join(e.value for e in (*at.error, *at.markdown))
+    assert "cannot load them right now" in shown and "Draw" in shown
+    assert "secret-folder" not in shown and "Errno" not in shown
+    assert "MNIST_PATH" in shown  # in the part for whoever runs the app

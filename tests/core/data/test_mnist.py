@@ -172,3 +172,48 @@ def test_model_input_is_scaled_with_a_channel_axis():
     out = to_model_input(x)
     assert out.shape == (1, 28, 28, 1) and out.dtype == np.float32
     assert out.max() == 1.0 and out.min() == 0.0
+
+
+def test_without_a_path_mnist_comes_from_keras_cache(monkeypatch, tmp_path, mnist_path):
+    import shutil
+
+    from mnist_core.data import mnist as module
+
+    monkeypatch.delenv("MNIST_PATH", raising=False)
+    monkeypatch.setattr(module, "KERAS_CACHE", tmp_path)
+    shutil.copy(mnist_path, tmp_path / "mnist.npz")  # as Keras leaves it
+    data = module.load_mnist()
+    assert (
+        data.x_train.shape == (60000, 28, 28) and data.source == "keras.datasets.mnist"
+    )
+
+
+def test_no_internet_is_said_plainly_without_errno(monkeypatch, tmp_path):
+    from mnist_core.data import mnist as module
+
+    def offline(*args, **kwargs):
+        raise OSError("[Errno -2] Name or service not known")
+
+    monkeypatch.delenv("MNIST_PATH", raising=False)
+    monkeypatch.setattr(module, "KERAS_CACHE", tmp_path)
+    monkeypatch.setattr(module.urllib.request, "urlopen", offline)
+    with pytest.raises(MnistError) as caught:
+        module.load_mnist()
+    assert "no internet connection" in str(caught.value)
+    assert "Errno" not in str(caught.value) and str(tmp_path) not in str(caught.value)
+    assert list(tmp_path.iterdir()) == []  # nothing half-written is left
+
+
+def test_a_download_with_the_wrong_checksum_is_not_kept(monkeypatch, tmp_path):
+    import io
+
+    from mnist_core.data import mnist as module
+
+    monkeypatch.delenv("MNIST_PATH", raising=False)
+    monkeypatch.setattr(module, "KERAS_CACHE", tmp_path)
+    monkeypatch.setattr(
+        module.urllib.request, "urlopen", lambda *a, **k: io.BytesIO(b"not mnist")
+    )
+    with pytest.raises(MnistError, match="could not be downloaded"):
+        module.load_mnist()
+    assert list(tmp_path.iterdir()) == []
