@@ -8,6 +8,7 @@ from app_ui.common import (
     RESTART_KEY,
     data_or_stop,
     get_queue,
+    lost_in_reload,
     lost_in_restart,
     server_run,
     session_alive,
@@ -131,6 +132,11 @@ LOST = t(
     "its model were lost with it. Press Start to train again."
 )
 
+RELOADED = t(
+    "The page was reloaded, and the training you ran before belonged to the "
+    "page you left: it stopped, and its model is gone. Press Start to train again."
+)
+
 st.title(t("Train"))
 data = data_or_stop()
 job = st.session_state.get("job")
@@ -139,6 +145,8 @@ config = settings(disabled=busy)
 st.session_state.tr_last = config  # a plain key: kept while other pages are open
 if job is None and lost_in_restart():
     st.warning(LOST)
+elif job is None and lost_in_reload():
+    st.info(RELOADED)
 link = config_to_query(config)  # the address bar shares the settings
 if job is not None:
     link[RESTART_KEY] = server_run()

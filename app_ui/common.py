@@ -95,6 +95,13 @@ def lost_in_restart() -> bool:
     return made_in not in (None, server_run()) and your_model() is None
 
 
+def lost_in_reload() -> bool:
+    """True when the link says this browser trained here on this server run,
+    but the session is new (the page was reloaded): that training is gone."""
+    made_in = st.query_params.get(RESTART_KEY)
+    return made_in == server_run() and "job" not in st.session_state
+
+
 def data_or_stop():
     """The dataset, or a plain explanation and the end of this page's run.
 

@@ -111,7 +111,6 @@ SPANISH: dict[str, str] = {
     "**After each epoch**: the test curve shows digits it never trains on": "**Tras cada época**: la curva de test muestra dígitos con los que nunca entrena",
     "Training failed: {error}": "El entrenamiento falló: {error}",
     "You left the queue before your training started.": "Saliste de la cola antes de que empezara tu entrenamiento.",
-    "Stopped early after {epochs} full epoch(s); the model keeps what it learned so far.": "Parado antes de tiempo tras {epochs} época(s) completa(s); el modelo conserva lo que aprendió hasta ahora.",
     "Test loss": "Pérdida en test",
     "Training time": "Tiempo de entrenamiento",
     "**Confusion matrix**: rows are the true digit": "**Matriz de confusión**: las filas son el dígito real",
@@ -292,4 +291,7 @@ SPANISH: dict[str, str] = {
     "For whoever runs this app": "Para quien administra esta aplicación",
     "Give the server a copy of MNIST: set the environment variable `MNIST_PATH` to an `mnist.npz` file (Keras's layout) or to a folder with the four IDX files, then restart the app. With an internet connection it downloads the digits by itself. The server's log says what went wrong.": "Dale al servidor una copia de MNIST: pon en la variable de entorno `MNIST_PATH` la ruta de un archivo `mnist.npz` (el formato de Keras) o de una carpeta con los cuatro archivos IDX, y reinicia la aplicación. Con conexión a internet, descarga los dígitos por sí sola. El registro del servidor dice qué falló.",
     "The MNIST digits could not be downloaded: this server seems to have no internet connection.": "No se pudieron descargar los dígitos de MNIST: este servidor parece no tener conexión a internet.",
+    "The page was reloaded, and the training you ran before belonged to the page you left: it stopped, and its model is gone. Press Start to train again.": "La página se recargó, y el entrenamiento que hiciste pertenecía a la página que dejaste: se detuvo y su modelo ya no está. Pulsa Empezar para entrenar de nuevo.",
+    "Stopping… the batch in progress finishes first.": "Deteniendo… primero termina el lote en curso.",
+    "Stopped after {batch} of {batches} batches of epoch {epoch} (of {epochs}); the model keeps what it learned so far.": "Detenido tras {batch} de {batches} lotes de la época {epoch} (de {epochs}); el modelo conserva lo que aprendió hasta ahora.",
 }

@@ -56,6 +56,8 @@ def curves(snapshot) -> None:
 @st.fragment(run_every=1.0)
 def live(job: TrainingJob) -> None:
     snapshot = job.snapshot()
+    if job.stop_event.is_set():
+        st.info(t("Stopping… the batch in progress finishes first."))
     progress(snapshot)
     curves(snapshot)
     if job.finished:
@@ -121,12 +123,16 @@ def results(job: TrainingJob, data: MnistData) -> None:
         return
     adopt(job, data)
     result, report = job.result, st.session_state.report
-    if result.stopped:
+    if result.stopped and snapshot.latest is not None:
+        last = snapshot.latest
         st.warning(
             t(
-                "Stopped early after {epochs} full epoch(s); "
-                "the model keeps what it learned so far.",
-                epochs=len(result.history),
+                "Stopped after {batch} of {batches} batches of epoch {epoch} (of "
+                "{epochs}); the model keeps what it learned so far.",
+                batch=last.batch,
+                batches=last.batches,
+                epoch=last.epoch,
+                epochs=last.epochs,
             )
         )
     m1, m2, m3 = st.columns(3)

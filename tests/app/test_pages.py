@@ -273,3 +273,26 @@ def test_without_mnist_the_pages_say_so_plainly(page, name, monkeypatch, tmp_pat
     assert "cannot load them right now" in shown and "Draw" in shown
     assert "secret-folder" not in shown and "Errno" not in shown
     assert "MNIST_PATH" in shown  # in the part for whoever runs the app
+
+
+def test_a_stopped_training_says_exactly_where_it_stopped(page, trained):
+    from dataclasses import replace
+
+    from mnist_core.serving.jobs import JobState, TrainingJob
+    from mnist_core.training.events import BatchEvent
+
+    job = TrainingJob(trained.config, state=JobState.STOPPED)
+    job.result = replace(trained, stopped=True)
+    job.listen(BatchEvent(1, 3, 84, 235, 0.5, 0.8, 10.0, 20.0))
+    at = page("train", job=job)
+    assert not at.exception
+    warnings = " ".join(w.value for w in at.warning)
+    assert "Stopped after 84 of 235 batches of epoch 1 (of 3)" in warnings
+
+
+def test_a_reloaded_page_says_its_training_is_gone(page):
+    from app_ui.common import server_run
+
+    at = page("train", query={"since": server_run()})
+    assert not at.exception
+    assert any("The page was reloaded" in i.value for i in at.info)
