@@ -57,7 +57,7 @@ st.caption(
         images=x.shape,
         dtype=x.dtype,
         labels=y.shape,
-        source=data.source,
+        source=data.source_name,
     )
 )
 

@@ -73,7 +73,10 @@ def uploaded_image():
     return None
 
 
-def show_prediction(prediction, classifier) -> None:
+def show_prediction(prediction, classifier, from_photo: bool = False) -> None:
+    if prediction.digit is None and from_photo:
+        st.info(NO_DIGIT_IN_PHOTO)
+        return
     if prediction.digit is None:
         st.info(say(prediction.reason or "Draw a digit on the canvas."))
         return
@@ -169,6 +172,11 @@ def second_opinion(active, source) -> None:
         )
 
 
+NO_DIGIT_IN_PHOTO = t(
+    "No digit found in the photo. Use a photo of one digit, dark on light paper "
+    "(or light on dark), filling most of the picture."
+)
+
 st.title(t("Draw"))
 active = choose_model("draw_model")
 if active.card.test_accuracy is not None:
@@ -197,7 +205,7 @@ with right:
         st.info(t("Draw a digit on the canvas."))
     else:
         prediction = active.classifier.classify(source)
-        show_prediction(prediction, active.classifier)
+        show_prediction(prediction, active.classifier, from_photo=photo is not None)
         second_opinion(active, source)
         if prediction.digit is not None:
             offer_correction(prediction)

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from app_ui.i18n import t
+from app_ui.i18n import date_words, t
 from app_ui.navigation import BY_SCRIPT
 from mnist_core.constants import SHIPPED_MODEL_PATH
 from mnist_core.models.card import read_card
@@ -89,7 +89,7 @@ else:
             "never saw.",
             epochs=card.config.get("epochs", "?"),
             augmentation=t("on") if card.config.get("augment") else t("off"),
-            created=card.created,
+            created=date_words(card.created),
         )
     )
     if card.pen_digits:

@@ -58,7 +58,8 @@ def epoch_curves(epochs) -> alt.Chart:
             y=alt.Y("value:Q", title=None, scale=alt.Scale(zero=False)),
             color=alt.Color("data:N", title=t("measured on")),
         )
-        .properties(height=180)
+        # A fixed width: with one epoch so far, an ordinal axis is one narrow step.
+        .properties(height=180, width=260)
         .facet(column=alt.Column("metric:N", title=None))
         .resolve_scale(y="independent")
     )
@@ -93,14 +94,14 @@ def per_class(accuracy: np.ndarray) -> alt.Chart:
     low = max(0.0, float(accuracy.min()) - 0.02)
     return (
         alt.Chart(frame)
-        .mark_bar()
+        .mark_bar(clip=True)  # bars start below the zoomed axis: cut them there
         .encode(
-            x=alt.X("digit:N", title=t("digit")),
+            x=alt.X("digit:N", title=t("digit"), axis=alt.Axis(labelAngle=0)),
             y=alt.Y(
                 "accuracy:Q",
                 title=t("accuracy"),
                 scale=alt.Scale(domain=[low, 1.0]),
-                axis=alt.Axis(format=".1%"),
+                axis=alt.Axis(format=".1%", labelLimit=80),
             ),
             tooltip=[
                 alt.Tooltip("digit", title=t("digit")),
@@ -232,8 +233,11 @@ def intensities(counts: np.ndarray, edges: np.ndarray) -> alt.Chart:
         .mark_bar()
         .encode(
             x=alt.X("intensity:Q", title=t("intensity (0 = black, 255 = white)")),
+            # symlog, not log: a bin with no pixels is 0, which log cannot show.
             y=alt.Y(
-                "pixels:Q", scale=alt.Scale(type="log"), title=t("pixels (log scale)")
+                "pixels:Q",
+                scale=alt.Scale(type="symlog"),
+                title=t("pixels (log scale)"),
             ),
         )
     )

@@ -8,6 +8,7 @@ still reads as plain English). Messages from mnist_core arrive as templates
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -53,6 +54,27 @@ def say(message: Message | MnistError | str) -> str:
     # numbers have no catalog entry and stay as they are.
     params = {k: t(v) if isinstance(v, str) else v for k, v in message.params.items()}
     return t(message.template, **params)
+
+
+MONTHS = {
+    "en": "January February March April May June July August September October "
+    "November December",
+    "es": "enero febrero marzo abril mayo junio julio agosto septiembre octubre "
+    "noviembre diciembre",
+}
+
+
+def date_words(iso: str | None) -> str:
+    """An ISO date-time as people write the date: 27 November 2026, or in
+    Spanish 27 de noviembre de 2026; "?" when there is none."""
+    try:
+        day = dt.date.fromisoformat(str(iso)[:10])
+    except ValueError:
+        return "?"
+    month = MONTHS[language()].split()[day.month - 1]
+    if language() == "es":
+        return f"{day.day} de {month} de {day.year}"
+    return f"{day.day} {month} {day.year}"
 
 
 @contextmanager

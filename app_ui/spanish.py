@@ -294,4 +294,5 @@ SPANISH: dict[str, str] = {
     "The page was reloaded, and the training you ran before belonged to the page you left: it stopped, and its model is gone. Press Start to train again.": "La página se recargó, y el entrenamiento que hiciste pertenecía a la página que dejaste: se detuvo y su modelo ya no está. Pulsa Empezar para entrenar de nuevo.",
     "Stopping… the batch in progress finishes first.": "Deteniendo… primero termina el lote en curso.",
     "Stopped after {batch} of {batches} batches of epoch {epoch} (of {epochs}); the model keeps what it learned so far.": "Detenido tras {batch} de {batches} lotes de la época {epoch} (de {epochs}); el modelo conserva lo que aprendió hasta ahora.",
+    "No digit found in the photo. Use a photo of one digit, dark on light paper (or light on dark), filling most of the picture.": "No se encontró ningún dígito en la foto. Usa una foto de un solo dígito, oscuro sobre papel claro (o claro sobre oscuro), que ocupe casi toda la imagen.",
 }

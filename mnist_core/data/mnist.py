@@ -46,7 +46,12 @@ class MnistData:
     y_train: np.ndarray
     x_test: np.ndarray
     y_test: np.ndarray
-    source: str  # where the arrays came from, shown to users
+    source: str  # where the arrays came from (a path on the server)
+
+    @property
+    def source_name(self) -> str:
+        """The source as a page may show it: a file's name, never its folder."""
+        return Path(self.source).name
 
 
 def load_mnist(path: str | os.PathLike | None = None) -> MnistData:

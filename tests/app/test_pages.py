@@ -296,3 +296,21 @@ def test_a_reloaded_page_says_its_training_is_gone(page):
     at = page("train", query={"since": server_run()})
     assert not at.exception
     assert any("The page was reloaded" in i.value for i in at.info)
+
+
+def test_home_writes_the_date_as_people_do(page):
+    from mnist_core.constants import SHIPPED_MODEL_PATH
+    from mnist_core.models.card import read_card
+
+    created = read_card(SHIPPED_MODEL_PATH).created[:10]  # 2026-11-27
+    year, month, day = (int(part) for part in created.split("-"))
+    english, spanish = page("home"), page("home", locale="es-ES")
+    captions = " ".join(c.value for c in english.caption)
+    assert created not in captions and f"{day} " in captions and str(year) in captions
+    assert " de " in " ".join(c.value for c in spanish.caption)
+
+
+def test_the_dataset_page_names_its_file_but_not_the_servers_folders(page, mnist_path):
+    at = page("dataset")
+    captions = " ".join(c.value for c in at.caption)
+    assert mnist_path.name in captions and str(mnist_path.parent) not in captions
