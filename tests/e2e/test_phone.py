@@ -73,6 +73,8 @@ def test_the_same_swipe_beside_the_canvas_scrolls(make_page):
     open_page(tab, "draw")
     tab.locator("canvas.upper-canvas").first.wait_for()
     before = scrolled(tab)
-    swipe_up = [[(0, 400), (0, 100)]]
-    touch_draw(tab, swipe_up, origin=(8, 300))  # in the page's left margin
+    # In the page's left margin, above the canvas (whose row takes every touch).
+    canvas_top = tab.locator("canvas.upper-canvas").first.bounding_box()["y"]
+    swipe_up = [[(0, 0), (0, -250)]]
+    touch_draw(tab, swipe_up, origin=(8, canvas_top - 20))
     assert scrolled(tab) > before + 50
