@@ -55,6 +55,16 @@ def browser():
         chromium.close()
 
 
+def is_problem(kind: str, text: str) -> bool:
+    """A console message a user would meet as breakage: any error, and any of
+    Vega's chart warnings (they print "WARN ..." when a chart cannot be drawn)."""
+    if kind == "error":
+        return not text.startswith("Failed to load resource") and not (
+            "Image source error" in text and REPLACED_MEDIA in text
+        )
+    return kind == "warning" and text.startswith("WARN")
+
+
 @pytest.fixture
 def make_page(browser, server):
     """Tabs in fresh browser contexts (a locale, a phone...); each fails the test
@@ -68,12 +78,7 @@ def make_page(browser, server):
         tab.problems = []
         tab.on(
             "console",
-            lambda m: (
-                m.type == "error"
-                and not m.text.startswith("Failed to load resource")
-                and not ("Image source error" in m.text and REPLACED_MEDIA in m.text)
-                and tab.problems.append(m.text)
-            ),
+            lambda m: is_problem(m.type, m.text) and tab.problems.append(m.text),
         )
         tab.on(
             "response",
