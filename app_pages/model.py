@@ -88,8 +88,9 @@ shown = st.radio(
     key="diagram_arch",
     format_func=lambda a: t("the model in use") if a == IN_USE else a,
 )
-diagram_model = model if shown == IN_USE else build_model(shown)
-st.graphviz_chart(anatomy.to_dot(diagram_model))
+# Every number and table of this part describes the network shown.
+network = model if shown == IN_USE else build_model(shown)
+st.graphviz_chart(anatomy.to_dot(network))
 st.caption(t("Each box is a layer; the last line is the shape of what it passes on."))
 
 st.subheader(t("Layers"))
@@ -100,16 +101,25 @@ table = pd.DataFrame(
             t("type"): info.kind,
             t("output shape"): " × ".join(str(d) for d in info.output_shape),
             t("parameters"): info.params,
+            t("what it does"): t(anatomy.layer_words(info.kind)),
         }
-        for info in anatomy.layer_table(model)
+        for info in anatomy.layer_table(network)
     ]
 )
 st.dataframe(table, hide_index=True)
 c1, c2 = st.columns(2)
-size = summarize(model)
+size = summarize(network)
 c1.metric(t("Parameters"), f"{size.params:,}")
 c2.metric(t("Work per digit"), f"{size.flops / 1e6:.1f} MFLOP")
 
+if network is not model:
+    st.caption(
+        t(
+            "What follows is learned, so it shows the model in use, not the "
+            "untrained {arch} network above.",
+            arch=shown,
+        )
+    )
 st.subheader(t("What the first layer looks for"))
 filters = anatomy.first_layer_filters(model)
 if len(filters):

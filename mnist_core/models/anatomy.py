@@ -16,6 +16,29 @@ class LayerInfo:
     params: int
 
 
+# One plain sentence per kind of layer, for people who have never met one.
+LAYER_WORDS = {
+    "InputLayer": "The picture goes in: 28×28 grey pixels.",
+    "Conv2D": "Slides small filters over the picture; each filter lights up "
+    "where it finds its pattern (an edge, a curve).",
+    "MaxPooling2D": "Keeps the strongest value of each small square: the picture "
+    "gets smaller and a slightly moved stroke still counts.",
+    "BatchNormalization": "Rescales the numbers to a steady range, so training can "
+    "take bigger steps.",
+    "Activation": "Keeps positive values and turns negatives into zero (ReLU).",
+    "Dropout": "While training, switches off a random share of the numbers, so the "
+    "network cannot lean on any single one.",
+    "Flatten": "Lays the maps out as one long list of numbers.",
+    "Dense": "Every number votes with its own weight; the last one gives one "
+    "score per digit, turned into probabilities.",
+}
+
+
+def layer_words(kind: str) -> str:
+    """The plain sentence for a layer kind ("" for kinds we do not describe)."""
+    return LAYER_WORDS.get(kind, "")
+
+
 def layer_table(model: keras.Model) -> list[LayerInfo]:
     """One row per layer, input included, as model.summary() lists them."""
     return [

@@ -122,6 +122,12 @@ def test_every_training_setting_has_spanish_words():
     assert [w for w in words if w not in SPANISH] == []
 
 
+def test_every_layer_sentence_has_spanish():
+    from mnist_core.models.anatomy import LAYER_WORDS
+
+    assert [w for w in LAYER_WORDS.values() if w not in SPANISH] == []
+
+
 def test_run_table_columns_have_spanish():
     from mnist_core.training.config import TrainConfig
     from mnist_core.training.loop import TrainResult

@@ -155,6 +155,14 @@ def test_model_page_draws_every_architecture(page):
     for arch in ("recipe", "small"):
         at.radio(key="diagram_arch").set_value(arch).run()
         assert not at.exception
+    # Every number above the learned part describes the network shown: the
+    # tutorial's (1,199,882 parameters), not the Fast CNN in use.
+    at.radio(key="diagram_arch").set_value("recipe").run()
+    params = next(m for m in at.metric if m.label == "Parameters")
+    assert params.value == "1,199,882"
+    table = at.dataframe[0].value
+    assert table["parameters"].sum() == 1_199_882
+    assert table["what it does"].str.len().gt(0).sum() >= 7
 
 
 def test_train_settings_come_from_the_link_clamped_with_a_note(page):
