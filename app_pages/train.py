@@ -15,7 +15,7 @@ from app_ui.common import (
     session_id,
     training_limit,
 )
-from app_ui.i18n import errors_shown, say, t
+from app_ui.i18n import duration_words, errors_shown, say, t
 from app_ui.training_view import compare_runs, live, results
 from mnist_core.errors import Message
 from mnist_core.models.catalog import ARCHITECTURES
@@ -103,15 +103,24 @@ def settings(disabled: bool) -> TrainConfig:
     for note in st.session_state.get("tr_notes", []):
         st.info(t("From the link: {note}", note=say(note)))
     b1, b2, _ = st.columns([1, 1, 3])
+    pace = get_queue().pace
     b1.button(
-        t("Fast settings"),
+        t(
+            "Fast settings: {epochs} passes, {time}",
+            epochs=PRESETS["fast"].epochs,
+            time=duration_words(pace.seconds(PRESETS["fast"])),
+        ),
         on_click=apply_preset,
         args=("fast",),
         disabled=disabled,
         key="preset_fast",
     )
     b2.button(
-        t("Tutorial settings"),
+        t(
+            "Tutorial settings: {epochs} passes, {time}",
+            epochs=PRESETS["recipe"].epochs,
+            time=duration_words(pace.seconds(PRESETS["recipe"])),
+        ),
         on_click=apply_preset,
         args=("recipe",),
         disabled=disabled,
@@ -151,7 +160,15 @@ link = config_to_query(config)  # the address bar shares the settings
 if job is not None:
     link[RESTART_KEY] = server_run()
 st.query_params.from_dict(link)
-start, stop, _ = st.columns([1, 1, 4])
+start, stop, eta = st.columns([1, 1, 4])
+if not busy:
+    eta.caption(
+        t(
+            "Training with these settings takes {time} on this server (measured on "
+            "its own trainings), plus a test after each pass.",
+            time=duration_words(get_queue().pace.seconds(config)),
+        )
+    )
 if start.button(t("Start"), type="primary", disabled=busy, key="tr_start"):
     with errors_shown(stop=True):
         config, st.session_state.tr_cap = cap_training(config, training_limit())

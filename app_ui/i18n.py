@@ -77,6 +77,13 @@ def date_words(iso: str | None) -> str:
     return f"{day.day} {month} {day.year}"
 
 
+def duration_words(seconds: float) -> str:
+    """A rough duration in words: about 40 seconds, about 6 minutes."""
+    if seconds < 90:
+        return t("about {count} seconds", count=max(5, round(seconds / 5) * 5))
+    return t("about {count} minutes", count=round(seconds / 60))
+
+
 @contextmanager
 def errors_shown(stop: bool = False) -> Iterator[None]:
     """Run a block; a MnistError in it is shown in the session's language (and,

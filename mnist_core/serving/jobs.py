@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 
 from mnist_core.data.mnist import MnistData
 from mnist_core.errors import Message, MnistError
+from mnist_core.serving.limits import Pace
 from mnist_core.serving.memory import release_free_memory
 from mnist_core.training.config import TrainConfig
 
@@ -180,6 +181,7 @@ class TrainingQueue:
         self._running = 0
         self._waiting: list[TrainingJob] = []
         self._unfinished: list[TrainingJob] = []
+        self.pace = Pace()  # how fast this server trains, from its own trainings
         self._turn = threading.Condition()
 
     @classmethod
@@ -241,6 +243,8 @@ class TrainingQueue:
                 from mnist_core.training.loop import train as run
             job.result = run(job.config, data, job.listen, job.stop_event)
             job.state = JobState.STOPPED if job.result.stopped else JobState.DONE
+            if job.state == JobState.DONE:
+                self.pace.record(job.config, job.result.train_seconds)
         except Exception as exc:  # shown to the user; the server must keep serving
             job.error = failure_message(exc)
             job.state = JobState.FAILED

@@ -9,6 +9,7 @@ nothing much bigger; an operator sets another with MNIST_MAX_TRAINING_WORK.
 from __future__ import annotations
 
 import os
+import threading
 from dataclasses import replace
 
 from mnist_core.errors import Message
@@ -61,3 +62,29 @@ def cap_training(
             asked_images=config.train_size,
         ),
     )
+
+
+# Work per second of training on a 2-core server, per network, until this
+# server has timed its own trainings (docs/performance.md: the tutorial's 10
+# epochs in ~374 s, the fast preset's 3 epochs in ~24 s, the Fast CNN ~520/s).
+DEFAULT_PACE = {"recipe": 1_600.0, "fast": 520.0, "small": 975.0}
+
+
+class Pace:
+    """How fast this server trains each network, learned from its trainings;
+    safe to share between sessions."""
+
+    def __init__(self) -> None:
+        self._speed = dict(DEFAULT_PACE)
+        self._lock = threading.Lock()
+
+    def seconds(self, config: TrainConfig) -> float:
+        """The training time `config` should take here, in seconds."""
+        with self._lock:
+            return work(config) / self._speed[config.arch]
+
+    def record(self, config: TrainConfig, seconds: float) -> None:
+        """Learn from a finished training how fast this server is."""
+        if seconds > 1.0:
+            with self._lock:
+                self._speed[config.arch] = work(config) / seconds

@@ -239,6 +239,7 @@ def test_operators_set_the_limits_in_streamlits_secrets(page):
         at = page("train")
         at.secrets["MNIST_MAX_TRAININGS"] = "3"
         at.secrets["MNIST_MAX_TRAINING_WORK"] = "100"
+        get_queue.clear()  # the first run made one before the secrets were set
         at = run_tiny_training(at.run())
         assert at.session_state["job"].queue.max_running == 3
         assert at.session_state["job"].config.train_size < 1000  # capped at 100
@@ -322,3 +323,13 @@ def test_the_dataset_page_names_its_file_but_not_the_servers_folders(page, mnist
     at = page("dataset")
     captions = " ".join(c.value for c in at.caption)
     assert mnist_path.name in captions and str(mnist_path.parent) not in captions
+
+
+def test_the_train_page_says_how_long_a_run_will_take(page):
+    at = page("train")
+    labels = [b.label for b in at.button]
+    assert any(
+        re.match(r"Tutorial settings: 10 passes, about \d+ minutes", x) for x in labels
+    )
+    captions = " ".join(c.value for c in at.caption)
+    assert re.search(r"takes about \d+ (seconds|minutes) on this server", captions)

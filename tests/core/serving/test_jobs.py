@@ -12,6 +12,7 @@ from mnist_core.training.events import BatchEvent, EpochEvent
 class FakeResult:
     def __init__(self, stopped):
         self.stopped = stopped
+        self.train_seconds = 0.0  # too short to teach the queue its pace
 
 
 def fake_training(batches=5, gate: threading.Event | None = None):

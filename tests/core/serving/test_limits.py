@@ -52,3 +52,16 @@ def test_the_catalog_flops_are_the_built_networks():
 
     for name, arch in ARCHITECTURES.items():
         assert arch.flops == count_flops(build_model(name))
+
+
+def test_the_pace_starts_from_measured_defaults_and_learns_this_servers():
+    from mnist_core.serving.limits import Pace
+
+    pace = Pace()
+    tutorial = PRESETS["recipe"]
+    assert 300 < pace.seconds(tutorial) < 450  # ~374 s measured on 2 cores
+    pace.record(tutorial, 200.0)  # this server is faster
+    assert pace.seconds(tutorial) == pytest.approx(200.0)
+    assert pace.seconds(PRESETS["fast"]) == pytest.approx(
+        Pace().seconds(PRESETS["fast"])
+    )
