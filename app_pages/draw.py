@@ -178,6 +178,8 @@ NO_DIGIT_IN_PHOTO = t(
 )
 
 st.title(t("Draw"))
+if "use_model" in st.session_state:  # set by "Teach the model"
+    st.session_state.draw_model = st.session_state.pop("use_model")
 active = choose_model("draw_model")
 if active.card.test_accuracy is not None:
     st.caption(claim(active))

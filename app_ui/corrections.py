@@ -54,6 +54,10 @@ def teach(active: ActiveModel) -> None:
             YOURS, result.model, Classifier(result.model), card
         )
         st.session_state.taught = result
+        # Draw switches to the taught copy at once (its picker switches back);
+        # the picker is already drawn in this run, so the switch waits a rerun.
+        st.session_state.use_model = YOURS
+        st.rerun()
     result = st.session_state.get("taught")
     if result is not None:
         m1, m2 = st.columns(2)
@@ -80,7 +84,7 @@ def teach(active: ActiveModel) -> None:
         )
         st.caption(
             t(
-                "The taught copy is now **your model** (pick it above); the "
-                "shipped model is unchanged."
+                "The taught copy is now **your model**, in use above (the picker "
+                "switches back); the shipped model is unchanged."
             )
         )

@@ -167,7 +167,7 @@ SPANISH: dict[str, str] = {
     "you said": "dijiste",
     "before": "antes",
     "after": "después",
-    "The taught copy is now **your model** (pick it above); the shipped model is unchanged.": "La copia enseñada es ahora **tu modelo** (elígelo arriba); el modelo incluido no cambia.",
+    "The taught copy is now **your model**, in use above (the picker switches back); the shipped model is unchanged.": "La copia enseñada es ahora **tu modelo**, en uso arriba (el selector vuelve al otro); el modelo incluido no cambia.",
     # --- Model ---
     "Inside the model": "Dentro del modelo",
     "The network, layer by layer": "La red, capa a capa",

@@ -157,13 +157,21 @@ def test_a_whole_number_is_split_and_read(page):
     )
 
 
+def choose(page, label: str, option: str) -> None:
+    """Pick an option of a select box, brought to the middle of the screen first
+    (at the bottom edge its list has no room to open)."""
+    box = page.locator("[data-testid=stSelectbox]").filter(has_text=label)
+    box.evaluate("element => element.scrollIntoView({block: 'center'})")
+    box.locator("input").click()
+    page.get_by_role("option", name=option, exact=True).click()
+
+
 def test_a_correction_teaches_a_copy_of_the_model(page):
     open_page(page, "draw")
     draw(page, SEVEN)
     wait_idle(page)
     assert prediction(page) == "7"
-    page.locator("[data-testid=stSelectbox]").filter(has_text="That's wrong").click()
-    page.get_by_role("option", name="1", exact=True).click()
+    choose(page, "That's wrong", "1")
     wait_idle(page)
     page.get_by_role("button", name="Add correction").click()
     wait_idle(page)
@@ -173,3 +181,11 @@ def test_a_correction_teaches_a_copy_of_the_model(page):
     )
     learned.wait_for(timeout=120_000)
     assert learned.locator("[data-testid=stMetricValue]").inner_text() == "1 of 1"
+    # Draw now uses the taught copy, and the answer on the canvas follows it.
+    wait_idle(page)
+    expect(page.get_by_role("radio", name="Your model")).to_be_checked()
+    expect(
+        page.locator("[data-testid=stMetric]")
+        .filter(has_text="Prediction")
+        .locator("[data-testid=stMetricValue]")
+    ).to_have_text("1", timeout=30_000)
