@@ -23,7 +23,8 @@ NUMBER_HINT = mark("Write the digits side by side with a little space between th
 
 
 def canvas_image(width_px: int = CANVAS_SIZE, hint: str = DIGIT_HINT):
-    """The drawing as an RGBA array, or None; a new key per Clear empties it."""
+    """The drawing as an RGBA array (or None), and a slot right under the
+    canvas for a one-line answer; a new key per Clear empties the canvas."""
     st.session_state.setdefault("canvas_id", 0)
     width = st.slider(t("Brush width"), *PEN_WIDTHS, DEFAULT_PEN, key="brush")
     result = st_canvas(
@@ -36,12 +37,14 @@ def canvas_image(width_px: int = CANVAS_SIZE, hint: str = DIGIT_HINT):
         return_image_data=True,
         key=f"canvas-{width_px}-{st.session_state.canvas_id}",
     )
+    # On a phone the columns stack: the full answer lands a screen further down.
+    answer_line = st.empty()
     if st.button(t("Clear"), icon=":material/ink_eraser:"):
         st.session_state.canvas_id += 1
         st.session_state.pop("drawing_pixels", None)
         st.rerun()
     st.caption(t(hint))
-    return result.image_data
+    return result.image_data, answer_line
 
 
 def show_number(classifier, image) -> None:
@@ -183,15 +186,12 @@ if "use_model" in st.session_state:  # set by "Teach the model"
 active = choose_model("draw_model")
 if active.card.test_accuracy is not None:
     st.caption(claim(active))
-shipped_card = read_card(SHIPPED_MODEL_PATH)
-if shipped_card is not None:
-    st.caption(lesson(shipped_card))
 if st.toggle(
     t("Whole number"),
     key="number_mode",
     help=t("A wide canvas: write a number such as 2026, digits side by side."),
 ):
-    drawing = canvas_image(WIDE_CANVAS, NUMBER_HINT)
+    drawing, _ = canvas_image(WIDE_CANVAS, NUMBER_HINT)
     if drawing is None:
         st.info(t("Write a number on the canvas."))
     else:
@@ -199,7 +199,7 @@ if st.toggle(
     st.stop()
 left, right = st.columns([1, 1])
 with left:
-    image = canvas_image()
+    image, answer_line = canvas_image()
     photo = uploaded_image()
 with right:
     source = photo if photo is not None else image
@@ -207,11 +207,22 @@ with right:
         st.info(t("Draw a digit on the canvas."))
     else:
         prediction = active.classifier.classify(source)
+        if prediction.digit is not None:
+            answer_line.markdown(
+                t(
+                    "It reads **{digit}** ({confidence:.0%} sure).",
+                    digit=prediction.digit,
+                    confidence=prediction.confidence,
+                )
+            )
         show_prediction(prediction, active.classifier, from_photo=photo is not None)
         second_opinion(active, source)
         if prediction.digit is not None:
             offer_correction(prediction)
 teach(active)
+shipped_card = read_card(SHIPPED_MODEL_PATH)
+if shipped_card is not None:
+    st.caption(lesson(shipped_card))
 st.caption(
     t(
         "Uploads up to {limit} MB are read in memory, never stored.",

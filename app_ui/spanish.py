@@ -308,4 +308,5 @@ SPANISH: dict[str, str] = {
     "Fast settings: {epochs} passes, {time}": "Ajustes rápidos: {epochs} pasadas, {time}",
     "Tutorial settings: {epochs} passes, {time}": "Ajustes del tutorial: {epochs} pasadas, {time}",
     "Training with these settings takes {time} on this server (measured on its own trainings), plus a test after each pass.": "Entrenar con estos ajustes lleva {time} en este servidor (medido con sus propios entrenamientos), más una prueba tras cada pasada.",
+    "It reads **{digit}** ({confidence:.0%} sure).": "Lee un **{digit}** (con un {confidence:.0%} de seguridad).",
 }

@@ -64,6 +64,10 @@ def test_a_finger_draws_a_seven_and_the_page_stays_put(make_page):
     assert scrolled(tab) == before  # drawing did not drag the page along
     wait_idle(tab)
     assert prediction(tab) == "7"
+    # The answer is on screen without scrolling away from the canvas.
+    answer = tab.get_by_text("It reads 7")
+    box = answer.bounding_box()
+    assert box is not None and box["y"] + box["height"] <= PHONE["viewport"]["height"]
     screenshot(tab, "phone-draw")
 
 
