@@ -6,7 +6,7 @@ from streamlit_drawable_canvas import st_canvas
 from app_ui import charts
 from app_ui.common import choose_model, enlarge, get_shipped, your_model
 from app_ui.corrections import offer_correction, teach
-from app_ui.i18n import errors_shown, mark, say, t
+from app_ui.i18n import errors_shown, mark, number, say, t
 from mnist_core.constants import SHIPPED_MODEL_PATH
 from mnist_core.errors import UPLOAD_LIMIT_MB, EmptyImageError
 from mnist_core.models.card import read_card
@@ -61,7 +61,7 @@ def show_number(classifier, image) -> None:
             column.caption(say(prediction.reason))
             continue
         column.image(enlarge(prediction.pixels, 84))
-        column.caption(f"{prediction.digit} ({prediction.confidence:.0%})")
+        column.caption(f"{prediction.digit} ({number(prediction.confidence, '.0%')})")
 
 
 def uploaded_image():
@@ -86,7 +86,7 @@ def show_prediction(prediction, classifier, from_photo: bool = False) -> None:
     st.session_state.drawing_pixels = prediction.pixels
     m1, m2 = st.columns(2)
     m1.metric(t("Prediction"), prediction.digit)
-    m2.metric(t("Confidence"), f"{prediction.confidence:.0%}")
+    m2.metric(t("Confidence"), number(prediction.confidence, ".0%"))
     if not prediction.is_sure:
         (d1, p1), (d2, p2) = prediction.top(2)
         st.warning(

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from app_ui.i18n import date_words, t
+from app_ui.i18n import date_words, number, t
 from app_ui.navigation import BY_SCRIPT
 from mnist_core.constants import SHIPPED_MODEL_PATH
 from mnist_core.models.card import read_card
@@ -72,15 +72,15 @@ if card is None:
     )
 else:
     c1, c2, c3, c4 = st.columns(4)
-    c1.metric(t("Test accuracy"), f"{card.test_accuracy:.2%}")
+    c1.metric(t("Test accuracy"), number(card.test_accuracy, ".2%"))
     if card.handwriting:
         c4.metric(
             t("Real handwriting"),
-            f"{card.handwriting['accuracy']:.1%}",
+            number(card.handwriting["accuracy"], ".1%"),
             help=t("Pen-written digits by writers never used in training."),
         )
     c2.metric(t("Architecture"), card.architecture)
-    c3.metric(t("Parameters"), f"{card.params:,}" if card.params else "?")
+    c3.metric(t("Parameters"), number(card.params, ",") if card.params else "?")
     st.caption(
         t(
             "Trained by this project's own command line on the 60,000 MNIST "

@@ -13,7 +13,7 @@ from app_ui.common import (
     lost_in_restart,
     server_run,
 )
-from app_ui.i18n import say, t
+from app_ui.i18n import number, say, t
 from mnist_core.errors import UPLOAD_LIMIT_MB, MnistError
 from mnist_core.models import anatomy
 from mnist_core.models.architectures import ARCHITECTURES, build_model, summarize
@@ -109,8 +109,8 @@ table = pd.DataFrame(
 st.dataframe(table, hide_index=True)
 c1, c2 = st.columns(2)
 size = summarize(network)
-c1.metric(t("Parameters"), f"{size.params:,}")
-c2.metric(t("Work per digit"), f"{size.flops / 1e6:.1f} MFLOP")
+c1.metric(t("Parameters"), number(size.params, ","))
+c2.metric(t("Work per digit"), number(size.flops / 1e6, ".1f") + " MFLOP")
 
 if network is not model:
     st.caption(

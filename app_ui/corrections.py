@@ -5,7 +5,7 @@ from dataclasses import replace
 import streamlit as st
 
 from app_ui.common import YOURS, ActiveModel, data_or_stop, enlarge
-from app_ui.i18n import t
+from app_ui.i18n import number, t
 from mnist_core.training.corrections import Corrections
 from mnist_core.training.finetune import fine_tune
 
@@ -68,7 +68,7 @@ def teach(active: ActiveModel) -> None:
         )
         m2.metric(
             t("MNIST test accuracy"),
-            f"{result.mnist_after:.2%}",
+            number(result.mnist_after, ".2%"),
             delta=t(
                 "{change:+.2f} pts",
                 change=(result.mnist_after - result.mnist_before) * 100,

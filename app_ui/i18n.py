@@ -9,6 +9,7 @@ still reads as plain English). Messages from mnist_core arrive as templates
 from __future__ import annotations
 
 import datetime as dt
+import string
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -38,10 +39,32 @@ def mark(text: str) -> str:
     return text
 
 
+class SpanishNumbers(string.Formatter):
+    """Formats numbers the Spanish way: 12.447 digits, 99,52 %."""
+
+    def format_field(self, value, format_spec: str) -> str:
+        text = super().format_field(value, format_spec)
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            text = text.translate(SWAP_SEPARATORS)
+            if format_spec.endswith("%"):
+                text = text[:-1] + " %"
+        return text
+
+
+SWAP_SEPARATORS = str.maketrans(",.", ".,")
+FORMATTERS = {"en": string.Formatter(), "es": SpanishNumbers()}
+
+
 def t(text: str, /, **params) -> str:
-    """`text` in the session's language, with `params` filled in."""
+    """`text` in the session's language, with `params` filled in (numbers
+    written as that language writes them)."""
     translated = CATALOGS[language()].get(text, text)
-    return translated.format(**params) if params else translated
+    return FORMATTERS[language()].format(translated, **params) if params else translated
+
+
+def number(value: float, spec: str = "") -> str:
+    """A number alone (a metric's value) written the session's way."""
+    return t("{value:" + spec + "}", value=value)
 
 
 def say(message: Message | MnistError | str) -> str:

@@ -5,7 +5,7 @@ import streamlit as st
 
 from app_ui import charts
 from app_ui.common import YOURS, ActiveModel, enlarge
-from app_ui.i18n import say, t
+from app_ui.i18n import number, say, t
 from mnist_core.data.mnist import MnistData
 from mnist_core.models.card import ModelCard
 from mnist_core.serving.jobs import JobState, TrainingJob
@@ -89,9 +89,9 @@ def shown(column: str, value):
     """A run-table cell as a person reads it."""
     if isinstance(value, bool):
         return t("yes") if value else t("no")
-    formats = {"test accuracy": "{:.2%}", "test loss": "{:.4f}", "seconds": "{:.1f}"}
+    formats = {"test accuracy": ".2%", "test loss": ".4f", "seconds": ".1f"}
     if column in formats:
-        return formats[column].format(value)
+        return number(value, formats[column])
     return f"{value:g}" if isinstance(value, float) else value
 
 
@@ -136,9 +136,9 @@ def results(job: TrainingJob, data: MnistData) -> None:
             )
         )
     m1, m2, m3 = st.columns(3)
-    m1.metric(t("Test accuracy"), f"{result.test_accuracy:.2%}")
-    m2.metric(t("Test loss"), f"{result.test_loss:.4f}")
-    m3.metric(t("Training time"), f"{result.train_seconds:.0f} s")
+    m1.metric(t("Test accuracy"), number(result.test_accuracy, ".2%"))
+    m2.metric(t("Test loss"), number(result.test_loss, ".4f"))
+    m3.metric(t("Training time"), number(result.train_seconds, ".0f") + " s")
     curves(snapshot)
     left, right = st.columns(2)
     left.markdown(t("**Confusion matrix**: rows are the true digit"))

@@ -193,3 +193,14 @@ def test_the_sidebar_switch_changes_the_language(page):
     at.sidebar.radio(key="lang").set_value("es").run()
     assert at.title[0].value == "Dibujar"
     assert any(b.label == "Borrar" for b in at.button)
+
+
+@pytest.mark.slow
+def test_spanish_pages_write_numbers_the_spanish_way(page):
+    at = page("home", locale="es-ES")
+    values = {m.label: m.value for m in at.metric}
+    accuracy = values["Precisión en test"]
+    assert accuracy.endswith(" %") and "," in accuracy and "." not in accuracy
+    assert "." in values["Parámetros"]  # 616.962
+    english = {m.label: m.value for m in page("home").metric}
+    assert english["Test accuracy"].endswith("%") and "." in english["Test accuracy"]
