@@ -119,9 +119,21 @@ def histogram() -> None:
     )
 
 
-def one_sample() -> int:
+def one_sample(digit: int | None) -> int:
     st.subheader(t("One digit, pixel by pixel"))
-    index = st.number_input(t("Index"), 0, len(x) - 1, key="ds_index")
+    if digit is None:
+        index = st.number_input(t("Index"), 0, len(x) - 1, key="ds_index")
+    else:  # only that digit's samples, as in the grid above
+        chosen = explore.sample_page(y, digit, 1, len(y))[0].tolist()
+        if st.session_state.get("ds_index_of_digit") not in chosen:
+            shown = st.session_state.get("ds_index", chosen[0])
+            st.session_state.ds_index_of_digit = shown if shown in chosen else chosen[0]
+        index = st.selectbox(
+            t("Index (only the {digit}s)", digit=digit),
+            chosen,
+            key="ds_index_of_digit",
+        )
+        st.session_state.ds_index = int(index)  # kept when the filter is cleared
     left, right = st.columns([1, 3])
     left.image(
         enlarge(x[index] / 255.0, 196), caption=t("label: {label}", label=y[index])
@@ -153,7 +165,7 @@ with c1:
 with c2:
     histogram()
 mean_images()
-index = one_sample()
+index = one_sample(digit)
 method = digit_map()
 view = DatasetView(split, digit, st.session_state.ds_page, index, method)
 st.query_params.from_dict(view_to_query(view))  # the address bar shares the view

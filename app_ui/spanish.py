@@ -309,4 +309,6 @@ SPANISH: dict[str, str] = {
     "Tutorial settings: {epochs} passes, {time}": "Ajustes del tutorial: {epochs} pasadas, {time}",
     "Training with these settings takes {time} on this server (measured on its own trainings), plus a test after each pass.": "Entrenar con estos ajustes lleva {time} en este servidor (medido con sus propios entrenamientos), más una prueba tras cada pasada.",
     "It reads **{digit}** ({confidence:.0%} sure).": "Lee un **{digit}** (con un {confidence:.0%} de seguridad).",
+    "Index (only the {digit}s)": "Índice (solo los {digit})",
+    "index {index} is not a {digit}: showing {first}, the first {digit}.": "el índice {index} no es un {digit}: se muestra el {first}, el primer {digit}.",
 }

@@ -136,6 +136,15 @@ def view_from_query(
     shown = int(np.count_nonzero(y == digit)) if digit is not None else len(y)
     page = _bounded_int(params, "page", 1, page_count(shown, per_page), note)
     index = _bounded_int(params, "index", 0, len(y) - 1, note)
+    if digit is not None and y[index] != digit and np.any(y == digit):
+        first = int(np.flatnonzero(y == digit)[0])
+        note(
+            "index {index} is not a {digit}: showing {first}, the first {digit}.",
+            index=index,
+            digit=digit,
+            first=first,
+        )
+        index = first
     method = params.get("map", default.method)
     if method not in EMBED_METHODS:
         note(

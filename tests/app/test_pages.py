@@ -198,13 +198,14 @@ def test_two_runs_are_compared_side_by_side(page):
 
 
 def test_dataset_view_comes_from_the_link_and_goes_back_into_it(page):
-    at = page("dataset", query=dict(split="test", digit="3", page="999", index="17"))
+    at = page("dataset", query=dict(split="test", digit="3", page="999", index="18"))
     assert not at.exception
     assert at.radio(key="ds_split").value == "test"
     assert at.selectbox(key="ds_digit").value == 3
     # 1,010 threes in the test split at 40 per page: the last page is 26
     assert at.number_input(key="ds_page").value == 26
-    assert at.number_input(key="ds_index").value == 17
+    # The digit shown pixel by pixel is one of the threes the filter asks for.
+    assert at.selectbox(key="ds_index_of_digit").value == 18
     assert any("page 999 is outside 1–26: using 26." in i.value for i in at.info)
     at.selectbox(key="ds_digit").set_value(5).run()
     assert at.query_params["digit"] == "5"  # the address bar follows the filters
@@ -333,3 +334,12 @@ def test_the_train_page_says_how_long_a_run_will_take(page):
     )
     captions = " ".join(c.value for c in at.caption)
     assert re.search(r"takes about \d+ (seconds|minutes) on this server", captions)
+
+
+def test_the_digit_shown_pixel_by_pixel_honours_the_filter(page):
+    # Test image 17 is a 7: with the filter on 3s, the first 3 (#18) is shown.
+    at = page("dataset", query=dict(split="test", digit="3", index="17"))
+    assert at.selectbox(key="ds_index_of_digit").value == 18
+    assert any("index 17 is not a 3" in i.value for i in at.info)
+    at.selectbox(key="ds_digit").set_value("all").run()
+    assert at.number_input(key="ds_index").value == 18

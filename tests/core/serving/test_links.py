@@ -78,7 +78,7 @@ LABELS = {"train": np.repeat(np.arange(10), 100), "test": np.arange(50) % 10}
 
 
 def test_dataset_view_round_trip():
-    view = DatasetView(split="test", digit=7, page=1, index=42, method="t-SNE")
+    view = DatasetView(split="test", digit=7, page=1, index=47, method="t-SNE")
     again, notes = view_from_query(view_to_query(view), LABELS, per_page=40)
     assert again == view and notes == []
 
