@@ -138,12 +138,13 @@ def view_from_query(
     index = _bounded_int(params, "index", 0, len(y) - 1, note)
     if digit is not None and y[index] != digit and np.any(y == digit):
         first = int(np.flatnonzero(y == digit)[0])
-        note(
-            "index {index} is not a {digit}: showing {first}, the first {digit}.",
-            index=index,
-            digit=digit,
-            first=first,
-        )
+        if "index" in params:  # without one, the first of the digit is simply shown
+            note(
+                "index {index} is not a {digit}: showing {first}, the first {digit}.",
+                index=index,
+                digit=digit,
+                first=first,
+            )
         index = first
     method = params.get("map", default.method)
     if method not in EMBED_METHODS:

@@ -93,7 +93,7 @@ def test_dataset_view_defaults_without_parameters():
         ({"split": "validation"}, DatasetView(), "split 'validation' is not train"),
         ({"digit": "12"}, DatasetView(), "digit '12' is not 0–9"),
         # 100 sevens at 40 per page are 3 pages, not 4
-        ({"digit": "7", "page": "4"}, DatasetView(digit=7, page=3), "outside 1–3"),
+        ({"digit": "7", "page": "4"}, DatasetView(digit=7, page=3, index=700), "1–3"),
         ({"split": "test", "index": "50"}, DatasetView("test", index=49), "0–49"),
         ({"index": "x"}, DatasetView(), "index 'x' is not a number"),
         ({"index": "-inf"}, DatasetView(), "index '-inf' is not a number"),
