@@ -102,7 +102,7 @@ def settings(disabled: bool) -> TrainConfig:
         first_settings()
     for note in st.session_state.get("tr_notes", []):
         st.info(t("From the link: {note}", note=say(note)))
-    b1, b2, _ = st.columns([1, 1, 3])
+    b1, b2 = st.columns(2)
     pace = get_queue().pace
     b1.button(
         t(

@@ -91,7 +91,7 @@ SPANISH: dict[str, str] = {
     "Learning rate": "Tasa de aprendizaje",
     "Optimizer": "Optimizador",
     "Warm-up + cosine schedule": "Calentamiento + programa coseno",
-    "Augmentation (random tilt, size, shift, thickness)": "Aumento de datos (inclinación, tamaño, desplazamiento y grosor al azar)",
+    "Augmentation": "Aumento de datos",
     "Average the weights": "Promediar los pesos",
     "The test and the model you get use the average of the last ~50 steps' weights. At a high learning rate each step's weights jump around a good solution; their average sits nearer its middle and scores higher, most of all early in training.": "El test y el modelo que recibes usan la media de los pesos de los últimos ~50 pasos. Con una tasa de aprendizaje alta, los pesos de cada paso saltan alrededor de una buena solución; su media queda más cerca del centro y acierta más, sobre todo al principio del entrenamiento.",
     "batch": "lote",

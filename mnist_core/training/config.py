@@ -117,7 +117,7 @@ class TrainConfig:
     augment: bool = _setting(
         False,  # random warps and thickness, plus extra writing styles
         link="aug",
-        label="Augmentation (random tilt, size, shift, thickness)",
+        label="Augmentation",
         help="Shows every digit a little tilted, moved, resized or thickened "
         "each time: slower to learn, better at reading other people's writing.",
         widget="toggle",
