@@ -31,7 +31,7 @@ def batch_curves(points) -> alt.Chart:
             y=alt.Y("value:Q", title=None),
             color=alt.Color("metric:N", legend=None),
         )
-        .properties(height=180)
+        .properties(height=180, width=260)  # two side by side fit the page
         .facet(column=alt.Column("metric:N", title=None))
         .resolve_scale(y="independent")
     )

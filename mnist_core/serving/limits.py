@@ -70,6 +70,9 @@ def cap_training(
 DEFAULT_PACE = {"recipe": 1_600.0, "fast": 520.0, "small": 975.0}
 
 
+MIN_TIMED_SECONDS = 10.0
+
+
 class Pace:
     """How fast this server trains each network, learned from its trainings;
     safe to share between sessions."""
@@ -84,7 +87,8 @@ class Pace:
             return work(config) / self._speed[config.arch]
 
     def record(self, config: TrainConfig, seconds: float) -> None:
-        """Learn from a finished training how fast this server is."""
-        if seconds > 1.0:
+        """Learn from a finished training how fast this server is; short runs
+        are mostly start-up (tracing) and would make every estimate too long."""
+        if seconds >= MIN_TIMED_SECONDS:
             with self._lock:
                 self._speed[config.arch] = work(config) / seconds

@@ -60,6 +60,10 @@ def test_the_pace_starts_from_measured_defaults_and_learns_this_servers():
     pace = Pace()
     tutorial = PRESETS["recipe"]
     assert 300 < pace.seconds(tutorial) < 450  # ~374 s measured on 2 cores
+    pace.record(PRESETS["fast"], 3.0)  # mostly start-up: not learned from
+    assert pace.seconds(PRESETS["fast"]) == pytest.approx(
+        Pace().seconds(PRESETS["fast"])
+    )
     pace.record(tutorial, 200.0)  # this server is faster
     assert pace.seconds(tutorial) == pytest.approx(200.0)
     assert pace.seconds(PRESETS["fast"]) == pytest.approx(
