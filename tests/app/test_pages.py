@@ -343,3 +343,21 @@ def test_the_digit_shown_pixel_by_pixel_honours_the_filter(page):
     assert any("index 17 is not a 3" in i.value for i in at.info)
     at.selectbox(key="ds_digit").set_value("all").run()
     assert at.number_input(key="ds_index").value == 18
+
+
+@pytest.mark.parametrize(
+    "name, query",
+    [
+        ("train", {"epochs": "inf"}),
+        ("train", {"epochs": "1e400"}),
+        ("train", {"seed": "1e400"}),
+        ("train", {"lr": "nan"}),
+        ("dataset", {"page": "inf"}),
+        ("dataset", {"index": "-inf"}),
+        ("dataset", {"digit": "²"}),
+    ],
+)
+def test_hostile_links_get_a_note_not_a_traceback(page, name, query):
+    at = page(name, query=query)
+    assert not at.exception
+    assert any("From the link" in i.value for i in at.info)
