@@ -9,7 +9,6 @@ the time; it never changes which digit is read.
 from __future__ import annotations
 
 import numpy as np
-from scipy.optimize import minimize_scalar
 
 CALIBRATION_BINS = 15  # confidence bins of the expected calibration error
 TEMPERATURE_RANGE = (0.05, 20.0)
@@ -27,6 +26,9 @@ def with_temperature(probabilities: np.ndarray, temperature: float) -> np.ndarra
 
 def fit_temperature(probabilities: np.ndarray, labels: np.ndarray) -> float:
     """The temperature that makes the right digits likeliest (least log loss)."""
+    # Only the command line fits temperatures; the server need not map SciPy's
+    # optimizers into its memory.
+    from scipy.optimize import minimize_scalar
 
     def log_loss(log_t: float) -> float:
         scaled = with_temperature(probabilities, float(np.exp(log_t)))
