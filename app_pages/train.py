@@ -15,7 +15,7 @@ from app_ui.common import (
     session_id,
     training_limit,
 )
-from app_ui.i18n import duration_words, errors_shown, say, t
+from app_ui.i18n import duration_words, errors_shown, mark, say, t
 from app_ui.training_view import compare_runs, live, results
 from mnist_core.errors import Message
 from mnist_core.models.catalog import ARCHITECTURES
@@ -26,6 +26,10 @@ from mnist_core.training.config import PRESETS, SETTINGS, TrainConfig
 from mnist_core.training.script_export import training_script
 
 WIDGETS = {name: s for name, s in SETTINGS.items() if s.widget}
+PRESET_BUTTONS = {
+    "fast": mark("Fast settings: {epochs} passes, {time}"),
+    "recipe": mark("Tutorial settings: {epochs} passes, {time}"),
+}
 
 
 def nearest(options: tuple, value, label: str, notes: list[Message]):
@@ -102,30 +106,18 @@ def settings(disabled: bool) -> TrainConfig:
         first_settings()
     for note in st.session_state.get("tr_notes", []):
         st.info(t("From the link: {note}", note=say(note)))
-    b1, b2 = st.columns(2)
     pace = get_queue().pace
-    b1.button(
-        t(
-            "Fast settings: {epochs} passes, {time}",
-            epochs=PRESETS["fast"].epochs,
-            time=duration_words(pace.seconds(PRESETS["fast"])),
-        ),
-        on_click=apply_preset,
-        args=("fast",),
-        disabled=disabled,
-        key="preset_fast",
-    )
-    b2.button(
-        t(
-            "Tutorial settings: {epochs} passes, {time}",
-            epochs=PRESETS["recipe"].epochs,
-            time=duration_words(pace.seconds(PRESETS["recipe"])),
-        ),
-        on_click=apply_preset,
-        args=("recipe",),
-        disabled=disabled,
-        key="preset_recipe",
-    )
+    for column, (name, label) in zip(
+        st.columns(2), PRESET_BUTTONS.items(), strict=True
+    ):
+        preset = PRESETS[name]
+        column.button(
+            t(label, epochs=preset.epochs, time=duration_words(pace.seconds(preset))),
+            on_click=apply_preset,
+            args=(name,),
+            disabled=disabled,
+            key=f"preset_{name}",
+        )
     columns = st.columns(3)
     values = {}
     for name, setting in WIDGETS.items():
