@@ -134,8 +134,9 @@ LOST = t(
 )
 
 RELOADED = t(
-    "The page was reloaded, and the training you ran before belonged to the "
-    "page you left: it stopped, and its model is gone. Press Start to train again."
+    "A training started from this link earlier is not running in this page (the "
+    "page was reloaded or opened anew), and its model stays with the page that "
+    "ran it, if still open. Press Start to train here."
 )
 
 st.title(t("Train"))
