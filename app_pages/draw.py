@@ -50,13 +50,13 @@ def canvas_image(width_px: int = CANVAS_SIZE, hint: str = DIGIT_HINT):
 def show_number(classifier, image) -> None:
     """Whole-number mode: each digit found, its guess, and the number."""
     try:
-        number = read_number(classifier, image)
+        reading = read_number(classifier, image)
     except EmptyImageError as exc:
         st.info(say(exc))
         return
-    st.metric(t("Number"), number.text)
-    columns = st.columns(max(len(number.digits), 1))
-    for column, prediction in zip(columns, number.digits, strict=True):
+    st.metric(t("Number"), reading.text)
+    columns = st.columns(max(len(reading.digits), 1))
+    for column, prediction in zip(columns, reading.digits, strict=True):
         if prediction.digit is None:
             column.caption(say(prediction.reason))
             continue

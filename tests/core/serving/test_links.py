@@ -51,7 +51,7 @@ def test_out_of_range_values_are_clamped_with_a_note():
     [
         ({"epochs": "ten"}, "epochs", "is not a number"),
         ({"arch": "resnet"}, "arch", "is not one of recipe, fast"),
-        ({"aug": "maybe"}, "augment", "thickness) 'maybe' is not on/off"),
+        ({"aug": "maybe"}, "augment", "Augmentation 'maybe' is not on/off"),
         ({"avg": "2"}, "average_weights", "Average the weights '2' is not on/off"),
         ({"epochs": "inf"}, "epochs", "is not a number"),
         ({"epochs": "1e400"}, "epochs", "is not a number"),
