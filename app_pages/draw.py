@@ -16,6 +16,7 @@ from mnist_core.reading.strokes import CANVAS_SIZE, DEFAULT_PEN, PEN_WIDTHS
 from mnist_core.reading.whole_numbers import read_number
 
 WIDE_CANVAS = 700  # room for four or five digits
+PHONE_CANVAS = 350  # a phone's screen is ~360-430 px wide
 DIGIT_HINT = mark(
     "Draw one digit, large, in the middle. Undo is in the canvas toolbar."
 )
@@ -62,6 +63,12 @@ def show_number(classifier, image) -> None:
             continue
         column.image(enlarge(prediction.pixels, 84))
         column.caption(f"{prediction.digit} ({number(prediction.confidence, '.0%')})")
+
+
+def on_a_phone() -> bool:
+    """Whether the browser says it is a phone ("Mobi" in its User-Agent, the
+    usual test): the page cannot measure the screen itself."""
+    return "Mobi" in (st.context.headers.get("User-Agent") or "")
 
 
 def uploaded_image():
@@ -191,7 +198,9 @@ if st.toggle(
     key="number_mode",
     help=t("A wide canvas: write a number such as 2026, digits side by side."),
 ):
-    drawing, _ = canvas_image(WIDE_CANVAS, NUMBER_HINT)
+    drawing, _ = canvas_image(
+        PHONE_CANVAS if on_a_phone() else WIDE_CANVAS, NUMBER_HINT
+    )
     if drawing is None:
         st.info(t("Write a number on the canvas."))
     else:

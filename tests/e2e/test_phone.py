@@ -16,6 +16,8 @@ PHONE = dict(
     is_mobile=True,
     has_touch=True,
     locale="en-US",
+    user_agent="Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 "
+    "(KHTML, like Gecko) Chrome/156.0 Mobile Safari/537.36",
 )
 
 
@@ -82,3 +84,14 @@ def test_the_same_swipe_beside_the_canvas_scrolls(make_page):
     swipe_up = [[(0, 0), (0, -250)]]
     touch_draw(tab, swipe_up, origin=(8, canvas_top - 20))
     assert scrolled(tab) > before + 50
+
+
+def test_the_whole_number_canvas_fits_a_phone(make_page):
+    tab = make_page(**PHONE)
+    open_page(tab, "draw")
+    tab.get_by_text("Whole number").click()
+    wait_idle(tab)
+    surface = tab.locator("canvas.upper-canvas").first
+    surface.wait_for()
+    box = surface.bounding_box()
+    assert box["x"] >= 0 and box["x"] + box["width"] <= PHONE["viewport"]["width"]
