@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -45,6 +46,14 @@ def load_samples(path: str | Path) -> list[Sample]:
             path=path,
             reason=exc,
         ) from exc
+
+
+def sample_rng(sample: Sample, seed: int) -> np.random.Generator:
+    """A generator for this sample alone: it is drawn the same way whichever
+    other samples are drawn with it (one institution, or the whole file), so
+    models measured on different subsets read the very same drawings."""
+    key = zlib.crc32(json.dumps(sample.strokes).encode())
+    return np.random.default_rng([seed, key, sample.label])
 
 
 def place_on_canvas(

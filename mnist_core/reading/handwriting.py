@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from mnist_core.constants import NUM_CLASSES
-from mnist_core.data.pen_digits import Sample, draw_like_a_person
+from mnist_core.data.pen_digits import Sample, draw_like_a_person, sample_rng
 from mnist_core.reading.calibration import (
     expected_calibration_error,
     fit_temperature,
@@ -103,11 +103,11 @@ def evaluate_handwriting(
     classifier: Classifier, samples: list[Sample], seed: int = 0
 ) -> HandwritingReport:
     """Draw every sample on a canvas and classify it through the app's pipeline."""
-    rng = np.random.default_rng(seed)
     uniform = (1.0 / NUM_CLASSES,) * NUM_CLASSES
     predictions, probabilities = [], []
     for sample in samples:
-        prediction = classifier.classify(draw_like_a_person(sample, rng))
+        drawing = draw_like_a_person(sample, sample_rng(sample, seed))
+        prediction = classifier.classify(drawing)
         predictions.append(NO_DIGIT if prediction.digit is None else prediction.digit)
         probabilities.append(prediction.probabilities or uniform)
     return HandwritingReport(

@@ -114,3 +114,18 @@ def test_calibration_is_fitted_on_the_other_institutions_only():
     assert temperature < 1  # always right: even surer is better
     np.testing.assert_array_equal(calibrated.predictions, report.predictions)
     assert sorted(set(calibrated.insts)) == ["a", "b", "c"]
+
+
+def test_a_sample_is_drawn_alike_alone_or_among_others():
+    seen = {}
+
+    class Recorder:
+        def classify(self, image):
+            seen.setdefault(len(seen), image.copy())
+            return Prediction(7, 1.0, (0.1,) * 10, None)
+
+    evaluate_handwriting(Recorder(), [ONE, SEVEN], seed=3)
+    among_others = seen[1]
+    seen.clear()
+    evaluate_handwriting(Recorder(), [SEVEN], seed=3)
+    np.testing.assert_array_equal(seen[0], among_others)
