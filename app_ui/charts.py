@@ -12,9 +12,35 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from app_ui.i18n import t
+from app_ui.i18n import language, t
+
+# How Vega writes numbers on Spanish pages: 7.000, 99,5 %.
+LOCALES = {
+    "es": {
+        "number": {
+            "decimal": ",",
+            "thousands": ".",
+            "grouping": [3],
+            "currency": ["", " €"],
+            "percent": " %",
+        }
+    }
+}
 
 
+def localized(make):
+    """A chart function whose charts write numbers the session's way."""
+
+    @functools.wraps(make)
+    def in_language(*args, **kwargs):
+        chart = make(*args, **kwargs)
+        locale = LOCALES.get(language())
+        return chart.configure(locale=locale) if locale else chart
+
+    return in_language
+
+
+@localized
 def batch_curves(points) -> alt.Chart:
     """Smoothed per-batch loss and accuracy against the batch number."""
     loss, accuracy = t("loss"), t("accuracy")
@@ -37,6 +63,7 @@ def batch_curves(points) -> alt.Chart:
     )
 
 
+@localized
 def epoch_curves(epochs) -> alt.Chart:
     """Training vs test loss and accuracy after each epoch."""
     loss, accuracy = t("loss"), t("accuracy")
@@ -65,6 +92,7 @@ def epoch_curves(epochs) -> alt.Chart:
     )
 
 
+@localized
 def confusion(matrix: np.ndarray) -> alt.Chart:
     """Counts of (true, predicted) digit pairs; the diagonal is what it got right."""
     frame = pd.DataFrame(
@@ -89,6 +117,7 @@ def confusion(matrix: np.ndarray) -> alt.Chart:
     return (heat + text).properties(width=360, height=360)
 
 
+@localized
 def per_class(accuracy: np.ndarray) -> alt.Chart:
     frame = pd.DataFrame({"digit": [str(d) for d in range(10)], "accuracy": accuracy})
     low = max(0.0, float(accuracy.min()) - 0.02)
@@ -125,7 +154,10 @@ def probabilities(probs) -> tuple[pd.DataFrame, dict]:
         }
     )
     # A copy: Streamlit may add to the spec it is given; the cached one stays clean.
-    return frame, copy.deepcopy(_probabilities_spec(t("digit"), t("probability")))
+    spec = copy.deepcopy(_probabilities_spec(t("digit"), t("probability")))
+    if language() in LOCALES:
+        spec["config"] = {"locale": LOCALES[language()]}
+    return frame, spec
 
 
 @functools.cache
@@ -157,6 +189,7 @@ def _probabilities_spec(digit: str, probability: str) -> dict:
     return spec
 
 
+@localized
 def pixel_grid(pixels: np.ndarray, number_format: str = "d") -> alt.Chart:
     """A 28x28 image as grey cells, each labelled with its value."""
     peak = 1.0 if pixels.dtype.kind == "f" else 255
@@ -183,6 +216,7 @@ def pixel_grid(pixels: np.ndarray, number_format: str = "d") -> alt.Chart:
     return (heat + text).properties(width=560, height=560)
 
 
+@localized
 def run_curves(rows: list[tuple[str, int, float]]) -> alt.Chart:
     """Test accuracy per epoch, one line per run."""
     frame = pd.DataFrame(rows, columns=["run", "epoch", "accuracy"])
@@ -208,6 +242,7 @@ def run_curves(rows: list[tuple[str, int, float]]) -> alt.Chart:
     )
 
 
+@localized
 def digit_counts(counts: np.ndarray) -> alt.Chart:
     """How many samples of each digit."""
     frame = pd.DataFrame({"digit": [str(d) for d in range(10)], "count": counts})
@@ -225,6 +260,7 @@ def digit_counts(counts: np.ndarray) -> alt.Chart:
     )
 
 
+@localized
 def intensities(counts: np.ndarray, edges: np.ndarray) -> alt.Chart:
     """A histogram of pixel values, log scale: most pixels are pure black."""
     frame = pd.DataFrame({"intensity": edges[:-1], "pixels": counts})
@@ -243,6 +279,7 @@ def intensities(counts: np.ndarray, edges: np.ndarray) -> alt.Chart:
     )
 
 
+@localized
 def digit_map(frame: pd.DataFrame) -> alt.Chart:
     """Digits as dots at their 2-D coordinates, coloured by label."""
     return (

@@ -30,3 +30,13 @@ def test_a_changed_spec_does_not_leak_into_the_next_drawing():
     first["width"] = 1
     _, second = charts.probabilities(np.eye(10)[2])
     assert second["encoding"]["x"]["title"] != "changed" and "width" not in second
+
+
+def test_spanish_charts_write_numbers_the_spanish_way(monkeypatch):
+    monkeypatch.setattr(charts, "language", lambda: "es")
+    counts = charts.digit_counts(np.arange(10) * 1000).to_dict()
+    assert counts["config"]["locale"]["number"]["thousands"] == "."
+    _, spec = charts.probabilities(np.full(10, 0.1))
+    assert spec["config"]["locale"]["number"]["decimal"] == ","
+    monkeypatch.setattr(charts, "language", lambda: "en")
+    assert "locale" not in charts.digit_counts(np.arange(10)).to_dict().get("config", {})
