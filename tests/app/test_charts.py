@@ -39,4 +39,6 @@ def test_spanish_charts_write_numbers_the_spanish_way(monkeypatch):
     _, spec = charts.probabilities(np.full(10, 0.1))
     assert spec["config"]["locale"]["number"]["decimal"] == ","
     monkeypatch.setattr(charts, "language", lambda: "en")
-    assert "locale" not in charts.digit_counts(np.arange(10)).to_dict().get("config", {})
+    assert "locale" not in charts.digit_counts(np.arange(10)).to_dict().get(
+        "config", {}
+    )

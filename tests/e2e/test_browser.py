@@ -189,3 +189,25 @@ def test_a_correction_teaches_a_copy_of_the_model(page):
         .filter(has_text="Prediction")
         .locator("[data-testid=stMetricValue]")
     ).to_have_text("1", timeout=30_000)
+
+
+def test_a_visitor_walks_every_page_draws_and_trains(page):
+    # One visit as a teacher would make it; the page fixture fails the test on
+    # any console error, Vega warning, failed request or exception element.
+    open_page(page)
+    for link in PAGES:
+        page.get_by_role("link", name=link).first.click()
+        wait_idle(page)
+        if link == "Draw":
+            draw(page, SEVEN)
+            wait_idle(page)
+            assert prediction(page) == "7"
+        if link == "Train":
+            set_slider_to_minimum(page, "Epochs (passes over the data)")
+            set_slider_to_minimum(page, "Training images")
+            page.get_by_role("button", name="Start").click()
+            accuracy = page.locator("[data-testid=stMetric]").filter(
+                has_text="Test accuracy"
+            )
+            accuracy.wait_for(timeout=180_000)
+            wait_idle(page)
