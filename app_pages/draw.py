@@ -7,9 +7,7 @@ from app_ui import charts
 from app_ui.common import choose_model, enlarge, get_shipped, your_model
 from app_ui.corrections import offer_correction, teach
 from app_ui.i18n import errors_shown, mark, number, say, t
-from mnist_core.constants import SHIPPED_MODEL_PATH
 from mnist_core.errors import UPLOAD_LIMIT_MB, EmptyImageError
-from mnist_core.models.card import read_card
 from mnist_core.reading.explain import heat_overlay, occlusion_map
 from mnist_core.reading.image_files import SUFFIXES, read_image
 from mnist_core.reading.strokes import CANVAS_SIZE, DEFAULT_PEN, PEN_WIDTHS
@@ -229,9 +227,8 @@ with right:
         if prediction.digit is not None:
             offer_correction(prediction)
 teach(active)
-shipped_card = read_card(SHIPPED_MODEL_PATH)
-if shipped_card is not None:
-    st.caption(lesson(shipped_card))
+with errors_shown():  # the card of the model loaded once per server, no file read
+    st.caption(lesson(get_shipped().card))
 st.caption(
     t(
         "Uploads up to {limit} MB are read in memory, never stored.",

@@ -21,7 +21,7 @@ OFF = ("0", "false", "no", "off")
 KEYS = {setting.link: name for name, setting in SETTINGS.items()}
 
 
-def read_number(text: str) -> float | None:
+def finite_number(text: str) -> float | None:
     """The finite number a link's text spells, or None ("inf", "nan", "²", "x")."""
     try:
         value = float(text)
@@ -51,7 +51,7 @@ def _parse(
             "{key} {text!r} is not on/off: using {value}.",
             dict(key=label, text=text, value="on" if default else "off"),
         )
-    number = read_number(text)
+    number = finite_number(text)
     if number is None:
         return default, Message(
             "{name} {text!r} is not a number: using {value}.",
@@ -182,7 +182,7 @@ def _bounded_int(params: dict[str, str], key: str, low: int, high: int, note) ->
     text = params.get(key)
     if text is None:
         return low
-    number = read_number(text)
+    number = finite_number(text)
     if number is None:
         note(
             "{name} {text!r} is not a number: using {value}.",
