@@ -1,9 +1,9 @@
 """Draw: draw a digit (or upload a photo) and see what the model thinks."""
 
 import streamlit as st
-from streamlit_drawable_canvas import st_canvas
 
 from app_ui import charts
+from app_ui.canvas import drawing_canvas
 from app_ui.common import choose_model, enlarge, get_shipped, your_model
 from app_ui.corrections import offer_correction, teach
 from app_ui.i18n import errors_shown, mark, number, say, t
@@ -16,7 +16,8 @@ from mnist_core.reading.whole_numbers import read_number
 WIDE_CANVAS = 700  # room for four or five digits
 PHONE_CANVAS = 350  # a phone's screen is ~360-430 px wide
 DIGIT_HINT = mark(
-    "Draw one digit, large, in the middle. Undo is in the canvas toolbar."
+    "Draw one digit, large, in the middle. The arrows above the canvas take back"
+    " the last stroke or put it back; the bin starts again."
 )
 NUMBER_HINT = mark("Write the digits side by side with a little space between them.")
 
@@ -26,7 +27,7 @@ def canvas_image(width_px: int = CANVAS_SIZE, hint: str = DIGIT_HINT):
     canvas for a one-line answer; a new key per Clear empties the canvas."""
     st.session_state.setdefault("canvas_id", 0)
     width = st.slider(t("Brush width"), *PEN_WIDTHS, DEFAULT_PEN, key="brush")
-    result = st_canvas(
+    result = drawing_canvas(
         stroke_width=width,
         stroke_color="#FFFFFF",
         background_color="#000000",

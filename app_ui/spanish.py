@@ -134,7 +134,7 @@ SPANISH: dict[str, str] = {
     "yes": "sí",
     "no": "no",
     # --- Draw ---
-    "Draw one digit, large, in the middle. Undo is in the canvas toolbar.": "Dibuja un dígito, grande, en el centro. Deshacer está en la barra del lienzo.",
+    "Draw one digit, large, in the middle. The arrows above the canvas take back the last stroke or put it back; the bin starts again.": "Dibuja un dígito, grande, en el centro. Las flechas sobre el lienzo quitan el último trazo o lo devuelven; la papelera empieza de nuevo.",
     "Write the digits side by side with a little space between them.": "Escribe los dígitos uno al lado del otro, con un poco de espacio entre ellos.",
     "{model} ({arch}): {accuracy:.2%} right on MNIST's 10,000 test digits": "{model} ({arch}): acierta el {accuracy:.2%} de los 10.000 dígitos de test de MNIST",
     "; {accuracy:.1%} on {samples:,} pen-written digits by people whose writing it never trained on": "; el {accuracy:.1%} de {samples:,} dígitos escritos con lápiz por personas con cuya letra nunca entrenó",

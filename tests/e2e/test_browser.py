@@ -7,7 +7,7 @@ from PIL import Image
 from playwright.sync_api import expect
 
 from mnist_core.reading.strokes import CANVAS_SIZE, render_strokes
-from tests.conftest import SEVEN
+from tests.conftest import ONE, SEVEN
 from tests.e2e.conftest import open_page, screenshot, wait_idle
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -86,6 +86,28 @@ def test_clear_empties_the_canvas_and_asks_again(page):
     page.get_by_role("button", name=re.compile("Clear")).click()
     wait_idle(page)
     page.get_by_text("Draw a digit on the canvas.").wait_for()
+
+
+def test_the_canvas_toolbar_offers_only_undo_redo_and_start_again(page):
+    open_page(page, "draw")
+    toolbar = page.locator(".dc-toolbar-card")
+    toolbar.wait_for()
+    shown = [
+        button.get_attribute("title")
+        for button in toolbar.locator(".dc-icon-button").all()
+        if button.is_visible()
+    ]
+    assert shown == ["Undo", "Redo", "Reset canvas & history"]
+    draw(page, ONE)
+    wait_idle(page)
+    assert prediction(page) == "1"
+    toolbar.get_by_role("button", name="Undo").click()
+    wait_idle(page)
+    answer = page.locator("[data-testid=stMetric]").filter(has_text="Prediction")
+    expect(answer).to_have_count(0)
+    toolbar.get_by_role("button", name="Redo").click()
+    wait_idle(page)
+    assert prediction(page) == "1"
 
 
 def set_slider_to_minimum(page, label: str) -> None:
