@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import secrets
 from dataclasses import dataclass
 
@@ -52,15 +53,20 @@ def get_shipped() -> ActiveModel:
 
 @st.cache_resource
 def get_queue():
-    """The server's one training queue.
+    """Where this server's trainings run.
 
-    Its limit on simultaneous trainings comes from st.secrets or the environment
-    (MNIST_MAX_TRAININGS), default 1: a small shared server trains one at a time.
+    With MNIST_RAY_ADDRESS (st.secrets or the environment) they run on that
+    Ray cluster. Otherwise in this process, at most MNIST_MAX_TRAININGS at a
+    time (default 1: a small shared server trains one at a time).
     """
+    from mnist_core.serving import cluster
     from mnist_core.serving.jobs import MAX_TRAININGS_ENV, TrainingQueue
 
-    limit = secret(MAX_TRAININGS_ENV)
-    return TrainingQueue(int(limit)) if limit else TrainingQueue.from_env()
+    address = setting(cluster.RAY_ADDRESS_ENV, "").strip()
+    if address:
+        cpus = setting(cluster.TRAINING_CPUS_ENV, "1")
+        return cluster.ClusterTrainings(address, int(cpus))
+    return TrainingQueue(int(setting(MAX_TRAININGS_ENV, "1")))
 
 
 def training_limit() -> float:
@@ -76,6 +82,12 @@ def secret(name: str):
         return st.secrets.get(name)
     except Exception:  # no secrets.toml at all: Streamlit raises, not {}
         return None
+
+
+def setting(name: str, default: str) -> str:
+    """An operator's setting: st.secrets first, then the environment."""
+    value = secret(name)
+    return str(value) if value is not None else os.environ.get(name, default)
 
 
 RESTART_KEY = "since"  # in a link: which server run made this session's model

@@ -14,6 +14,9 @@ MAX_RUNS = 10
 
 
 def progress(snapshot) -> None:
+    if snapshot.state == JobState.QUEUED and not snapshot.position:
+        st.info(t("Waiting for a free worker in the cluster; yours starts by itself."))
+        return
     if snapshot.state == JobState.QUEUED:
         st.info(
             t(

@@ -8,7 +8,6 @@ other pages, and stops when asked, or when its owner's session is gone.
 from __future__ import annotations
 
 import logging
-import os
 import threading
 import time
 from collections.abc import Callable
@@ -96,6 +95,7 @@ class TrainingJob:
     state: JobState = JobState.QUEUED
     result: TrainResult | None = None  # once finished
     error: Message | None = None
+    worker_pid: int | None = None  # the process training it, when on a cluster
     stop_event: threading.Event = field(default_factory=threading.Event)
     _epochs: list[EpochEvent] = field(default_factory=list)
     _points: list[CurvePoint] = field(default_factory=list)
@@ -173,6 +173,22 @@ def failure_message(exc: Exception) -> Message:
     )
 
 
+def claim_owner_slot(unfinished: list[TrainingJob], job: TrainingJob) -> None:
+    """Add `job` to `unfinished` (pruned of finished jobs in place) unless its
+    owner already has one there: one training per person at a time.
+
+    Raises:
+        MnistError: the owner already has a training waiting or running.
+    """
+    unfinished[:] = [j for j in unfinished if not j.finished]
+    if job.owner and any(j.owner == job.owner for j in unfinished):
+        raise MnistError(
+            "You already have a training waiting or running: let it "
+            "finish or stop it before starting another."
+        )
+    unfinished.append(job)
+
+
 class TrainingQueue:
     """Runs submitted jobs on worker threads, at most `max_running` at a time."""
 
@@ -183,11 +199,6 @@ class TrainingQueue:
         self._unfinished: list[TrainingJob] = []
         self.pace = Pace()  # how fast this server trains, from its own trainings
         self._turn = threading.Condition()
-
-    @classmethod
-    def from_env(cls) -> TrainingQueue:
-        """Limit from $MNIST_MAX_TRAININGS (default 1: a small shared server)."""
-        return cls(int(os.environ.get(MAX_TRAININGS_ENV, "1")))
 
     def submit(
         self,
@@ -201,14 +212,8 @@ class TrainingQueue:
             MnistError: the job's owner already has one waiting or running.
         """
         with self._turn:
-            self._unfinished = [j for j in self._unfinished if not j.finished]
-            if job.owner and any(j.owner == job.owner for j in self._unfinished):
-                raise MnistError(
-                    "You already have a training waiting or running: let it "
-                    "finish or stop it before starting another."
-                )
+            claim_owner_slot(self._unfinished, job)
             job.queue = self
-            self._unfinished.append(job)
             self._waiting.append(job)
         threading.Thread(
             target=self._work, args=(job, data, run), daemon=True, name="training-job"
@@ -226,6 +231,7 @@ class TrainingQueue:
                 if self._running < self.max_running and self._waiting[0] is job:
                     self._waiting.remove(job)
                     self._running += 1
+                    job.state = JobState.RUNNING  # never out of line yet QUEUED
                     return True
                 self._turn.wait(timeout=OWNER_CHECK_SECONDS)
                 job._check_owner()
@@ -237,7 +243,6 @@ class TrainingQueue:
         if not self._wait_for_turn(job):
             job.state = JobState.CANCELLED
             return
-        job.state = JobState.RUNNING
         try:
             if run is None:
                 from mnist_core.training.loop import train as run

@@ -11,6 +11,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from pathlib import Path
 
 from mnist_core.constants import PROJECT_ROOT
 
@@ -76,3 +77,49 @@ def wait_healthy(
         except OSError:
             time.sleep(0.02)
     raise RuntimeError("streamlit did not answer /_stcore/health in time")
+
+
+# Ray binds its services to this machine's network address unless told it is
+# a single-machine cluster; with this it listens on 127.0.0.1 only.
+RAY_LOOPBACK_ENV = {"RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER": "0"}
+
+
+def start_ray_head(
+    port: int, client_port: int, cpus: int, temp_dir: str, out, env: dict
+) -> subprocess.Popen:
+    """A Ray head on 127.0.0.1 (`ray start --block`: ends with all it started
+    when this process gets SIGTERM). Clients connect to ray://127.0.0.1:client_port."""
+    ray = Path(sys.executable).with_name("ray")
+    command = [
+        str(ray),
+        "start",
+        "--head",
+        "--block",
+        "--node-ip-address=127.0.0.1",
+        f"--port={port}",
+        f"--ray-client-server-port={client_port}",
+        f"--num-cpus={cpus}",
+        "--include-dashboard=false",
+        "--disable-usage-stats",
+        f"--temp-dir={temp_dir}",
+    ]
+    env = {**env, **RAY_LOOPBACK_ENV}
+    return subprocess.Popen(command, cwd=PROJECT_ROOT, stdout=out, stderr=out, env=env)
+
+
+def wait_listening(port: int, process: subprocess.Popen, seconds: float = 60) -> None:
+    """Wait until something accepts TCP connections on 127.0.0.1:`port`.
+
+    Raises:
+        RuntimeError: `process` exited, or nothing listened within `seconds`.
+    """
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"{process.args[0]} exited with {process.returncode}")
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=1):
+                return
+        except OSError:
+            time.sleep(0.2)
+    raise RuntimeError(f"nothing listened on port {port} in time")

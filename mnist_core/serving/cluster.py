@@ -1,0 +1,251 @@
+"""Trainings on a Ray cluster, when $MNIST_RAY_ADDRESS names one.
+
+Each training becomes one Ray actor that asks for the CPUs a training needs;
+Ray's scheduler decides where and when it runs, so there is no line of ours:
+a job waits, QUEUED, until Ray has placed its actor. The actor trains with
+the same `train` as the in-process queue and keeps its progress events; a
+thread on the web server polls them several times a second and hands them to
+the job, so the page draws the same live charts. The finished model comes
+back as .keras bytes and is read through the guarded model door.
+
+Ray is imported only here and only when a cluster is configured
+(requirements-cluster.txt): the one-server setup never needs it.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+import threading
+from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
+
+from mnist_core.data.mnist import MnistData
+from mnist_core.errors import Message, MnistError
+from mnist_core.serving.jobs import (
+    JobState,
+    TrainingJob,
+    claim_owner_slot,
+    failure_message,
+)
+from mnist_core.serving.limits import Pace
+from mnist_core.training.config import TrainConfig
+
+if TYPE_CHECKING:
+    from mnist_core.training.loop import TrainResult
+
+RAY_ADDRESS_ENV = "MNIST_RAY_ADDRESS"
+TRAINING_CPUS_ENV = "MNIST_RAY_TRAINING_CPUS"
+POLL_SECONDS = 0.25  # events reach the page, and Stop reaches the worker, this fast
+CONNECT_SECONDS = 3.0
+LOG = logging.getLogger(__name__)
+
+UNREACHABLE = Message(
+    "The computers that run trainings cannot be reached right now. Try again in "
+    "a few minutes; if it keeps happening, tell whoever runs this app."
+)
+LOST = Message(
+    "The training was lost: the computer running it stopped. Start it again."
+)
+CLUSTER_GONE = Message(
+    "The training was lost: the computers that run trainings stopped answering. "
+    "Start it again in a few minutes."
+)
+
+
+class TrainingWorker:
+    """Runs one training inside a Ray actor process and keeps its events."""
+
+    def __init__(self) -> None:
+        self.events: list = []
+        self.stop = threading.Event()
+
+    def pid(self) -> int:
+        """Answered once Ray has started the actor: the training is placed."""
+        return os.getpid()
+
+    def run(self, config: TrainConfig) -> dict:
+        from mnist_core.data.mnist import load_mnist
+        from mnist_core.models.storage import model_bytes
+        from mnist_core.training.loop import train
+
+        result = train(config, load_mnist(), self.events.append, self.stop)
+        return {
+            "model": model_bytes(result.model),
+            "test_loss": result.test_loss,
+            "test_accuracy": result.test_accuracy,
+            "train_seconds": result.train_seconds,
+            "stopped": result.stopped,
+            "data_fingerprint": result.data_fingerprint,
+            "history": result.history,
+        }
+
+    def events_since(self, start: int) -> list:
+        return self.events[start:]
+
+    def request_stop(self) -> None:
+        self.stop.set()
+
+
+def _reachable(address: str) -> bool:
+    """A quick TCP knock before Ray's own connection, which retries for long."""
+    parts = urlsplit(address if "://" in address else f"ray://{address}")
+    if parts.hostname is None or parts.port is None:
+        return True  # e.g. "auto": let Ray resolve it
+    try:
+        with socket.create_connection((parts.hostname, parts.port), CONNECT_SECONDS):
+            return True
+    except OSError:
+        return False
+
+
+class ClusterTrainings:
+    """The TrainingQueue's face (submit, position, pace) over a Ray cluster."""
+
+    def __init__(self, address: str, cpus: int = 1):
+        self.address, self.cpus = address, max(1, cpus)
+        self.pace = Pace()
+        self._unfinished: list[TrainingJob] = []
+        self._lock = threading.Lock()
+
+    def submit(
+        self, job: TrainingJob, data: MnistData, run: object = None
+    ) -> TrainingJob:
+        """Hand `job` to the cluster (`data` and `run` are the queue's; the
+        worker reads MNIST and trains on its own).
+
+        Raises:
+            MnistError: the cluster cannot be reached, or the job's owner
+                already has a training waiting or running.
+        """
+        with self._lock:
+            claim_owner_slot(self._unfinished, job)
+            try:
+                actor = self._start_actor()
+            except MnistError:
+                self._unfinished.remove(job)
+                raise
+        threading.Thread(
+            target=self._drive, args=(job, actor), daemon=True, name="ray-training"
+        ).start()
+        return job
+
+    def position(self, job: TrainingJob) -> int:
+        return 0  # Ray keeps no line we could number
+
+    def _connect(self):
+        import ray
+
+        if not _reachable(self.address):
+            ray.shutdown()  # a connection to a cluster that went away is dead
+            raise MnistError(UNREACHABLE.template)
+        if ray.is_initialized():
+            return ray
+        try:
+            ray.init(self.address, runtime_env=self._runtime_env())
+        except Exception as exc:  # Ray raises many kinds for a bad address
+            LOG.error("cannot connect to Ray at %s", self.address, exc_info=exc)
+            ray.shutdown()
+            raise MnistError(UNREACHABLE.template) from exc
+        return ray
+
+    def _runtime_env(self) -> dict:
+        # The workers run this server's own mnist_core, sent along by Ray; a
+        # training uses as many threads as the CPUs it asked for.
+        import mnist_core
+
+        threads = str(self.cpus)
+        return {
+            "py_modules": [os.path.dirname(mnist_core.__file__)],
+            "env_vars": {"TF_NUM_INTRAOP_THREADS": threads, "OMP_NUM_THREADS": threads},
+        }
+
+    def _start_actor(self):
+        # A connection lost since the last training fails here once; the
+        # second try connects afresh.
+        for _ in range(2):
+            ray = self._connect()
+            try:
+                # Four threads: the training, and the polls and Stop beside it.
+                return (
+                    ray.remote(TrainingWorker)
+                    .options(num_cpus=self.cpus, max_concurrency=4, max_restarts=0)
+                    .remote()
+                )
+            except Exception as exc:
+                LOG.warning("cannot start a training on Ray", exc_info=exc)
+                ray.shutdown()
+        raise MnistError(UNREACHABLE.template)
+
+    def _drive(self, job: TrainingJob, actor) -> None:
+        import ray
+
+        try:
+            if not self._wait_for_placement(job, actor):
+                job.state = JobState.CANCELLED
+                return
+            job.state = JobState.RUNNING
+            payload = self._follow(job, actor)
+            job.result = _result(job.config, payload)
+            job.state = JobState.STOPPED if job.result.stopped else JobState.DONE
+            if job.state == JobState.DONE:
+                self.pace.record(job.config, job.result.train_seconds)
+        except Exception as exc:  # shown to the user; the server keeps serving
+            job.error = _cluster_failure(exc)
+            job.state = JobState.FAILED
+        finally:
+            try:
+                ray.kill(actor)
+            except Exception:  # already gone with its process or the cluster
+                pass
+
+    def _wait_for_placement(self, job: TrainingJob, actor) -> bool:
+        import ray
+
+        placed = actor.pid.remote()
+        while not ray.wait([placed], timeout=POLL_SECONDS)[0]:
+            job._check_owner()
+            if job.stop_event.is_set():
+                return False
+        job.worker_pid = ray.get(placed)
+        return True
+
+    def _follow(self, job: TrainingJob, actor) -> dict:
+        import ray
+
+        finished, seen, stop_sent = actor.run.remote(job.config), 0, False
+        while True:
+            done = ray.wait([finished], timeout=POLL_SECONDS)[0]
+            for event in ray.get(actor.events_since.remote(seen)):
+                job.listen(event)
+                seen += 1
+            if job.stop_event.is_set() and not stop_sent:
+                actor.request_stop.remote()
+                stop_sent = True
+            if done:
+                return ray.get(finished)
+
+
+def _result(config: TrainConfig, payload: dict) -> TrainResult:
+    from mnist_core.models.storage import load_uploaded_model
+    from mnist_core.training.loop import TrainResult
+
+    model = load_uploaded_model(payload.pop("model"), "trained.keras")
+    return TrainResult(model=model, config=config, **payload)
+
+
+def _cluster_failure(exc: Exception) -> Message:
+    """The user's sentence for what went wrong on or with the cluster."""
+    from ray import exceptions
+
+    if isinstance(exc, exceptions.RayTaskError):
+        cause = exc.cause if isinstance(exc.cause, Exception) else exc
+        return failure_message(cause)
+    if isinstance(exc, exceptions.RayActorError | exceptions.WorkerCrashedError):
+        LOG.warning("a training's worker died", exc_info=exc)
+        return LOST
+    if isinstance(exc, ConnectionError | exceptions.RaySystemError):
+        LOG.warning("the Ray cluster went away", exc_info=exc)
+        return CLUSTER_GONE
+    return failure_message(exc)

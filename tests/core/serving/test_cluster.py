@@ -1,0 +1,151 @@
+"""Trainings on a real Ray cluster (a head started here, on 127.0.0.1)."""
+
+from __future__ import annotations
+
+import os
+import signal
+import tempfile
+import time
+
+import pytest
+
+from mnist_core.data.mnist import to_model_input
+from mnist_core.errors import MnistError
+from mnist_core.serving.cluster import (
+    CLUSTER_GONE,
+    LOST,
+    UNREACHABLE,
+    ClusterTrainings,
+)
+from mnist_core.serving.jobs import JobState, TrainingJob
+from mnist_core.serving.local_server import free_port, start_ray_head, wait_listening
+from mnist_core.training.config import TrainConfig
+
+pytestmark = pytest.mark.slow
+
+QUICK = TrainConfig(arch="fast", epochs=1, train_size=1000, batch_size=64, seed=3)
+LONG = TrainConfig(arch="fast", epochs=5, train_size=60000, batch_size=32, seed=3)
+
+
+@pytest.fixture(scope="module")
+def head(mnist_path):
+    """A two-CPU Ray head; the last test of this module takes it down."""
+    import ray
+
+    port, client_port = free_port(), free_port()
+    temp_dir = tempfile.mkdtemp(prefix="ray", dir="/tmp")  # short: socket paths
+    log = open(os.path.join(temp_dir, "head.log"), "w")
+    env = {**os.environ, "MNIST_PATH": str(mnist_path)}
+    process = start_ray_head(port, client_port, 2, temp_dir, log, env)
+    try:
+        wait_listening(client_port, process)
+        yield process, f"ray://127.0.0.1:{client_port}"
+    finally:
+        ray.shutdown()
+        if process.poll() is None:
+            process.terminate()
+            process.wait(60)
+        log.close()
+
+
+def finished_within(job: TrainingJob, seconds: float) -> bool:
+    deadline = time.monotonic() + seconds
+    while not job.finished and time.monotonic() < deadline:
+        time.sleep(0.1)
+    return job.finished
+
+
+def running_within(job: TrainingJob, seconds: float) -> bool:
+    """Running and already reporting batches: the worker is training."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if job.snapshot().latest is not None:
+            return True
+        assert not job.finished, job.error
+        time.sleep(0.1)
+    return False
+
+
+def test_a_cluster_training_streams_its_progress_and_returns_its_model(head, mnist):
+    _, address = head
+    trainings = ClusterTrainings(address)
+    job = trainings.submit(TrainingJob(QUICK, owner="a"), mnist)
+    assert finished_within(job, 240), "the training never finished"
+    assert job.state == JobState.DONE, job.error
+    snapshot = job.snapshot()
+    assert snapshot.latest.batch == snapshot.latest.batches == 16
+    assert len(snapshot.points) == 16 and len(snapshot.epochs) == 1
+    assert job.worker_pid not in (None, os.getpid())
+    result = job.result
+    assert 0.6 < result.test_accuracy < 1.0
+    probabilities = result.model.predict(to_model_input(mnist.x_test[:5]), verbose=0)
+    assert probabilities.shape == (5, 10)
+
+
+def test_one_person_cannot_hold_two_cluster_trainings(head, mnist):
+    _, address = head
+    trainings = ClusterTrainings(address)
+    first = trainings.submit(TrainingJob(LONG, owner="same"), mnist)
+    try:
+        with pytest.raises(MnistError, match="already have a training"):
+            trainings.submit(TrainingJob(QUICK, owner="same"), mnist)
+    finally:
+        first.request_stop()
+        assert finished_within(first, 120)
+
+
+def test_stop_reaches_the_worker_within_two_seconds(head, mnist):
+    _, address = head
+    job = ClusterTrainings(address).submit(TrainingJob(LONG, owner="b"), mnist)
+    assert running_within(job, 120)
+    asked = time.monotonic()
+    job.request_stop()
+    last, last_seen = job.snapshot().latest, asked
+    while time.monotonic() - last_seen < 1.0 and not job.finished:
+        time.sleep(0.05)
+        if job.snapshot().latest != last:  # a batch trained after the request
+            last, last_seen = job.snapshot().latest, time.monotonic()
+    assert last_seen - asked < 2.0, f"batches came for {last_seen - asked:.1f} s"
+    assert finished_within(job, 120)
+    assert job.state == JobState.STOPPED and job.result.stopped
+
+
+def test_a_killed_worker_is_explained_and_the_other_training_goes_on(head, mnist):
+    _, address = head
+    trainings = ClusterTrainings(address)
+    doomed = trainings.submit(TrainingJob(LONG, owner="c"), mnist)
+    other = trainings.submit(TrainingJob(QUICK, owner="d"), mnist)
+    assert running_within(doomed, 120)
+    os.kill(doomed.worker_pid, signal.SIGKILL)
+    killed = time.monotonic()
+    assert finished_within(doomed, 10), "the page would wait forever"
+    assert time.monotonic() - killed < 10
+    assert doomed.state == JobState.FAILED and doomed.error == LOST
+    assert finished_within(other, 240)
+    assert other.state == JobState.DONE, other.error
+
+
+def test_a_cluster_that_goes_away_is_explained_and_start_says_so(head, mnist):
+    process, address = head
+    trainings = ClusterTrainings(address)
+    job = trainings.submit(TrainingJob(LONG, owner="e"), mnist)
+    assert running_within(job, 120)
+    process.terminate()
+    process.wait(60)
+    assert finished_within(job, 90), "the page would wait forever"
+    assert job.state == JobState.FAILED and job.error in (LOST, CLUSTER_GONE)
+    started = time.monotonic()
+    with pytest.raises(MnistError) as refused:
+        trainings.submit(TrainingJob(QUICK, owner="f"), mnist)
+    assert refused.value.message.template == UNREACHABLE.template
+    assert time.monotonic() - started < 10
+
+
+def test_no_cluster_at_the_address_says_so_at_once(mnist):
+    started = time.monotonic()
+    with pytest.raises(MnistError) as refused:
+        ClusterTrainings(f"ray://127.0.0.1:{free_port()}").submit(
+            TrainingJob(QUICK), mnist
+        )
+    assert refused.value.message.template == UNREACHABLE.template
+    assert time.monotonic() - started < 10
