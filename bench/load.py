@@ -1,8 +1,10 @@
 """Load test on loopback: many people drawing while a few ask to train.
 
     python bench/load.py [--users 20] [--trainers 3] [--predictions 200] [--think 2]
+    python bench/load.py --url http://127.0.0.1:8080 --users 40 --trainers 6
 
-Starts `streamlit run`, connects `--users` simulated people to Draw and
+Starts `streamlit run` (or, with `--url`, drives a deployment already running
+there, e.g. deploy/local-cluster.sh), connects `--users` simulated people to Draw and
 `--trainers` to Train (1 epoch of 1,000 digits each, so they queue behind one
 another). Each simulated person is a websocket client speaking Streamlit's own
 protocol (bench/ws_user.py): a browser tab each would load this 2-core machine
@@ -15,8 +17,10 @@ the answer arrives, a stress test rather than people.
 
 Reports errors (tracebacks shown, missing answers, failures), answers that
 differ from the offline pipeline's, the p50/p95 time from sending a drawing to
-the page showing its Prediction, how the trainings were served, and the
-server's RSS before the first drawing and after the last.
+the page showing its Prediction, how the trainings were served, how many
+sessions each replica held (behind deploy/nginx.conf), and memory: the
+server's RSS before the first drawing and after the last, or with `--url` the
+peak RSS of every replica, Ray process and nginx on this machine.
 """
 
 from __future__ import annotations
@@ -28,6 +32,7 @@ import statistics
 import subprocess
 import sys
 import time
+from collections import Counter
 from pathlib import Path
 
 import numpy as np
@@ -44,6 +49,7 @@ from mnist_core.serving.local_server import (  # noqa: E402
 )
 
 TRAINING = "epochs=1&size=1000"
+TRAINING_DEADLINE = 600  # seconds: a training not done by then counts as an error
 
 
 def drawings(count: int) -> tuple[list[np.ndarray], list[int | None]]:
@@ -74,6 +80,8 @@ class Tally:
         self.mismatches = 0
         self.sent = 0
         self.positions: list[int] = []
+        self.waited_for_worker = 0  # trainings that waited for a Ray worker
+        self.replicas: Counter[str] = Counter()  # sessions per replica
         self.finished = 0  # trainings that showed their test accuracy
         # (first, last) time each training was seen running: inside the real
         # span, so two of these overlapping means two ran at once.
@@ -90,6 +98,7 @@ async def drawer(url: str, tally: Tally, think: float = 0.0, seed: int = 0) -> N
     rng = np.random.default_rng(seed)
     try:
         async with StreamlitUser(url, "draw") as user:
+            tally.replicas[user.replica] += 1
             canvas = (await user.run()).widget_id("bidi_component", "canvas")
             while (index := tally.next_drawing()) is not None:
                 await asyncio.sleep(think * rng.uniform(0.5, 1.5))
@@ -109,59 +118,134 @@ async def drawer(url: str, tally: Tally, think: float = 0.0, seed: int = 0) -> N
 async def trainer(url: str, tally: Tally) -> None:
     try:
         async with StreamlitUser(url, "train", TRAINING) as user:
+            tally.replicas[user.replica] += 1
             start = (await user.run()).widget_id("button", "Start")
             screen = await user.run([click(start)])
             running: list[float] = []  # when the page showed it training
+            waited = False
+            deadline = time.monotonic() + TRAINING_DEADLINE
             while screen.metric("Test accuracy") is None:
-                if screen.exceptions:
-                    tally.errors.append(f"training: {screen.exceptions[0]}"[:120])
+                if screen.exceptions or screen.errors():
+                    problem = (screen.exceptions + screen.errors())[0]
+                    tally.errors.append(f"training: {problem}"[:120])
+                    return
+                if time.monotonic() > deadline:
+                    tally.errors.append("training: no result in time")
                     return
                 for text in screen.texts():
                     if "You are number" in text:
                         tally.positions.append(int(text.split("number")[1].split()[0]))
+                    waited = waited or text.startswith("Waiting for a free worker")
                     if text.startswith("Epoch"):
                         running.append(time.perf_counter())
                 fragment, interval = user.fragment or ("", 1.0)
                 await asyncio.sleep(interval)
                 screen = await asyncio.wait_for(user.run(fragment_id=fragment), 120)
             tally.finished += 1
+            tally.waited_for_worker += waited
             if running:
                 tally.served.append((running[0], running[-1]))
     except Exception as exc:
         tally.errors.append(f"training: {type(exc).__name__}: {exc}"[:120])
 
 
-def one_at_a_time(served: list[tuple[float, float]]) -> bool:
-    ordered = sorted(served)
-    pairs = zip(ordered, ordered[1:], strict=False)
-    return all(last < first for (_, last), (first, _) in pairs)
+def most_at_once(served: list[tuple[float, float]]) -> int:
+    """The most trainings seen running at the same moment."""
+    edges = [(first, 1) for first, _ in served] + [(last, -1) for _, last in served]
+    running = most = 0
+    for _, change in sorted(edges, key=lambda edge: (edge[0], -edge[1])):
+        running += change
+        most = max(most, running)
+    return most
 
 
 async def run(args) -> None:
     canvases, answers = drawings(min(args.predictions, 500))
-    port = free_port()
-    server = start_streamlit(port, subprocess.DEVNULL, dict(os.environ))
-    url = f"http://127.0.0.1:{port}"
+    server = None
+    url = args.url
+    if url is None:
+        port = free_port()
+        server = start_streamlit(port, subprocess.DEVNULL, dict(os.environ))
+        url = f"http://127.0.0.1:{port}"
+    watch = ProcessWatch()
     try:
         wait_healthy(url, server)
         warmup = Tally(1, canvases, answers)
         await drawer(url, warmup)  # the model is loaded and traced once
-        before = rss_mb(server.pid)
+        before = rss_mb(server.pid) if server else 0.0
         tally = Tally(args.predictions, canvases, answers)
         start = time.perf_counter()
+        watching = asyncio.create_task(watch.run())
         await asyncio.gather(
             *(drawer(url, tally, args.think, seed) for seed in range(args.users)),
             *(trainer(url, tally) for _ in range(args.trainers)),
         )
+        watching.cancel()
         wall = time.perf_counter() - start
-        after = rss_mb(server.pid)
+        after = rss_mb(server.pid) if server else 0.0
     finally:
-        server.terminate()
-        server.wait(10)
-    report(args, tally, wall, before, after)
+        if server:
+            server.terminate()
+            server.wait(10)
+    report(args, tally, wall)
+    if server:
+        print(f"server RSS: {before:.0f} MB before, {after:.0f} MB after")
+    else:
+        watch.report()
 
 
-def report(args, tally: Tally, wall: float, before: float, after: float) -> None:
+class ProcessWatch:
+    """Peak RSS of this machine's replicas, Ray processes and nginx, sampled
+    every second (Ray's training workers live only as long as a training)."""
+
+    def __init__(self) -> None:
+        self.peak: dict[int, float] = {}
+        self.kind: dict[int, str] = {}
+
+    @staticmethod
+    def kind_of(command: str) -> str | None:
+        if "streamlit run" in command:
+            return "replica"
+        if "ray::TrainingWorker" in command:
+            return "training worker"
+        if "nginx" in command:
+            return "nginx"
+        if "/ray/" in command or command.startswith("ray::"):
+            return "Ray's own"
+        return None
+
+    def sample(self) -> None:
+        for proc in Path("/proc").iterdir():
+            if not proc.name.isdigit():
+                continue
+            try:
+                command = (proc / "cmdline").read_bytes().replace(b"\0", b" ").decode()
+                rss = int((proc / "statm").read_text().split()[1]) * 4096 / 2**20
+            except (OSError, ValueError, IndexError):
+                continue  # gone meanwhile
+            kind, pid = self.kind_of(command), int(proc.name)
+            if kind is None:
+                continue
+            # A Ray worker process becomes a training worker when it gets one.
+            if self.kind.get(pid) != "training worker":
+                self.kind[pid] = kind
+            self.peak[pid] = max(self.peak.get(pid, 0.0), rss)
+
+    async def run(self) -> None:
+        while True:
+            await asyncio.to_thread(self.sample)
+            await asyncio.sleep(1.0)
+
+    def report(self) -> None:
+        print("peak RSS (MB):")
+        for kind in ("replica", "training worker", "Ray's own", "nginx"):
+            peaks = sorted(self.peak[p] for p, k in self.kind.items() if k == kind)
+            if peaks:
+                each = ", ".join(f"{p:.0f}" for p in peaks)
+                print(f"  {kind} ({len(peaks)}): {each}; total {sum(peaks):.0f}")
+
+
+def report(args, tally: Tally, wall: float) -> None:
     ordered = sorted(tally.times) or [float("nan")]
     print(
         f"users: {args.users} drawing (think {args.think:g} s), "
@@ -177,12 +261,15 @@ def report(args, tally: Tally, wall: float, before: float, after: float) -> None
         f"p95 {ordered[int(0.95 * (len(ordered) - 1))]:.2f} s"
     )
     print(
-        f"trainings finished: {tally.finished} of {args.trainers}; one at a "
-        f"time: {'yes' if one_at_a_time(tally.served) else 'no'} "
-        f"({len(tally.served)} seen running); largest queue "
-        f"position seen: {max(tally.positions, default=0)}"
+        f"trainings finished: {tally.finished} of {args.trainers}; most running "
+        f"at once: {most_at_once(tally.served)} ({len(tally.served)} seen running); "
+        f"largest queue position seen: {max(tally.positions, default=0)}; "
+        f"waited for a Ray worker: {tally.waited_for_worker}"
     )
-    print(f"server RSS: {before:.0f} MB before, {after:.0f} MB after")
+    replicas = ", ".join(
+        f"{r or 'this server'}: {n}" for r, n in sorted(tally.replicas.items())
+    )
+    print(f"sessions per replica: {replicas}")
 
 
 def main() -> None:
@@ -191,6 +278,9 @@ def main() -> None:
     parser.add_argument("--trainers", type=int, default=3)
     parser.add_argument("--predictions", type=int, default=200)
     parser.add_argument("--think", type=float, default=2.0)
+    parser.add_argument(
+        "--url", help="a running deployment to drive (default: start a server)"
+    )
     asyncio.run(run(parser.parse_args()))
 
 

@@ -11,14 +11,17 @@ script sent back.
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import io
 import json
+import urllib.request
 from dataclasses import dataclass, field
 
 import numpy as np
 import websockets
 from PIL import Image
+from streamlit.proto.Alert_pb2 import Alert
 from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 from streamlit.proto.WidgetStates_pb2 import WidgetState
@@ -50,6 +53,10 @@ class Screen:
                 return widget.id
         return None
 
+    def errors(self) -> list[str]:
+        """What the page shows as an error (st.error)."""
+        return [e.alert.body for e in self.of("alert") if e.alert.format == Alert.ERROR]
+
     def texts(self) -> list[str]:
         """Alert bodies and progress texts: what a person reads on the page."""
         return [e.alert.body for e in self.of("alert")] + [
@@ -66,13 +73,17 @@ class StreamlitUser:
 
     async def __aenter__(self) -> StreamlitUser:
         ws_url = self.url.replace("http", "ws", 1) + "/_stcore/stream"
+        cookie = await asyncio.to_thread(first_visit_cookie, self.url)
         self.socket = await websockets.connect(
             ws_url,
             subprotocols=["streamlit"],
             origin=self.url,
             max_size=MAX_MESSAGE,
             open_timeout=60,
+            additional_headers={"Cookie": cookie} if cookie else None,
         )
+        # Behind deploy/nginx.conf: the replica holding this session.
+        self.replica = self.socket.response.headers.get("X-Mnist-Replica", "")
         return self
 
     async def __aexit__(self, *exc) -> None:
@@ -113,6 +124,14 @@ class StreamlitUser:
                 if reply.script_finished != ForwardMsg.FINISHED_EARLY_FOR_RERUN:
                     return screen
                 screen = Screen()  # st.rerun(): the next run's page replaces it
+
+
+def first_visit_cookie(url: str) -> str:
+    """The cookies a browser gets on opening the app (behind a load balancer,
+    the one that keeps it on its replica), as a Cookie header."""
+    with urllib.request.urlopen(url + "/", timeout=60) as reply:
+        cookies = reply.headers.get_all("Set-Cookie") or []
+    return "; ".join(c.split(";", 1)[0] for c in cookies)
 
 
 def canvas_state(widget_id: str, image: np.ndarray) -> WidgetState:

@@ -39,6 +39,7 @@ RAY_ADDRESS_ENV = "MNIST_RAY_ADDRESS"
 TRAINING_CPUS_ENV = "MNIST_RAY_TRAINING_CPUS"
 POLL_SECONDS = 0.25  # events reach the page, and Stop reaches the worker, this fast
 CONNECT_SECONDS = 3.0
+CONNECT_TRIES = 3
 LOG = logging.getLogger(__name__)
 
 UNREACHABLE = Message(
@@ -142,13 +143,16 @@ class ClusterTrainings:
             raise MnistError(UNREACHABLE.template)
         if ray.is_initialized():
             return ray
-        try:
-            ray.init(self.address, runtime_env=self._runtime_env())
-        except Exception as exc:  # Ray raises many kinds for a bad address
-            LOG.error("cannot connect to Ray at %s", self.address, exc_info=exc)
-            ray.shutdown()
-            raise MnistError(UNREACHABLE.template) from exc
-        return ray
+        # Ray's client server sometimes loses the process it starts for a new
+        # connection (ray-project/ray#63202); a second try gets a fresh one.
+        for attempt in range(1, CONNECT_TRIES + 1):
+            try:
+                ray.init(self.address, runtime_env=self._runtime_env())
+                return ray
+            except Exception as exc:  # Ray raises many kinds for a bad address
+                LOG.warning("connecting to Ray, try %d: %s", attempt, exc)
+                ray.shutdown()
+        raise MnistError(UNREACHABLE.template)
 
     def _runtime_env(self) -> dict:
         # The workers run this server's own mnist_core, sent along by Ray; a

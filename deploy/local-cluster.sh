@@ -1,0 +1,142 @@
+#!/usr/bin/env bash
+# A classroom deployment on this one machine, listening on 127.0.0.1 only:
+# a Ray head that runs the trainings, two Streamlit replicas that send their
+# trainings to it (MNIST_RAY_ADDRESS), and nginx in front (deploy/nginx.conf).
+#
+#   bash deploy/local-cluster.sh start   # prints http://127.0.0.1:PORT once it answers
+#   bash deploy/local-cluster.sh stop    # ends exactly what start started
+#
+# Settings (environment): MNIST_CLUSTER_PORT (8080), MNIST_RAY_CPUS (this
+# machine's cores), MNIST_RAY_TRAINING_CPUS (1 per training), MNIST_PATH (the
+# MNIST file the replicas and the Ray workers read). It installs nothing: it
+# says what is missing.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+RUN="$PWD/.cluster"  # pids, logs, nginx's files
+PORT="${MNIST_CLUSTER_PORT:-8080}"
+REPLICAS=(8501 8502)  # as in deploy/nginx.conf's upstream
+RAY_PORT=6380
+RAY_CLIENT_PORT=10001
+RAY_CPUS="${MNIST_RAY_CPUS:-$(nproc)}"
+export MNIST_RAY_TRAINING_CPUS="${MNIST_RAY_TRAINING_CPUS:-1}"
+PYTHON=python3
+[ -x .venv/bin/python ] && PYTHON="$PWD/.venv/bin/python"
+RAY="$(dirname "$PYTHON")/ray"
+[ -x "$RAY" ] || RAY="$(command -v ray || true)"
+NGINX="$(command -v nginx || echo /usr/sbin/nginx)"
+
+say() { echo "local-cluster: $*"; }
+
+check_installed() {
+  local missing=()
+  "$PYTHON" -c "import streamlit, tensorflow" 2>/dev/null \
+    || missing+=("the app's packages: $PYTHON -m pip install -r requirements.txt")
+  { [ -n "$RAY" ] && "$PYTHON" -c "import ray.util.client" 2>/dev/null; } \
+    || missing+=("Ray: $PYTHON -m pip install -r requirements-cluster.txt")
+  [ -x "$NGINX" ] || missing+=("nginx: sudo apt-get install nginx")
+  if [ ${#missing[@]} -gt 0 ]; then
+    say "missing, install it first:"
+    printf '  %s\n' "${missing[@]}"
+    exit 1
+  fi
+}
+
+check_ports_free() {
+  local port
+  for port in "$PORT" "$RAY_PORT" "$RAY_CLIENT_PORT" "${REPLICAS[@]}"; do
+    if "$PYTHON" -c "import socket,sys; socket.create_connection(('127.0.0.1', int(sys.argv[1])), 1)" "$port" 2>/dev/null; then
+      say "port $port on 127.0.0.1 is in use; stop what uses it (or set MNIST_CLUSTER_PORT)"
+      exit 1
+    fi
+  done
+}
+
+# Start a command in its own process group, remembered as $RUN/NAME.pid.
+launch() {
+  local name="$1"; shift
+  setsid "$@" >"$RUN/logs/$name.log" 2>&1 < /dev/null &
+  echo $! >"$RUN/$name.pid"
+}
+
+wait_for() {  # wait_for URL_OR_PORT NAME
+  local target="$1" name="$2" i
+  for i in $(seq 1 240); do
+    if [ "${target#http}" != "$target" ]; then
+      "$PYTHON" -c "import sys, urllib.request as u; sys.exit(u.urlopen(sys.argv[1], timeout=2).read() != b'ok')" "$target" 2>/dev/null && return 0
+    elif "$PYTHON" -c "import socket,sys; socket.create_connection(('127.0.0.1', int(sys.argv[1])), 1)" "$target" 2>/dev/null; then
+      return 0
+    fi
+    alive "$name" || { say "$name stopped; see $RUN/logs/$name.log"; stop; exit 1; }
+    sleep 0.5
+  done
+  say "$name did not answer in 2 minutes; see $RUN/logs/$name.log"
+  stop
+  exit 1
+}
+
+alive() { [ -f "$RUN/$1.pid" ] && kill -0 "$(cat "$RUN/$1.pid")" 2>/dev/null; }
+
+start() {
+  check_installed
+  if compgen -G "$RUN/*.pid" >/dev/null; then
+    say "already started (bash deploy/local-cluster.sh stop first)"
+    exit 1
+  fi
+  check_ports_free
+  mkdir -p "$RUN/logs" "$RUN/temp"
+  [ -n "${MNIST_PATH:-}" ] || say "MNIST_PATH is not set: replicas and workers download MNIST on first use"
+  # Ray's socket paths must stay short: its files live in /tmp.
+  mktemp -d /tmp/mnist-ray.XXXXXX >"$RUN/ray-temp-dir"
+  # Without the first variable Ray listens on every network interface.
+  launch ray env RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER=0 "$RAY" start --head --block \
+    --node-ip-address=127.0.0.1 --port="$RAY_PORT" \
+    --ray-client-server-port="$RAY_CLIENT_PORT" --num-cpus="$RAY_CPUS" \
+    --include-dashboard=false --disable-usage-stats \
+    --temp-dir="$(cat "$RUN/ray-temp-dir")"
+  wait_for "$RAY_CLIENT_PORT" ray
+  local port
+  for port in "${REPLICAS[@]}"; do
+    launch "replica-$port" env MNIST_RAY_ADDRESS="ray://127.0.0.1:$RAY_CLIENT_PORT" \
+      "$PYTHON" -m streamlit run streamlit_app.py --server.headless true \
+      --server.address 127.0.0.1 --server.port "$port" \
+      --browser.gatherUsageStats false
+  done
+  for port in "${REPLICAS[@]}"; do
+    wait_for "http://127.0.0.1:$port/_stcore/health" "replica-$port"
+  done
+  local conf="$RUN/nginx.conf"
+  sed "s/listen 127.0.0.1:8080;/listen 127.0.0.1:$PORT;/" deploy/nginx.conf >"$conf"
+  # As root, nginx's workers would run as "nobody" and could not write here.
+  [ "$(id -u)" -ne 0 ] || sed -i '1i user root;' "$conf"
+  launch nginx "$NGINX" -p "$RUN" -c "$conf" -e "$RUN/logs/nginx-error.log" -g "daemon off;"
+  wait_for "http://127.0.0.1:$PORT/_stcore/health" nginx
+  echo "http://127.0.0.1:$PORT"
+}
+
+stop() {
+  local file pid name
+  for name in nginx "${REPLICAS[@]/#/replica-}" ray; do
+    file="$RUN/$name.pid"
+    [ -f "$file" ] || continue
+    pid="$(cat "$file")"
+    # The whole process group: Ray's head takes its workers down with it.
+    kill -TERM -- "-$pid" 2>/dev/null || true
+    for _ in $(seq 1 120); do
+      kill -0 -- "-$pid" 2>/dev/null || break  # until the whole group is gone
+      sleep 0.5
+    done
+    kill -KILL -- "-$pid" 2>/dev/null || true
+    rm -f "$file"
+    say "stopped $name"
+  done
+  if [ -f "$RUN/ray-temp-dir" ]; then
+    rm -rf "$(cat "$RUN/ray-temp-dir")" "$RUN/ray-temp-dir"
+  fi
+}
+
+case "${1:-}" in
+  start) start ;;
+  stop) stop ;;
+  *) echo "usage: bash deploy/local-cluster.sh start|stop" >&2; exit 2 ;;
+esac
