@@ -248,6 +248,28 @@ def test_operators_set_the_limits_in_streamlits_secrets(page):
         get_queue.clear()
 
 
+def test_start_says_plainly_when_the_training_cluster_is_unreachable(page):
+    from app_ui.common import get_queue
+    from mnist_core.serving.cluster import ClusterTrainings
+    from mnist_core.serving.local_server import free_port
+
+    get_queue.clear()
+    try:
+        at = page("train")
+        at.secrets["MNIST_RAY_ADDRESS"] = f"ray://127.0.0.1:{free_port()}"
+        get_queue.clear()
+        at = at.run()
+        assert isinstance(get_queue(), ClusterTrainings)
+        at.button(key="tr_start").click().run()
+        assert not at.exception
+        assert "job" not in at.session_state
+        assert any("cannot be reached right now" in e.value for e in at.error)
+        shown = texts(at) + "".join(e.value for e in at.error)
+        assert "ray://" not in shown  # the operator's address is not shown
+    finally:
+        get_queue.clear()
+
+
 def test_a_network_without_convolutions_shows_what_it_can(page):
     import keras
 

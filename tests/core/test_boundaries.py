@@ -106,13 +106,15 @@ def test_light_pages_render_without_tensorflow(page, mnist_path):
     assert out.stdout.split()[-2:] == ["False", "False"]
 
 
-def test_settings_links_and_cli_do_not_pull_in_tensorflow():
+def test_settings_links_and_cli_do_not_pull_in_tensorflow_or_ray():
     code = (
         "import sys, mnist_core.training.config, mnist_core.serving.links, "
         "mnist_core.serving.jobs, mnist_core.models.card, mnist_core.cli, "
         "mnist_core.reading.strokes, mnist_core.reading.image_files, "
-        "mnist_core.reading.preprocess, mnist_core.models.model_files; "
-        "print('tensorflow' in sys.modules, 'keras' in sys.modules)"
+        "mnist_core.reading.preprocess, mnist_core.models.model_files, "
+        "mnist_core.serving.cluster; "
+        "print('tensorflow' in sys.modules, 'keras' in sys.modules, "
+        "'ray' in sys.modules)"
     )
     out = subprocess.run(
         [sys.executable, "-c", code],
@@ -121,4 +123,4 @@ def test_settings_links_and_cli_do_not_pull_in_tensorflow():
         cwd=PROJECT_ROOT,
         check=True,
     ).stdout.split()
-    assert out == ["False", "False"]
+    assert out == ["False", "False", "False"]
