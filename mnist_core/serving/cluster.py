@@ -191,10 +191,7 @@ class ClusterTrainings:
                 return
             job.state = JobState.RUNNING
             payload = self._follow(job, actor)
-            job.result = _result(job.config, payload)
-            job.state = JobState.STOPPED if job.result.stopped else JobState.DONE
-            if job.state == JobState.DONE:
-                self.pace.record(job.config, job.result.train_seconds)
+            job.finish(_result(job.config, payload), self.pace)
         except Exception as exc:  # shown to the user; the server keeps serving
             job.error = _cluster_failure(exc)
             job.state = JobState.FAILED

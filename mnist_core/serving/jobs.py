@@ -150,6 +150,14 @@ class TrainingJob:
                 self.error,
             )
 
+    def finish(self, result: TrainResult, pace: Pace) -> None:
+        """Hand over the trained model; a complete run teaches `pace` this
+        server's speed (a stopped one would make estimates too short)."""
+        self.result = result
+        self.state = JobState.STOPPED if result.stopped else JobState.DONE
+        if self.state == JobState.DONE:
+            pace.record(self.config, result.train_seconds)
+
     @property
     def finished(self) -> bool:
         return self.state in FINISHED
@@ -246,10 +254,7 @@ class TrainingQueue:
         try:
             if run is None:
                 from mnist_core.training.loop import train as run
-            job.result = run(job.config, data, job.listen, job.stop_event)
-            job.state = JobState.STOPPED if job.result.stopped else JobState.DONE
-            if job.state == JobState.DONE:
-                self.pace.record(job.config, job.result.train_seconds)
+            job.finish(run(job.config, data, job.listen, job.stop_event), self.pace)
         except Exception as exc:  # shown to the user; the server must keep serving
             job.error = failure_message(exc)
             job.state = JobState.FAILED
