@@ -1,6 +1,7 @@
 """A recipe's pen-digit cross-validation, without training its final model.
 
-    python bench/pen_recipe_folds.py [--copies 2] [--epochs N] [--only syn val]
+    python bench/pen_recipe_folds.py [--copies 2] [--epochs N] [--learn-from K]
+        [--only syn val]
 
 The shipped model's recipe (models/mnist_cnn.json) plus the pen digits of
 every institution but one, each drawn `--copies` times; one model per
@@ -12,6 +13,9 @@ hardest institutions first: about 8 minutes a fold on 2 cores.
 
 `--epochs` shortens the recipe; `--copies 0` is the same recipe on MNIST
 alone, the baseline: one model, trained once, reads every institution.
+`--learn-from K` trains each fold on K of the other institutions (chosen at
+random, the same choice every run): does a new institution gain more when
+more institutions are learned from?
 """
 
 from __future__ import annotations
@@ -22,12 +26,18 @@ import sys
 import time
 from pathlib import Path
 
+import numpy as np
+
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from mnist_core.cli import DEFAULT_HANDWRITING  # noqa: E402
 from mnist_core.constants import SHIPPED_MODEL_PATH  # noqa: E402
 from mnist_core.data.mnist import load_mnist  # noqa: E402
-from mnist_core.data.pen_digits import load_samples, render_pen_digits  # noqa: E402
+from mnist_core.data.pen_digits import (  # noqa: E402
+    PenDigits,
+    load_samples,
+    render_pen_digits,
+)
 from mnist_core.models.card import read_metadata  # noqa: E402
 from mnist_core.reading.classifier import Classifier  # noqa: E402
 from mnist_core.reading.handwriting import evaluate_handwriting  # noqa: E402
@@ -40,10 +50,22 @@ from mnist_core.training.loop import train  # noqa: E402
 HARDEST_FIRST = ["syn", "val", "apb", "apa", "app", "ced", "ibm"]
 
 
+def learned_from(pen: PenDigits, left_out: str, count: int | None) -> PenDigits:
+    """The pen digits of `count` institutions other than `left_out` (all if
+    None), the same ones every run."""
+    others = sorted(set(pen.groups.tolist()) - {left_out})
+    if count is not None:
+        rng = np.random.default_rng(sum(map(ord, left_out)))
+        others = rng.choice(others, count, replace=False)
+    keep = np.isin(pen.groups, others)
+    return PenDigits(pen.x[keep], pen.y[keep], pen.groups[keep])
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--copies", type=int, default=2)
     parser.add_argument("--epochs", type=int)
+    parser.add_argument("--learn-from", type=int, help="K other institutions")
     parser.add_argument("--only", nargs="*", default=HARDEST_FIRST)
     args = parser.parse_args()
     record = read_metadata(SHIPPED_MODEL_PATH)
@@ -55,8 +77,9 @@ def main() -> None:
     result, digits, right = None, 0, 0
     for group in args.only:
         start = time.perf_counter()
-        if pen is not None:
-            result = train(config, data, pen=pen.without(group))
+        taught = None if pen is None else learned_from(pen, group, args.learn_from)
+        if taught is not None:
+            result = train(config, data, pen=taught)
         elif result is None:  # MNIST alone: every fold's model is the same
             result = train(config, data)
         left_out = [s for s in samples if s.inst == group]
@@ -64,6 +87,7 @@ def main() -> None:
         fold = {
             "without": group,
             "digits": len(left_out),
+            "learned_from": [] if taught is None else sorted(set(taught.groups)),
             "right": int((report.predictions == report.labels).sum()),
             "accuracy": round(report.accuracy, 4),
             "mnist": round(result.test_accuracy, 4),
