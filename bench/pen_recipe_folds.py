@@ -53,12 +53,13 @@ HARDEST_FIRST = ["syn", "val", "apb", "apa", "app", "ced", "ibm"]
 def learned_from(pen: PenDigits, left_out: str, count: int | None) -> PenDigits:
     """The pen digits of `count` institutions other than `left_out` (all if
     None), the same ones every run."""
-    others = sorted(set(pen.groups.tolist()) - {left_out})
-    if count is not None:
-        rng = np.random.default_rng(sum(map(ord, left_out)))
-        others = rng.choice(others, count, replace=False)
-    keep = np.isin(pen.groups, others)
-    return PenDigits(pen.x[keep], pen.y[keep], pen.groups[keep])
+    rest = pen.without(left_out)
+    if count is None:
+        return rest
+    rng = np.random.default_rng(sum(map(ord, left_out)))
+    chosen = rng.choice(sorted(set(rest.groups.tolist())), count, replace=False)
+    keep = np.isin(rest.groups, chosen)
+    return PenDigits(rest.x[keep], rest.y[keep], rest.groups[keep])
 
 
 def main() -> None:
