@@ -30,6 +30,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bench.test_time_augmentation import prepared_inputs  # noqa: E402
 from mnist_core.cli import DEFAULT_HANDWRITING  # noqa: E402
 from mnist_core.constants import SHIPPED_MODEL_PATH  # noqa: E402
 from mnist_core.data.mnist import load_mnist  # noqa: E402
@@ -39,7 +40,6 @@ from mnist_core.data.pen_digits import (  # noqa: E402
     draw_like_a_person,
     load_samples,
     render_pen_digits,
-    sample_rng,
 )
 from mnist_core.data.writing_styles import add_writing_styles  # noqa: E402
 from mnist_core.errors import EmptyImageError  # noqa: E402
@@ -135,19 +135,6 @@ def fine_tuned(base, data, pen: PenDigits, epochs: int, learning_rate: float):
     return model
 
 
-def canvas_inputs(samples: list[Sample]) -> np.ndarray:
-    """Each sample as `handwriting-eval` draws and the Draw page prepares it."""
-    blank = np.zeros((28, 28), np.float32)
-    inputs = []
-    for sample in samples:
-        try:
-            drawing = draw_like_a_person(sample, sample_rng(sample, 0))
-            inputs.append(prepare_image(drawing).pixels.astype(np.float32))
-        except EmptyImageError:
-            inputs.append(blank)
-    return np.stack(inputs)[..., None]
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--variation", choices=("none", "strokes"), default="strokes")
@@ -168,7 +155,8 @@ def main() -> None:
             shipped, data, pen.without(group), args.epochs, args.learning_rate
         )
         left_out = [s for s in samples if s.inst == group]
-        inputs, labels = canvas_inputs(left_out), np.array([s.label for s in left_out])
+        inputs = prepared_inputs(left_out)[..., None]
+        labels = np.array([s.label for s in left_out])
         tuned = model.predict(inputs, batch_size=1024, verbose=0)
         alone = shipped.predict(inputs, batch_size=1024, verbose=0)
         right = {

@@ -29,20 +29,26 @@ from mnist_core.data.pen_digits import (  # noqa: E402
     load_samples,
     sample_rng,
 )
+from mnist_core.errors import EmptyImageError  # noqa: E402
 from mnist_core.models.storage import load_model  # noqa: E402
 from mnist_core.reading.classifier import Classifier  # noqa: E402
+from mnist_core.reading.preprocess import prepare_image  # noqa: E402
 
 SHIFTS_4 = [(1, 0), (-1, 0), (0, 1), (0, -1)]
 SHIFTS_8 = SHIFTS_4 + [(1, 1), (-1, -1), (1, -1), (-1, 1)]
 
 
-def prepared_inputs(classifier: Classifier, samples) -> np.ndarray:
-    """Each sample as the Draw page would hand it to the network (28x28)."""
+def prepared_inputs(samples) -> np.ndarray:
+    """Each sample as `handwriting-eval` draws it and the Draw page hands it
+    to the network (28x28); a drawing with no digit in it is left blank."""
     blank = np.zeros((28, 28), np.float32)
     inputs = []
     for sample in samples:
-        reading = classifier.classify(draw_like_a_person(sample, sample_rng(sample, 0)))
-        inputs.append(blank if reading.pixels is None else reading.pixels)
+        try:
+            drawing = draw_like_a_person(sample, sample_rng(sample, 0))
+            inputs.append(prepare_image(drawing).pixels)
+        except EmptyImageError:
+            inputs.append(blank)
     return np.stack(inputs).astype(np.float32)
 
 
@@ -69,7 +75,7 @@ def main() -> None:
     args = parser.parse_args()
     samples = load_samples(DEFAULT_HANDWRITING)
     classifier = Classifier(load_model(args.model).model)
-    x = prepared_inputs(classifier, samples)
+    x = prepared_inputs(samples)
     labels = np.array([s.label for s in samples])
     insts = np.array([s.inst for s in samples])
     for name, inputs in variants(x).items():
