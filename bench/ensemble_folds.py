@@ -34,8 +34,8 @@ from mnist_core.training.config import (  # noqa: E402
     config_from_record,
     with_overrides,
 )
-from mnist_core.training.loop import train  # noqa: E402
 from mnist_core.training.evaluation import evaluate_test_set  # noqa: E402
+from mnist_core.training.loop import train  # noqa: E402
 
 TEST_FILE = DEFAULT_HANDWRITING.with_name("unipen-digits-test.json.gz")
 HARDEST_FIRST = ["syn", "val", "apb", "apa", "app", "ced", "ibm"]
@@ -54,7 +54,9 @@ def readings(models: dict, samples, data) -> dict:
             "by_inst": {
                 k: round(v, 4) for k, v in report.accuracy_by(report.insts).items()
             },
-            "mnist": round(evaluate_test_set(classifier.probabilities, data).accuracy, 4),
+            "mnist": round(
+                evaluate_test_set(classifier.probabilities, data).accuracy, 4
+            ),
         }
     return out
 
@@ -79,7 +81,8 @@ def main() -> None:
     save_model(member.model, args.save, member.metadata())
     pair = average_models([load_model(SHIPPED_MODEL_PATH).model, member.model])
     step = {"step": "test file", "digits": len(test)}
-    step |= readings({"shipped": shipped, "pen": member.model, "pair": pair}, test, data)
+    readers = {"shipped": shipped, "pen": member.model, "pair": pair}
+    step |= readings(readers, test, data)
     step["wall_seconds"] = round(time.perf_counter() - start)
     print(json.dumps(step), flush=True)
     for group in args.only:
