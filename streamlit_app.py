@@ -5,7 +5,9 @@ import streamlit as st
 from app_ui.i18n import language_switch, t
 from app_ui.keras_session import keep_keras_session
 from app_ui.navigation import PAGES
+from app_ui.server_guards import install as install_server_guards
 
+install_server_guards()  # no client clears the caches or piles up uploads
 keep_keras_session()  # no clear_session() after every run (see keras_session.py)
 
 st.set_page_config(

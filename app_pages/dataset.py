@@ -8,7 +8,8 @@ import pandas as pd
 import streamlit as st
 
 from app_ui import charts
-from app_ui.common import data_or_stop, enlarge
+from app_ui.choices import choice, keep
+from app_ui.common import data_or_stop, enlarge, split_summary
 from app_ui.i18n import say, t
 from mnist_core.data import stats as explore
 from mnist_core.serving.links import (
@@ -19,29 +20,32 @@ from mnist_core.serving.links import (
 )
 
 GRID = 40  # samples shown at once
+LINK_KEYS = set(view_to_query(DatasetView()))
 
 
 def first_view(data) -> None:
-    """On the first visit, put the link's view (clamped, with notes) in the widgets."""
+    """Put the link's view (clamped, with notes) in the widgets; back from
+    another page, whose link says nothing, the view this session last showed."""
     labels = {"train": data.y_train, "test": data.y_test}
-    view, notes = view_from_query(st.query_params.to_dict(), labels, GRID)
+    params = st.query_params.to_dict()
+    if "ds_view" in st.session_state and not set(params) & LINK_KEYS:
+        params = view_to_query(st.session_state.ds_view)
+    view, notes = view_from_query(params, labels, GRID)
+    keep("ds_split", view.split)
+    keep("ds_digit", "all" if view.digit is None else view.digit)
     st.session_state.update(
-        ds_split=view.split,
-        ds_digit="all" if view.digit is None else view.digit,
-        ds_page=view.page,
-        ds_index=view.index,
-        ds_map=view.method,
-        ds_notes=notes,
+        ds_page=view.page, ds_index=view.index, ds_map=view.method, ds_notes=notes
     )
 
 
 st.title(t("Dataset"))
 data = data_or_stop()
-if "ds_split" not in st.session_state:
+if "ds_page" not in st.session_state:  # a widget's key: gone after another page
     first_view(data)
 for note in st.session_state.get("ds_notes", []):
     st.info(t("From the link: {note}", note=say(note)))
-split = st.radio(
+split = choice(
+    st.radio,
     t("Split"),
     SPLITS,
     horizontal=True,
@@ -72,7 +76,8 @@ def embedding(split: str, method: str, size: int):
 
 def sample_grid() -> int | None:
     st.subheader(t("Samples"))
-    digit = st.selectbox(
+    digit = choice(
+        st.selectbox,
         t("Show digit"),
         ["all", *range(10)],
         key="ds_digit",
@@ -93,15 +98,14 @@ def sample_grid() -> int | None:
 
 
 def class_counts() -> None:
-    counts = explore.class_counts(y)
     st.subheader(t("How many of each digit"))
-    st.altair_chart(charts.digit_counts(counts), width="stretch")
+    st.altair_chart(charts.digit_counts(summary.counts), width="stretch")
 
 
 def mean_images() -> None:
     st.subheader(t("The average of each digit"))
     st.image(
-        [enlarge(m, 84) for m in explore.mean_images(x, y)],
+        [enlarge(m, 84) for m in summary.means],
         caption=[str(d) for d in range(10)],
         width=84,
     )
@@ -109,12 +113,12 @@ def mean_images() -> None:
 
 def histogram() -> None:
     st.subheader(t("Pixel intensities"))
-    counts, edges = explore.pixel_histogram(x)
+    counts, edges = summary.histogram()
     st.altair_chart(charts.intensities(counts, edges), width="stretch")
     st.caption(
         t(
             "{share:.0%} of all pixels are pure black background.",
-            share=explore.background_share(x),
+            share=summary.background,
         )
     )
 
@@ -158,6 +162,7 @@ def digit_map() -> str:
     return method
 
 
+summary = split_summary(split)  # computed once per server, for every visitor
 digit = sample_grid()
 c1, c2 = st.columns(2)
 with c1:
@@ -168,4 +173,5 @@ mean_images()
 index = one_sample(digit)
 method = digit_map()
 view = DatasetView(split, digit, st.session_state.ds_page, index, method)
+st.session_state.ds_view = view  # kept while other pages are open
 st.query_params.from_dict(view_to_query(view))  # the address bar shares the view

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from app_ui import charts
-from app_ui.canvas import drawing_canvas
+from app_ui.canvas import OversizedDrawing, drawing_canvas, drawing_pixels
 from app_ui.common import choose_model, enlarge, get_shipped, your_model
 from app_ui.corrections import offer_correction, teach
 from app_ui.i18n import errors_shown, mark, number, say, t
@@ -18,6 +18,10 @@ PHONE_CANVAS = 350  # a phone's screen is ~360-430 px wide
 DIGIT_HINT = mark(
     "Draw one digit, large, in the middle. The arrows above the canvas take back"
     " the last stroke or put it back; the bin starts again."
+)
+OVERSIZED = mark(
+    "This drawing is larger than the canvas, so it was not read. Draw on the "
+    "canvas, or upload a photo below."
 )
 NUMBER_HINT = mark("Write the digits side by side with a little space between them.")
 
@@ -44,7 +48,11 @@ def canvas_image(width_px: int = CANVAS_SIZE, hint: str = DIGIT_HINT):
         st.session_state.pop("drawing_pixels", None)
         st.rerun()
     st.caption(t(hint))
-    return result.image_data, answer_line
+    try:
+        return drawing_pixels(result, width_px, CANVAS_SIZE), answer_line
+    except OversizedDrawing:
+        st.warning(t(OVERSIZED))
+        return None, answer_line
 
 
 def show_number(classifier, image) -> None:
@@ -187,9 +195,7 @@ NO_DIGIT_IN_PHOTO = t(
 )
 
 st.title(t("Draw"))
-if "use_model" in st.session_state:  # set by "Teach the model"
-    st.session_state.draw_model = st.session_state.pop("use_model")
-active = choose_model("draw_model")
+active = choose_model()
 if active.card.test_accuracy is not None:
     st.caption(claim(active))
 if st.toggle(

@@ -3,6 +3,7 @@
 import pandas as pd
 import streamlit as st
 
+from app_ui.choices import choice
 from app_ui.common import (
     RESTART_KEY,
     YOURS,
@@ -12,6 +13,7 @@ from app_ui.common import (
     enlarge,
     lost_in_restart,
     server_run,
+    use_model,
 )
 from app_ui.i18n import number, say, t
 from mnist_core.errors import UPLOAD_LIMIT_MB, MnistError
@@ -49,7 +51,7 @@ def upload_model() -> None:
         return
     card = ModelCard.of_model(model, report.accuracy)
     st.session_state.your_model = ActiveModel(YOURS, model, classifier, card)
-    st.session_state.model_model = YOURS  # show the new model on this page
+    use_model(YOURS)  # here, and on Draw
     st.query_params[RESTART_KEY] = server_run()
     st.success(
         t(
@@ -76,12 +78,13 @@ if lost_in_restart():
     )
 with st.expander(t("Use a model of your own"), icon=":material/upload:"):
     upload_model()
-active = choose_model("model_model")
+active = choose_model()
 model = active.model
 
 st.subheader(t("The network, layer by layer"))
 IN_USE = "in use"
-shown = st.radio(
+shown = choice(
+    st.radio,
     t("Architecture"),
     [IN_USE, *ARCHITECTURES],
     horizontal=True,
@@ -140,9 +143,11 @@ else:
 st.subheader(t("What each layer sees"))
 drawing = st.session_state.get("drawing_pixels")
 choices = ["test"] + (["drawing"] if drawing is not None else [])
-what = st.radio(
+what = choice(
+    st.radio,
     t("Show"),
     choices,
+    key="layers_input",
     horizontal=True,
     format_func=lambda c: t("a test digit") if c == "test" else t("my drawing"),
 )

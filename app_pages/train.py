@@ -4,6 +4,7 @@ from dataclasses import replace
 
 import streamlit as st
 
+from app_ui.choices import choice, keep
 from app_ui.common import (
     RESTART_KEY,
     data_or_stop,
@@ -64,8 +65,13 @@ def config_value(name: str, shown):
 def apply_config(config: TrainConfig, notes: list[Message] | None = None) -> None:
     """Put a configuration into the widgets (their keys in session state)."""
     notes = [] if notes is None else notes
-    shown = {f"tr_{s.link}": widget_value(n, config, notes) for n, s in WIDGETS.items()}
-    st.session_state.update(shown, tr_base=config, tr_notes=notes)
+    for name, setting in WIDGETS.items():
+        value = widget_value(name, config, notes)
+        if setting.widget == "radio":
+            keep(f"tr_{setting.link}", value)
+        else:
+            st.session_state[f"tr_{setting.link}"] = value
+    st.session_state.update(tr_base=config, tr_notes=notes)
 
 
 def apply_preset(name: str) -> None:
@@ -86,8 +92,10 @@ def draw_widget(column, name: str, disabled: bool):
     setting = SETTINGS[name]
     common = dict(key=f"tr_{setting.link}", disabled=disabled, help=t(setting.help))
     label = t(setting.label)
-    if setting.widget == "radio":
-        return column.radio(label, setting.choices, format_func=choice_title, **common)
+    if setting.widget == "radio":  # translated labels: a kept choice
+        return choice(
+            column.radio, label, setting.choices, format_func=choice_title, **common
+        )
     if setting.widget == "selectbox":
         return column.selectbox(label, setting.choices, **common)
     if setting.widget == "slider":
@@ -101,8 +109,13 @@ def choice_title(name: str) -> str:
     return t(ARCHITECTURES[name].title) if name in ARCHITECTURES else name
 
 
+# A widget's key: Streamlit drops it after a run of another page, and then the
+# settings are put back from the link and the session's last ones.
+SHOWN = f"tr_{SETTINGS['epochs'].link}"
+
+
 def settings(disabled: bool) -> TrainConfig:
-    if "tr_arch" not in st.session_state:
+    if SHOWN not in st.session_state:
         first_settings()
     for note in st.session_state.get("tr_notes", []):
         st.info(t("From the link: {note}", note=say(note)))

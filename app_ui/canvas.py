@@ -11,12 +11,12 @@ those two buttons and keep undo, redo and "start again" always in view
 (a phone has no hover to reveal them).
 """
 
+import io
 import logging
 from pathlib import Path
 
+import numpy as np
 import streamlit as st
-import streamlit_drawable_canvas
-from streamlit_drawable_canvas import st_canvas
 
 COMPONENT = "streamlit-drawable-canvas.streamlit_drawable_canvas"
 HIDDEN_BUTTONS = ("Update the app with this drawing", "Edit")
@@ -36,6 +36,8 @@ LEARNER_CSS = "\n".join(
 
 
 def package_css() -> str:
+    import streamlit_drawable_canvas  # the package declares its component
+
     build = Path(streamlit_drawable_canvas.__file__).parent / "frontend" / "build"
     return (build / "index-style.css").read_text(encoding="utf-8")
 
@@ -61,7 +63,44 @@ def _register_learner_canvas() -> None:
         registry_log.setLevel(level)
 
 
+# A phone's screen may have up to ~4 device pixels per CSS pixel; a bigger
+# picture was not drawn on this canvas.
+MAX_PIXEL_RATIO = 4
+
+
+class OversizedDrawing(ValueError):
+    """The canvas sent a picture larger than the canvas itself."""
+
+
 def drawing_canvas(**options):
     """st_canvas with the learner's toolbar: undo, redo, start again."""
+    from streamlit_drawable_canvas import st_canvas
+
     _register_learner_canvas()
     return st_canvas(**options)
+
+
+def drawing_pixels(result, width: int, height: int) -> np.ndarray | None:
+    """The canvas's picture as an RGBA array, None when empty.
+
+    The value comes from the browser and so from anyone: its PNG header is
+    read before the picture is decoded, and a picture larger than the canvas
+    (a 13,000-pixel square costs 700 MB decoded) is refused.
+
+    Raises:
+        OversizedDrawing: the picture is larger than this canvas can make.
+    """
+    from PIL import Image
+
+    raw = result.image_bytes
+    if not raw:
+        return None
+    try:
+        picture = Image.open(io.BytesIO(raw), formats=["PNG"])
+    except Exception as exc:  # not a PNG at all: nothing a canvas makes
+        raise OversizedDrawing("not a PNG") from exc
+    if picture.width > width * MAX_PIXEL_RATIO or picture.height > (
+        height * MAX_PIXEL_RATIO
+    ):
+        raise OversizedDrawing(f"{picture.width}x{picture.height}")
+    return np.asarray(picture.convert("RGBA"))

@@ -11,6 +11,7 @@ import numpy as np
 import streamlit as st
 from PIL import Image
 
+from app_ui.choices import choice, keep
 from app_ui.i18n import errors_shown, mark, t
 from mnist_core.constants import SHIPPED_MODEL_PATH
 from mnist_core.errors import MnistError
@@ -37,6 +38,16 @@ def get_data():
     from mnist_core.data.mnist import load_mnist
 
     return load_mnist()
+
+
+@st.cache_resource(show_spinner=False)
+def split_summary(split: str):
+    """Counts, averages and intensities of a split (mnist_core.data.stats),
+    computed once per server in bounded memory and shared read-only."""
+    from mnist_core.data.stats import summarize_split
+
+    data = get_data()
+    return summarize_split(getattr(data, f"x_{split}"), getattr(data, f"y_{split}"))
 
 
 @st.cache_resource(show_spinner=False)
@@ -149,21 +160,32 @@ def your_model() -> ActiveModel | None:
     return st.session_state.get("your_model")
 
 
-def choose_model(key: str) -> ActiveModel:
-    """A picker between the shipped model and the one this session trained."""
+MODEL_IN_USE = "model_in_use"  # SHIPPED or YOURS, the same on every page
+
+
+def use_model(label: str) -> None:
+    """Make SHIPPED or YOURS the model Draw and Model use, until the user picks."""
+    keep(MODEL_IN_USE, label)
+
+
+def choose_model() -> ActiveModel:
+    """A picker between the shipped model and the one this session trained,
+    taught or uploaded; the choice is the same on every page."""
     options = [SHIPPED] + ([YOURS] if your_model() else [])
     if len(options) > 1:
-        choice = st.radio(
+        picked = choice(
+            st.radio,
             t("Model"),
             options,
             format_func=t,
             horizontal=True,
-            key=key,
+            key=MODEL_IN_USE,
+            default=SHIPPED,
             help=t("Train a model on the Train page to compare."),
         )
     else:
-        choice = SHIPPED
-    if choice == YOURS:
+        picked = SHIPPED
+    if picked == YOURS:
         return your_model()
     with errors_shown(stop=True), st.spinner(t("Loading the shipped model…")):
         return get_shipped()

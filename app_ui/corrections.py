@@ -4,7 +4,7 @@ from dataclasses import replace
 
 import streamlit as st
 
-from app_ui.common import YOURS, ActiveModel, data_or_stop, enlarge
+from app_ui.common import YOURS, ActiveModel, data_or_stop, enlarge, use_model
 from app_ui.i18n import number, t
 from mnist_core.training.corrections import Corrections
 from mnist_core.training.finetune import fine_tune
@@ -54,10 +54,8 @@ def teach(active: ActiveModel) -> None:
             YOURS, result.model, Classifier(result.model), card
         )
         st.session_state.taught = result
-        # Draw switches to the taught copy at once (its picker switches back);
-        # the picker is already drawn in this run, so the switch waits a rerun.
-        st.session_state.use_model = YOURS
-        st.rerun()
+        use_model(YOURS)  # Draw and Model read with the taught copy (the picker
+        st.rerun()  # switches back); the picker is drawn again with it
     result = st.session_state.get("taught")
     if result is not None:
         m1, m2 = st.columns(2)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import string
+import unicodedata
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -55,11 +56,64 @@ SWAP_SEPARATORS = str.maketrans(",.", ".,")
 FORMATTERS = {"en": string.Formatter(), "es": SpanishNumbers()}
 
 
+LITERAL_LIMIT = 60  # characters of someone else's text shown; the rest is "…"
+PUNCTUATION = frozenset(string.punctuation)
+
+
+class Literal(str):
+    """Text written by someone else, escaped so that markdown shows it as it is.
+
+    Every ASCII punctuation mark gets a backslash, which CommonMark (and so
+    Streamlit) shows as the mark itself: no link, image, emphasis, colour or
+    HTML can come out of it. `!r` in a template quotes it without escaping
+    it twice.
+    """
+
+    def __repr__(self) -> str:
+        return f"'{self}'"
+
+
+def literal(text: object) -> Literal:
+    """`text` (a link's value, a file or layer name) as markdown that shows it
+    literally, on one line and at most LITERAL_LIMIT characters."""
+    plain = "".join(
+        " " if unicodedata.category(c) in ("Cc", "Cf", "Zl", "Zp") else c
+        for c in str(text)
+    )
+    plain = " ".join(plain.split())
+    if len(plain) > LITERAL_LIMIT:
+        plain = plain[: LITERAL_LIMIT - 1] + "…"
+    return Literal("".join("\\" + c if c in PUNCTUATION else c for c in plain))
+
+
+def is_app_text(text: str) -> bool:
+    """Whether `text` is one of the app's own words, in either language."""
+    return text in SPANISH or text in SPANISH_WORDS
+
+
+SPANISH_WORDS = frozenset(SPANISH.values())
+
+
+class Shown(str):
+    """A text `t` made: the app's words with any foreign text already literal."""
+
+
+def shown_value(value):
+    """A template's value as it may appear in markdown: the app's own words
+    as they are, anyone else's text literally; numbers are formatted later."""
+    if isinstance(value, str) and not isinstance(value, Literal | Shown):
+        return value if is_app_text(value) else literal(value)
+    return value
+
+
 def t(text: str, /, **params) -> str:
     """`text` in the session's language, with `params` filled in (numbers
-    written as that language writes them)."""
+    written as that language writes them, anyone else's text shown literally)."""
     translated = CATALOGS[language()].get(text, text)
-    return FORMATTERS[language()].format(translated, **params) if params else translated
+    if not params:
+        return translated
+    shown = {name: shown_value(value) for name, value in params.items()}
+    return Shown(FORMATTERS[language()].format(translated, **shown))
 
 
 def number(value: float, spec: str = "") -> str:
@@ -74,8 +128,11 @@ def say(message: Message | MnistError | str) -> str:
     if isinstance(message, str):
         return t(message)
     # Words among the values ("batch size") are translated too; file names and
-    # numbers have no catalog entry and stay as they are.
-    params = {k: t(v) if isinstance(v, str) else v for k, v in message.params.items()}
+    # link values have no catalog entry and are shown literally by t().
+    params = {
+        k: t(v) if isinstance(v, str) and is_app_text(v) else v
+        for k, v in message.params.items()
+    }
     return t(message.template, **params)
 
 

@@ -4,7 +4,7 @@ import pandas as pd
 import streamlit as st
 
 from app_ui import charts
-from app_ui.common import YOURS, ActiveModel, enlarge
+from app_ui.common import YOURS, ActiveModel, enlarge, use_model
 from app_ui.i18n import number, say, t
 from mnist_core.data.mnist import MnistData
 from mnist_core.models.card import ModelCard
@@ -86,6 +86,7 @@ def adopt(job: TrainingJob, data: MnistData) -> None:
     runs.append({"run": len(runs) + 1, **result.summary(), "history": history})
     del runs[:-MAX_RUNS]  # a session keeps its last few runs, not all of them
     st.session_state.adopted = job
+    use_model(YOURS)
 
 
 def shown(column: str, value):

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
 from mnist_core.constants import NUM_CLASSES
 
 EMBED_METHODS = ("PCA", "t-SNE")
+CHUNK = 2000  # images per step: ~1.6 M pixels, ~13 MB of counts at most
 
 
 def page_count(count: int, per_page: int) -> int:
@@ -28,7 +31,17 @@ def sample_page(
 
 def background_share(x: np.ndarray) -> float:
     """The share of all pixels that are pure black background."""
-    return float(np.mean(x == 0))
+    counts = intensity_counts(x)
+    return float(counts[0] / max(counts.sum(), 1))
+
+
+def intensity_counts(x: np.ndarray) -> np.ndarray:
+    """How many pixels have each intensity 0-255, counted a chunk at a time:
+    a count over all 47 M training pixels at once would hold ~380 MB."""
+    counts = np.zeros(256, np.int64)
+    for start in range(0, len(x), CHUNK):
+        counts += np.bincount(x[start : start + CHUNK].ravel(), minlength=256)
+    return counts
 
 
 def class_counts(y: np.ndarray) -> np.ndarray:
@@ -36,15 +49,47 @@ def class_counts(y: np.ndarray) -> np.ndarray:
 
 
 def mean_images(x: np.ndarray, y: np.ndarray) -> np.ndarray:
-    """(10, 28, 28) average image of each digit, in [0, 1]."""
-    return np.stack([x[y == d].mean(axis=0) / 255.0 for d in range(NUM_CLASSES)])
+    """(10, 28, 28) average image of each digit, in [0, 1], summed a chunk at a
+    time (no copy of a digit's images)."""
+    sums = np.zeros((NUM_CLASSES, *x.shape[1:]), np.float64)
+    for start in range(0, len(x), CHUNK):
+        images, labels = x[start : start + CHUNK], y[start : start + CHUNK]
+        for digit in range(NUM_CLASSES):
+            sums[digit] += images[labels == digit].sum(axis=0, dtype=np.float64)
+    counts = np.maximum(class_counts(y), 1).reshape(-1, 1, 1)
+    return sums / counts / 255.0
 
 
 def pixel_histogram(x: np.ndarray, bins: int = 32) -> tuple[np.ndarray, np.ndarray]:
     """Counts of pixel intensities 0-255 over every image given, and bin edges."""
-    counts = np.bincount(x.ravel(), minlength=256)
+    return bin_counts(intensity_counts(x), bins)
+
+
+def bin_counts(counts: np.ndarray, bins: int = 32) -> tuple[np.ndarray, np.ndarray]:
+    """Per-intensity counts grouped into `bins` equal bins, and their edges."""
     edges = np.linspace(0, 256, bins + 1).astype(int)
     return np.add.reduceat(counts, edges[:-1]), edges
+
+
+@dataclass(frozen=True)
+class SplitSummary:
+    """What the Dataset page shows about a whole split: computed once per
+    server and shared by every visitor (each array is small)."""
+
+    counts: np.ndarray  # (10,) digits of each class
+    means: np.ndarray  # (10, 28, 28) average image of each digit, in [0, 1]
+    intensities: np.ndarray  # (256,) pixels of each intensity
+    background: float  # share of pixels that are pure black
+
+    def histogram(self, bins: int = 32) -> tuple[np.ndarray, np.ndarray]:
+        return bin_counts(self.intensities, bins)
+
+
+def summarize_split(x: np.ndarray, y: np.ndarray) -> SplitSummary:
+    """The split's summary, in bounded memory (a chunk of images at a time)."""
+    intensities = intensity_counts(x)
+    background = float(intensities[0] / max(intensities.sum(), 1))
+    return SplitSummary(class_counts(y), mean_images(x, y), intensities, background)
 
 
 def embed_2d(

@@ -54,14 +54,14 @@ def test_dataset_page_has_filters_and_summaries(page):
     assert not at.exception
     labels = [r.label for r in at.radio]
     assert labels[:1] == ["Split"] and "Method" in labels
-    assert at.selectbox(key="ds_digit").options[:2] == ["all", "0"]
-    at.selectbox(key="ds_digit").set_value(7).run()
+    assert at.selectbox(key="ds_digit@en").options[:2] == ["all", "0"]
+    at.selectbox(key="ds_digit@en").set_value(7).run()
     assert not at.exception
 
 
 def test_dataset_switches_to_the_test_split(page):
     at = page("dataset")
-    at.radio(key="ds_split").set_value("test").run()
+    at.radio(key="ds_split@en").set_value("test").run()
     assert not at.exception
     assert any("(10000, 28, 28)" in str(c.value) for c in at.caption)
 
@@ -94,7 +94,7 @@ def test_train_page_defaults_to_the_fast_preset(page):
     assert at.toggle(key="tr_avg").value is True
     assert at.session_state["tr_notes"] == []
     at.button(key="preset_recipe").click().run()
-    assert at.radio(key="tr_arch").value == "recipe"
+    assert at.radio(key="tr_arch@en").value == "recipe"
     assert at.slider(key="tr_epochs").value == 10
 
 
@@ -146,18 +146,18 @@ def test_prepare_page_walks_through_the_tutorials_steps(page):
 
 def test_model_page_draws_every_architecture(page):
     at = page("model")
-    assert at.radio(key="diagram_arch").options == [
+    assert at.radio(key="diagram_arch@en").options == [
         "the model in use",
         "recipe",
         "fast",
         "small",
     ]
     for arch in ("recipe", "small"):
-        at.radio(key="diagram_arch").set_value(arch).run()
+        at.radio(key="diagram_arch@en").set_value(arch).run()
         assert not at.exception
     # Every number above the learned part describes the network shown: the
     # tutorial's (1,199,882 parameters), not the Fast CNN in use.
-    at.radio(key="diagram_arch").set_value("recipe").run()
+    at.radio(key="diagram_arch@en").set_value("recipe").run()
     params = next(m for m in at.metric if m.label == "Parameters")
     assert params.value == "1,199,882"
     table = at.dataframe[0].value
@@ -169,7 +169,7 @@ def test_train_settings_come_from_the_link_clamped_with_a_note(page):
     link = dict(epochs="99", arch="recipe", batch="100", aug="on")
     at = page("train", query=link)
     assert not at.exception
-    assert at.radio(key="tr_arch").value == "recipe"
+    assert at.radio(key="tr_arch@en").value == "recipe"
     assert at.slider(key="tr_epochs").value == 30
     assert at.select_slider(key="tr_batch").value == 128
     notes = " ".join(i.value for i in at.info)
@@ -200,14 +200,14 @@ def test_two_runs_are_compared_side_by_side(page):
 def test_dataset_view_comes_from_the_link_and_goes_back_into_it(page):
     at = page("dataset", query=dict(split="test", digit="3", page="999", index="18"))
     assert not at.exception
-    assert at.radio(key="ds_split").value == "test"
-    assert at.selectbox(key="ds_digit").value == 3
+    assert at.radio(key="ds_split@en").value == "test"
+    assert at.selectbox(key="ds_digit@en").value == 3
     # 1,010 threes in the test split at 40 per page: the last page is 26
     assert at.number_input(key="ds_page").value == 26
     # The digit shown pixel by pixel is one of the threes the filter asks for.
     assert at.selectbox(key="ds_index_of_digit").value == 18
     assert any("page 999 is outside 1–26: using 26." in i.value for i in at.info)
-    at.selectbox(key="ds_digit").set_value(5).run()
+    at.selectbox(key="ds_digit@en").set_value(5).run()
     assert at.query_params["digit"] == "5"  # the address bar follows the filters
     # 892 fives make 23 pages: page 26 does not exist for them, the last one is shown
     assert at.number_input(key="ds_page").value == 23
@@ -282,7 +282,7 @@ def test_a_network_without_convolutions_shows_what_it_can(page):
     outputs = keras.layers.Dense(10, activation="softmax")(hidden)
     dense = keras.Model(inputs, outputs, name="dense_only")
     mine = ActiveModel(YOURS, dense, Classifier(dense), ModelCard.of_model(dense, 0.9))
-    at = page("model", your_model=mine, model_model=YOURS)
+    at = page("model", your_model=mine, model_in_use=YOURS)
     assert not at.exception
     assert "dense_only" not in [e.value for e in at.error]
     assert any("no convolution layer" in i.value for i in at.info)
@@ -363,7 +363,7 @@ def test_the_digit_shown_pixel_by_pixel_honours_the_filter(page):
     at = page("dataset", query=dict(split="test", digit="3", index="17"))
     assert at.selectbox(key="ds_index_of_digit").value == 18
     assert any("index 17 is not a 3" in i.value for i in at.info)
-    at.selectbox(key="ds_digit").set_value("all").run()
+    at.selectbox(key="ds_digit@en").set_value("all").run()
     assert at.number_input(key="ds_index").value == 18
 
 

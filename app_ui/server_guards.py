@@ -1,0 +1,79 @@
+"""Limits on what Streamlit's server takes from any client, for a shared demo.
+
+Two doors of Streamlit itself are open to any websocket or HTTP client,
+whatever the page shows:
+- the hidden "clear cache" message empties every cached resource for every
+  visitor: the shipped model and the dataset load again (twice the memory
+  while old sessions hold the old copies). It is ignored.
+- uploads are limited per file (server.maxUploadSize) but not in number: one
+  session could PUT sixty 10 MB files and the server kept them all. Each
+  session keeps its newest files up to SESSION_UPLOADS_MB, and the server
+  refuses new files above SERVER_UPLOADS_MB in all.
+
+Both patch Streamlit 1.67's classes (pinned in requirements.txt); the tests in
+tests/app/test_server_guards.py drive the real classes.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+
+from starlette.exceptions import HTTPException
+from streamlit.runtime.app_session import AppSession
+from streamlit.runtime.memory_uploaded_file_manager import MemoryUploadedFileManager
+from streamlit.runtime.uploaded_file_manager import UploadedFileRec
+
+from mnist_core.errors import UPLOAD_LIMIT_MB
+
+LOG = logging.getLogger(__name__)
+MB = 1024 * 1024
+SESSION_UPLOADS_MB = 2 * UPLOAD_LIMIT_MB  # a photo and a model at once
+SERVER_UPLOADS_MB = 10 * UPLOAD_LIMIT_MB  # ten people uploading at one moment
+FULL = "The server holds too many uploads right now; try again in a minute."
+
+_installed = False
+_install_lock = threading.Lock()
+
+
+def install() -> None:
+    """Put both limits in place, once per server process."""
+    global _installed
+    with _install_lock:
+        if _installed:
+            return
+        AppSession._handle_clear_cache_request = _ignore_clear_cache
+        MemoryUploadedFileManager.add_file = _bounded_add_file(
+            MemoryUploadedFileManager.add_file
+        )
+        _installed = True
+
+
+def _ignore_clear_cache(session: AppSession) -> None:
+    LOG.info("Ignored a clear-cache request from session %s", session.id)
+
+
+def _bounded_add_file(add_file):
+    def bounded(
+        manager: MemoryUploadedFileManager, session_id: str, file: UploadedFileRec
+    ) -> None:
+        with manager._lock:
+            _make_room(manager, session_id, len(file.data))
+        add_file(manager, session_id, file)
+
+    return bounded
+
+
+def _make_room(manager: MemoryUploadedFileManager, session_id: str, size: int):
+    """Drop the session's oldest files until `size` more bytes fit its share;
+    refuse (HTTP 413) when the whole server has no room."""
+    files = manager.file_storage.get(session_id, {})
+    held = sum(len(f.data) for f in files.values())
+    while files and held + size > SESSION_UPLOADS_MB * MB:
+        oldest = files.pop(next(iter(files)))
+        held -= len(oldest.data)
+        manager._total_bytes -= len(oldest.data)
+        manager._file_count -= 1
+    if manager._total_bytes + size > SERVER_UPLOADS_MB * MB:
+        LOG.warning("Refused an upload: %d bytes held", manager._total_bytes)
+        raise HTTPException(status_code=413, detail=FULL)

@@ -1,0 +1,87 @@
+"""What any client sends is bounded: uploads, the hidden clear-cache, the canvas."""
+
+import base64
+import io
+from types import SimpleNamespace
+
+import numpy as np
+import pytest
+from PIL import Image
+from starlette.exceptions import HTTPException
+from streamlit.runtime.app_session import AppSession
+from streamlit.runtime.memory_uploaded_file_manager import MemoryUploadedFileManager
+from streamlit.runtime.uploaded_file_manager import UploadedFileRec
+
+from app_ui import server_guards
+from app_ui.canvas import OversizedDrawing, drawing_pixels
+from app_ui.server_guards import MB, SERVER_UPLOADS_MB, SESSION_UPLOADS_MB
+
+server_guards.install()
+FILE_MB = 5
+
+
+def upload(manager, session: str, number: int, size_mb: int = FILE_MB) -> None:
+    data = bytes(size_mb * MB)
+    manager.add_file(session, UploadedFileRec(f"f{number}", "x.png", "image/png", data))
+
+
+def test_one_session_keeps_only_its_newest_uploads():
+    manager = MemoryUploadedFileManager("/upload")
+    for number in range(60):
+        upload(manager, "a", number)
+    kept = manager.get_files("a", [f"f{n}" for n in range(60)])
+    assert sum(len(f.data) for f in kept) <= SESSION_UPLOADS_MB * MB
+    assert [f.file_id for f in kept][-1] == "f59"  # the newest is there
+    assert manager._total_bytes == sum(len(f.data) for f in kept)
+    manager.remove_session_files("a")
+    assert manager._total_bytes == 0 and manager._file_count == 0
+
+
+def test_the_whole_server_refuses_uploads_past_its_share():
+    manager = MemoryUploadedFileManager("/upload")
+    sessions = SERVER_UPLOADS_MB // SESSION_UPLOADS_MB
+    for s in range(sessions):
+        for number in range(SESSION_UPLOADS_MB // FILE_MB):
+            upload(manager, f"s{s}", number)
+    with pytest.raises(HTTPException) as refused:
+        upload(manager, "late", 0)
+    assert refused.value.status_code == 413
+    assert manager._total_bytes <= SERVER_UPLOADS_MB * MB
+    manager.remove_session_files("s0")  # a visitor leaves: room again
+    upload(manager, "late", 0)
+
+
+def test_a_clients_clear_cache_message_clears_nothing():
+    from app_ui.common import server_run
+
+    before = server_run()
+    AppSession._handle_clear_cache_request(SimpleNamespace(id="x"))
+    assert server_run() == before
+
+
+def canvas_value(width: int, height: int):
+    picture = io.BytesIO()
+    Image.new("RGBA", (width, height)).save(picture, "PNG")
+    return SimpleNamespace(image_bytes=picture.getvalue())
+
+
+def test_a_drawing_the_size_of_the_canvas_is_read():
+    pixels = drawing_pixels(canvas_value(280, 280), 280, 280)
+    assert pixels.shape == (280, 280, 4) and pixels.dtype == np.uint8
+
+
+def test_a_drawing_larger_than_the_canvas_is_refused_before_decoding():
+    huge = canvas_value(13000, 13000)  # ~700 MB as pixels, a few hundred KB sent
+    assert len(huge.image_bytes) < 2 * MB
+    with pytest.raises(OversizedDrawing):
+        drawing_pixels(huge, 280, 280)
+
+
+def test_a_canvas_value_that_is_no_png_is_refused():
+    fake = SimpleNamespace(image_bytes=base64.b64decode(base64.b64encode(b"GIF89a")))
+    with pytest.raises(OversizedDrawing):
+        drawing_pixels(fake, 280, 280)
+
+
+def test_an_empty_canvas_is_no_drawing():
+    assert drawing_pixels(SimpleNamespace(image_bytes=None), 280, 280) is None
