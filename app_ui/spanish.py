@@ -315,6 +315,7 @@ SPANISH: dict[str, str] = {
     "It reads **{digit}** ({confidence:.0%} sure).": "Lee un **{digit}** (con un {confidence:.0%} de seguridad).",
     "Index (only the {digit}s)": "Índice (solo los {digit})",
     "index {index} is not a {digit}: showing {first}, the first {digit}.": "el índice {index} no es un {digit}: se muestra el {first}, el primer {digit}.",
+    "{name} {text} is not on the slider: using {value}.": "{name} {text} no está en el control: se usa {value}.",
     # --- Shared demo guards ---
     "This drawing is larger than the canvas, so it was not read. Draw on the canvas, or upload a photo below.": "Este dibujo es más grande que el lienzo y no se ha leído. Dibuja en el lienzo o sube una foto más abajo.",
 }

@@ -74,3 +74,10 @@ def pytest_collection_modifyitems(items):
     for item in items:
         if "trained" in getattr(item, "fixturenames", ()):
             item.add_marker(pytest.mark.slow)
+
+
+def pytest_addoption(parser):
+    """The curious visitor's walk (tests/e2e/test_curious_visitor.py): CI walks
+    a fixed seed for a bounded number of steps; anyone may hunt with others."""
+    parser.addoption("--visitor-seed", type=int, default=2026, help="walk's seed")
+    parser.addoption("--visitor-steps", type=int, default=30, help="walk's length")

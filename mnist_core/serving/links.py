@@ -59,12 +59,19 @@ def _parse(
         )
     value = int(number) if isinstance(default, int) else number
     low, high = setting.bounds
-    clamped = type(value)(min(max(value, low), high))
-    if clamped == value:
-        return clamped, None
-    return clamped, Message(
+    used = type(value)(min(max(value, low), high))
+    if setting.stops:  # the widget shows only these: say the one used, once
+        used = type(value)(min(setting.stops, key=lambda stop: abs(stop - used)))
+    if used == value:
+        return used, None
+    if low <= value <= high:
+        return used, Message(
+            "{name} {text} is not on the slider: using {value}.",
+            dict(name=label, text=text, value=used),
+        )
+    return used, Message(
         "{name} {text} is outside {low}–{high}: using {value}.",
-        dict(name=label, text=text, low=low, high=high, value=clamped),
+        dict(name=label, text=text, low=low, high=high, value=used),
     )
 
 

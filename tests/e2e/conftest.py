@@ -26,10 +26,15 @@ REPLACED_MEDIA = "/media/"
 
 
 @pytest.fixture(scope="session")
-def server(mnist_path, tmp_path_factory):
+def server_log(tmp_path_factory) -> Path:
+    """Where the shared server writes its output (tracebacks would land here)."""
+    return tmp_path_factory.mktemp("server") / "streamlit.log"
+
+
+@pytest.fixture(scope="session")
+def server(mnist_path, server_log):
     port = free_port()
-    log = tmp_path_factory.mktemp("server") / "streamlit.log"
-    with open(log, "w") as out:
+    with open(server_log, "w") as out:
         env = {**os.environ, "MNIST_PATH": str(mnist_path)}
         process = start_streamlit(port, out, env)
     url = f"http://127.0.0.1:{port}"

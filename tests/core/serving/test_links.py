@@ -38,7 +38,8 @@ def test_out_of_range_values_are_clamped_with_a_note():
     config, notes = config_from_query(
         {"epochs": "500", "batch": "2", "size": "10"}, BASE
     )
-    assert (config.epochs, config.batch_size, config.train_size) == (30, 16, 100)
+    # The size is clamped to 100, then shown on the slider's nearest stop.
+    assert (config.epochs, config.batch_size, config.train_size) == (30, 16, 1000)
     assert any(
         "Epochs (passes over the data) 500 is outside 1–30: using 30." == str(n)
         for n in notes
@@ -65,6 +66,14 @@ def test_garbage_falls_back_to_the_default(params, field, message):
     config, notes = config_from_query(params, BASE)
     assert getattr(config, field) == getattr(BASE, field)
     assert len(notes) == 1 and message in str(notes[0])
+
+
+def test_a_value_off_range_and_off_the_slider_gets_one_note_with_the_value_used():
+    config, notes = config_from_query({"lr": "5"}, BASE)
+    assert config.learning_rate == 0.03
+    assert [str(n) for n in notes] == [
+        "Learning rate 5 is outside 1e-05–1.0: using 0.03."
+    ]
 
 
 def test_unknown_keys_are_ignored():
