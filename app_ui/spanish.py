@@ -315,4 +315,8 @@ SPANISH: dict[str, str] = {
     "It reads **{digit}** ({confidence:.0%} sure).": "Lee un **{digit}** (con un {confidence:.0%} de seguridad).",
     "Index (only the {digit}s)": "Índice (solo los {digit})",
     "index {index} is not a {digit}: showing {first}, the first {digit}.": "el índice {index} no es un {digit}: se muestra el {first}, el primer {digit}.",
+    # --- Polish ---
+    "from": "desde",
+    "to": "hasta",
+    "pixels": "píxeles",
 }
