@@ -319,4 +319,8 @@ SPANISH: dict[str, str] = {
     "from": "desde",
     "to": "hasta",
     "pixels": "píxeles",
+    "Multiplications per digit": "Multiplicaciones por dígito",
+    "about {count} million": "unos {count} millones",
+    "about {count}": "unas {count}",
+    "To read one digit the network multiplies about this many pairs of numbers, and adds as many: {flops} million floating-point operations (MFLOP) in all.": "Para leer un dígito, la red multiplica más o menos esta cantidad de pares de números, y hace otras tantas sumas: {flops} millones de operaciones de coma flotante (MFLOP) en total.",
 }
