@@ -312,6 +312,7 @@ def intensities(counts: np.ndarray, edges: np.ndarray) -> alt.Chart:
                 scale=alt.Scale(type="log", domain=[powers[0], powers[-1]]),
                 axis=alt.Axis(values=powers, format="~s"),
             ),
+            y2=alt.datum(powers[0]),  # bars rise from the axis's floor
             tooltip=[
                 alt.Tooltip("start:Q", title=t("from")),
                 alt.Tooltip("end:Q", title=t("to")),

@@ -112,3 +112,10 @@ def test_training_and_test_keep_their_colours_in_both_languages(monkeypatch):
     assert english["training"] == spanish["entrenamiento"]
     assert english["test"] == spanish["prueba"]
     assert english["training"] != english["test"]
+
+
+def test_intensity_bars_rise_from_the_floor_of_the_log_axis():
+    counts = np.array([38_292_396] + [150_000] * 31)
+    edges = np.linspace(0, 256, 33).astype(int)
+    encoding = charts.intensities(counts, edges).to_dict()["encoding"]
+    assert encoding["y2"] == {"datum": encoding["y"]["scale"]["domain"][0]}
