@@ -145,7 +145,7 @@ def per_class(accuracy: np.ndarray) -> alt.Chart:
     # Room on the left for the lowest dot's label.
     low = max(0.0, float(accuracy.min()) - 0.02)
     base = alt.Chart(frame).encode(
-        y=alt.Y("digit:N", title=t("digit"), axis=alt.Axis(labelAngle=0)),
+        y=alt.Y("digit:N", title=t("digit")),
         x=alt.X(
             "accuracy:Q",
             title=t("accuracy"),
