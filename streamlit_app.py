@@ -10,9 +10,10 @@ from app_ui.server_guards import install as install_server_guards
 install_server_guards()  # no client clears the caches or piles up uploads
 keep_keras_session()  # no clear_session() after every run (see keras_session.py)
 
-st.set_page_config(
-    page_title="MNIST Studio", page_icon=":material/draw:", layout="wide"
-)
+# An emoji, not a :material/...: icon: Streamlit's front end turns an emoji into
+# an inline picture, but fetches a Material favicon from fonts.gstatic.com, so
+# every visitor's browser would ask Google (the page asks no other host).
+st.set_page_config(page_title="MNIST Studio", page_icon="✍️", layout="wide")
 
 language_switch()  # before the pages, so their titles are in the chosen language
 

@@ -63,6 +63,13 @@ def upload_model() -> None:
     )
 
 
+def about(count: float) -> str:
+    """A large count in plain words, two significant digits: "about 3.1 million"."""
+    if count >= 1e6:
+        return t("about {count} million", count=number(count / 1e6, ".1f"))
+    return t("about {count}", count=number(int(float(f"{count:.2g}")), ","))
+
+
 NO_CONVOLUTION = t(
     "This network has no convolution layer, so it has no filters or feature maps "
     "to show. Its layers and size are above."
@@ -103,17 +110,27 @@ table = pd.DataFrame(
             t("layer"): info.name,
             t("type"): info.kind,
             t("output shape"): " × ".join(str(d) for d in info.output_shape),
-            t("parameters"): info.params,
+            t("parameters"): number(info.params, ","),
             t("what it does"): t(anatomy.layer_words(info.kind)),
         }
         for info in anatomy.layer_table(network)
     ]
 )
-st.dataframe(table, hide_index=True)
+st.table(table, hide_index=True, border="horizontal")  # wraps the long sentences
 c1, c2 = st.columns(2)
 size = summarize(network)
 c1.metric(t("Parameters"), number(size.params, ","))
-c2.metric(t("Work per digit"), number(size.flops / 1e6, ".1f") + " MFLOP")
+# A multiply-add counts as two floating-point operations (count_flops).
+c2.metric(
+    t("Multiplications per digit"),
+    about(size.flops / 2),
+    help=t(
+        "To read one digit the network multiplies about this many pairs of "
+        "numbers, and adds as many: {flops} million floating-point operations "
+        "(MFLOP) in all.",
+        flops=number(size.flops / 1e6, ".1f"),
+    ),
+)
 
 if network is not model:
     st.caption(
@@ -142,15 +159,17 @@ else:
 
 st.subheader(t("What each layer sees"))
 drawing = st.session_state.get("drawing_pixels")
-choices = ["test"] + (["drawing"] if drawing is not None else [])
-what = choice(
-    st.radio,
-    t("Show"),
-    choices,
-    key="layers_input",
-    horizontal=True,
-    format_func=lambda c: t("a test digit") if c == "test" else t("my drawing"),
-)
+# A choice only when there is one to make: without a drawing, the test digit.
+what = "test"
+if drawing is not None:
+    what = choice(
+        st.radio,
+        t("Show"),
+        ["test", "drawing"],
+        key="layers_input",
+        horizontal=True,
+        format_func=lambda c: t("a test digit") if c == "test" else t("my drawing"),
+    )
 if what == "drawing":
     pixels = drawing
 else:

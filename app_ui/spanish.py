@@ -318,4 +318,12 @@ SPANISH: dict[str, str] = {
     "{name} {text} is not on the slider: using {value}.": "{name} {text} no está en el control: se usa {value}.",
     # --- Shared demo guards ---
     "This drawing is larger than the canvas, so it was not read. Draw on the canvas, or upload a photo below.": "Este dibujo es más grande que el lienzo y no se ha leído. Dibuja en el lienzo o sube una foto más abajo.",
+    # --- Polish ---
+    "from": "desde",
+    "to": "hasta",
+    "pixels": "píxeles",
+    "Multiplications per digit": "Multiplicaciones por dígito",
+    "about {count} million": "unos {count} millones",
+    "about {count}": "unas {count}",
+    "To read one digit the network multiplies about this many pairs of numbers, and adds as many: {flops} million floating-point operations (MFLOP) in all.": "Para leer un dígito, la red multiplica más o menos esta cantidad de pares de números, y hace otras tantas sumas: {flops} millones de operaciones de coma flotante (MFLOP) en total.",
 }

@@ -77,10 +77,39 @@ def test_draw_page_asks_for_a_digit_when_the_canvas_is_empty(page):
 def test_model_page_shows_layers_and_feature_maps(page):
     at = page("model")
     assert not at.exception
-    layers = at.dataframe[0].value
-    assert "conv1" in set(layers["layer"]) and layers["parameters"].sum() > 100_000
+    layers = at.table[0].value
+    assert "conv1" in set(layers["layer"]) and parameters(layers) > 100_000
     assert any(m.label == "Parameters" for m in at.metric)
     assert any("conv2" in str(m.value) for m in at.markdown)
+    # Without a drawing there is nothing to choose: the test digit, no radio.
+    assert not [r for r in at.radio if r.label == "Show"]
+
+
+def parameters(layers) -> int:
+    """The Layers table's parameter column, written "616,962", summed."""
+    return layers["parameters"].str.replace(",", "").astype(int).sum()
+
+
+def test_model_page_writes_its_numbers_in_plain_words(page):
+    at = page("model", locale="es-ES")
+    assert not at.exception
+    layers = at.table[0].value
+    assert layers["parámetros"].str.fullmatch(r"\d{1,3}(\.\d{3})*").all()
+    assert "10.368" in set(layers["parámetros"])  # the fast CNN's second conv
+    work = next(m for m in at.metric if m.label == "Multiplicaciones por dígito")
+    assert work.value == "unos 3,1 millones"
+    assert "MFLOP" not in work.value
+
+
+def test_model_page_offers_the_drawing_once_there_is_one(page):
+    import numpy as np
+
+    at = page("model", drawing_pixels=np.zeros((28, 28), np.float32))
+    assert not at.exception
+    show = next(r for r in at.radio if r.label == "Show")
+    assert show.options == ["a test digit", "my drawing"]
+    show.set_value("drawing").run()
+    assert not at.exception
 
 
 def test_train_page_defaults_to_the_fast_preset(page):
@@ -160,8 +189,8 @@ def test_model_page_draws_every_architecture(page):
     at.radio(key="diagram_arch@en").set_value("recipe").run()
     params = next(m for m in at.metric if m.label == "Parameters")
     assert params.value == "1,199,882"
-    table = at.dataframe[0].value
-    assert table["parameters"].sum() == 1_199_882
+    table = at.table[0].value
+    assert parameters(table) == 1_199_882
     assert table["what it does"].str.len().gt(0).sum() >= 7
 
 

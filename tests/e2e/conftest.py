@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -23,6 +24,15 @@ SCREENSHOTS = Path(__file__).parent / "screenshots"
 # logged as "Image source error"), and the new picture takes their place.
 BENIGN_404 = ("/_stcore/health", "/_stcore/host-config")
 REPLACED_MEDIA = "/media/"
+# Every icon and font comes from the app itself: a request to another host is a
+# visitor's browser telling a third party they are here (and fails offline).
+THIS_MACHINE = ("127.0.0.1", "localhost", "::1")
+
+
+def off_host(url: str) -> bool:
+    """An http(s) request to a host other than the app's (data: and blob: stay)."""
+    parts = urlsplit(url)
+    return parts.scheme in ("http", "https") and parts.hostname not in THIS_MACHINE
 
 
 @pytest.fixture(scope="session")
@@ -73,7 +83,8 @@ def is_problem(kind: str, text: str) -> bool:
 @pytest.fixture
 def make_page(browser, server):
     """Tabs in fresh browser contexts (a locale, a phone...); each fails the test
-    on any console error, failed request or Streamlit exception."""
+    on any console error, failed request, request to another host or Streamlit
+    exception."""
     opened = []
 
     def make(**context_options):
@@ -93,6 +104,10 @@ def make_page(browser, server):
                 and REPLACED_MEDIA not in r.url
                 and tab.problems.append(f"{r.status} {r.url}")
             ),
+        )
+        tab.on(
+            "request",
+            lambda r: off_host(r.url) and tab.problems.append(f"off-host {r.url}"),
         )
         tab.base_url = server
         opened.append((context, tab))
