@@ -59,22 +59,25 @@ def get_queue():
     With MNIST_RAY_ADDRESS (st.secrets or the environment) they run on that
     Ray cluster. Otherwise in this process, at most MNIST_MAX_TRAININGS at a
     time (default 1: a small shared server trains one at a time). Either way
-    at most MNIST_MAX_QUEUE wait or run (default 5).
+    at most MNIST_MAX_QUEUE wait or run (default 5), MNIST_MAX_PER_ADDRESS
+    from one client address (default 1).
     """
     from mnist_core.serving import cluster
     from mnist_core.serving.jobs import (
         DEFAULT_MAX_QUEUE,
         MAX_QUEUE_ENV,
         MAX_TRAININGS_ENV,
+        PER_ADDRESS_ENV,
         TrainingQueue,
     )
 
     address = setting(cluster.RAY_ADDRESS_ENV, "").strip()
     line = int(setting(MAX_QUEUE_ENV, str(DEFAULT_MAX_QUEUE)))
+    each = int(setting(PER_ADDRESS_ENV, "1"))
     if address:
         cpus = setting(cluster.TRAINING_CPUS_ENV, "1")
-        return cluster.ClusterTrainings(address, int(cpus), line)
-    return TrainingQueue(int(setting(MAX_TRAININGS_ENV, "1")), line)
+        return cluster.ClusterTrainings(address, int(cpus), line, each)
+    return TrainingQueue(int(setting(MAX_TRAININGS_ENV, "1")), line, each)
 
 
 _TEACHING: list = []  # the one TeachingTurns of this process, once made

@@ -104,11 +104,18 @@ def _reachable(address: str) -> bool:
 
 class ClusterTrainings:
     """The TrainingQueue's face (submit, position, pace) over a Ray cluster,
-    with its bounds: `max_queue` trainings in all, one per session and address."""
+    with the queue's bounds: `max_queue` trainings in all, one per session,
+    `per_client` per address."""
 
-    def __init__(self, address: str, cpus: int = 1, max_queue: int = DEFAULT_MAX_QUEUE):
+    def __init__(
+        self,
+        address: str,
+        cpus: int = 1,
+        max_queue: int = DEFAULT_MAX_QUEUE,
+        per_client: int = 1,
+    ):
         self.address, self.cpus = address, max(1, cpus)
-        self.max_queue = max(1, max_queue)
+        self.max_queue, self.per_client = max(1, max_queue), max(1, per_client)
         self.pace = Pace()
         self._unfinished: list[TrainingJob] = []
         self._lock = threading.Lock()
@@ -125,7 +132,7 @@ class ClusterTrainings:
                 line is full.
         """
         with self._lock:
-            claim_owner_slot(self._unfinished, job, self.max_queue)
+            claim_owner_slot(self._unfinished, job, self.max_queue, self.per_client)
             try:
                 actor = self._start_actor()
             except MnistError:

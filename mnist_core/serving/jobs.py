@@ -29,6 +29,7 @@ from mnist_core.training.events import BatchEvent, EpochEvent, Event
 
 MAX_TRAININGS_ENV = "MNIST_MAX_TRAININGS"
 MAX_QUEUE_ENV = "MNIST_MAX_QUEUE"
+PER_ADDRESS_ENV = "MNIST_MAX_PER_ADDRESS"  # raise it for a class behind one NAT
 # Waiting or running in all: on 2 cores five trainings of the Fast preset are
 # ~10 minutes of waiting for the last one; a longer line only promises hours.
 DEFAULT_MAX_QUEUE = 5
@@ -189,11 +190,14 @@ def failure_message(exc: Exception) -> Message:
 
 
 def claim_owner_slot(
-    unfinished: list[TrainingJob], job: TrainingJob, limit: int | None = None
+    unfinished: list[TrainingJob],
+    job: TrainingJob,
+    limit: int | None = None,
+    per_client: int = 1,
 ) -> None:
     """Add `job` to `unfinished` (pruned of finished jobs in place) unless its
-    owner or its client address already has one there, or `limit` jobs are
-    there already: one training per person at a time, a line of bounded length.
+    owner already has one there, its client address `per_client`, or the line
+    `limit` jobs: one training per person at a time, a line of bounded length.
 
     Raises:
         MnistError: the owner or the address already has a training waiting
@@ -205,11 +209,14 @@ def claim_owner_slot(
             "You already have a training waiting or running: let it "
             "finish or stop it before starting another."
         )
-    if job.client and any(j.client == job.client for j in unfinished):
+    same_client = sum(1 for j in unfinished if job.client and j.client == job.client)
+    if same_client >= per_client:
         raise MnistError(
-            "A training from your connection is already waiting or running "
-            "(perhaps in another tab or window): let it finish or stop it "
-            "before starting another."
+            "Your connection already has as many trainings waiting or running as "
+            "this server allows ({limit}), perhaps from another tab or from "
+            "someone on the same network: let one finish or stop it before "
+            "starting another.",
+            limit=per_client,
         )
     if limit is not None and len(unfinished) >= limit:
         raise MnistError(
@@ -221,12 +228,18 @@ def claim_owner_slot(
 
 
 class TrainingQueue:
-    """Runs submitted jobs on worker threads, at most `max_running` at a time
-    and `max_queue` waiting or running."""
+    """Runs submitted jobs on worker threads, at most `max_running` at a time,
+    `max_queue` waiting or running, `per_client` of them from one address."""
 
-    def __init__(self, max_running: int = 1, max_queue: int = DEFAULT_MAX_QUEUE):
+    def __init__(
+        self,
+        max_running: int = 1,
+        max_queue: int = DEFAULT_MAX_QUEUE,
+        per_client: int = 1,
+    ):
         self.max_running = max(1, max_running)
         self.max_queue = max(1, max_queue)
+        self.per_client = max(1, per_client)
         self._running = 0
         self._waiting: list[TrainingJob] = []
         self._unfinished: list[TrainingJob] = []
@@ -246,7 +259,7 @@ class TrainingQueue:
                 running, or the line is full.
         """
         with self._turn:
-            claim_owner_slot(self._unfinished, job, self.max_queue)
+            claim_owner_slot(self._unfinished, job, self.max_queue, self.per_client)
             job.queue = self
             self._waiting.append(job)
         threading.Thread(

@@ -13,7 +13,7 @@ from mnist_core.serving.teaching import TeachingTurns
 from tests.core.serving.test_jobs import fake_training, wait_until
 
 FULL = "The training line is full: 2 trainings"
-SAME_ADDRESS = "A training from your connection is already waiting or running"
+SAME_ADDRESS = r"Your connection already has as many trainings .* allows \(1\)"
 
 
 def job(owner: str, client: str = "") -> TrainingJob:
@@ -55,6 +55,16 @@ def test_many_sessions_from_one_address_hold_one_training():
     assert wait_until(lambda: first.finished and other.finished)
     again = queue.submit(job("tab-2", "203.0.113.7"), None, fake_training())
     assert wait_until(lambda: again.state == JobState.DONE)
+
+
+def test_an_operator_can_give_one_address_more_trainings():
+    # A class behind one school address: the operator allows two each.
+    queue, gate = TrainingQueue(max_queue=5, per_client=2), threading.Event()
+    for tab in ("tab-1", "tab-2"):
+        queue.submit(job(tab, "203.0.113.7"), None, fake_training(gate=gate))
+    with pytest.raises(MnistError, match=r"as this server allows \(2\)"):
+        queue.submit(job("tab-3", "203.0.113.7"), None, fake_training())
+    gate.set()
 
 
 def test_unknown_addresses_are_bounded_by_the_line_alone():
