@@ -96,8 +96,9 @@ def evaluate(model: keras.Model, data: MnistData) -> tuple[float, float]:
 
     An uncompiled model is measured by a pooled compiled twin holding its
     weights, rather than compiled itself: each compile keeps new traces.
+    Batches are memory-bounded as in `eval_batch`.
     """
-    test = make_dataset(data.x_test, data.y_test, EVAL_BATCH)
+    test = make_dataset(data.x_test, data.y_test, eval_batch(model))
     if model.compiled:
         scores = model.evaluate(test, verbose=0, return_dict=True)
     else:
