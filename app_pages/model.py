@@ -13,6 +13,7 @@ from app_ui.common import (
     enlarge,
     lost_in_restart,
     server_run,
+    session_alive,
     use_model,
 )
 from app_ui.i18n import number, say, t
@@ -38,13 +39,18 @@ def upload_model() -> None:
         return  # nothing new: a rerun must not load the same file again
     st.session_state.uploaded_id = upload.file_id
     from mnist_core.reading.classifier import Classifier
-    from mnist_core.training.evaluation import evaluate_test_set
+    from mnist_core.training.evaluation import eval_batch, evaluate_test_set
 
     try:
         with st.spinner(t("Checking {name} and testing it…", name=upload.name)):
             model = load_uploaded_model(upload.getvalue(), upload.name)
             classifier = Classifier(model)
-            report = evaluate_test_set(classifier.probabilities, data_or_stop())
+            report = evaluate_test_set(
+                classifier.probabilities,
+                data_or_stop(),
+                eval_batch(model),
+                session_alive(),  # no one to show it to: stop
+            )
     except MnistError as exc:
         st.error(say(exc))
         st.caption(t("The model you were using is still in use."))

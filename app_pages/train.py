@@ -7,6 +7,7 @@ import streamlit as st
 from app_ui.choices import choice, keep
 from app_ui.common import (
     RESTART_KEY,
+    client_address,
     data_or_stop,
     get_queue,
     lost_in_reload,
@@ -178,7 +179,12 @@ if not busy:
 if start.button(t("Start"), type="primary", disabled=busy, key="tr_start"):
     with errors_shown(stop=True):
         config, st.session_state.tr_cap = cap_training(config, training_limit())
-        job = TrainingJob(config.validate(), session_alive(), owner=session_id())
+        job = TrainingJob(
+            config.validate(),
+            session_alive(),
+            owner=session_id(),
+            client=client_address(),
+        )
         st.session_state.job = get_queue().submit(job, data)
     st.rerun()
 if stop.button(t("Stop"), disabled=not busy, key="tr_stop"):

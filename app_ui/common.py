@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import os
 import secrets
+import threading
 from dataclasses import dataclass
 
 import numpy as np
@@ -68,16 +69,61 @@ def get_queue():
 
     With MNIST_RAY_ADDRESS (st.secrets or the environment) they run on that
     Ray cluster. Otherwise in this process, at most MNIST_MAX_TRAININGS at a
-    time (default 1: a small shared server trains one at a time).
+    time (default 1: a small shared server trains one at a time). Either way
+    at most MNIST_MAX_QUEUE wait or run (default 5), MNIST_MAX_PER_ADDRESS
+    from one client address (default 1).
     """
     from mnist_core.serving import cluster
-    from mnist_core.serving.jobs import MAX_TRAININGS_ENV, TrainingQueue
+    from mnist_core.serving.jobs import (
+        DEFAULT_MAX_QUEUE,
+        MAX_QUEUE_ENV,
+        MAX_TRAININGS_ENV,
+        PER_ADDRESS_ENV,
+        TrainingQueue,
+    )
 
     address = setting(cluster.RAY_ADDRESS_ENV, "").strip()
+    line = int(setting(MAX_QUEUE_ENV, str(DEFAULT_MAX_QUEUE)))
+    each = int(setting(PER_ADDRESS_ENV, "1"))
     if address:
         cpus = setting(cluster.TRAINING_CPUS_ENV, "1")
-        return cluster.ClusterTrainings(address, int(cpus))
-    return TrainingQueue(int(setting(MAX_TRAININGS_ENV, "1")))
+        return cluster.ClusterTrainings(address, int(cpus), line, each)
+    return TrainingQueue(int(setting(MAX_TRAININGS_ENV, "1")), line, each)
+
+
+_TEACHING: list = []  # the one TeachingTurns of this process, once made
+_TEACHING_LOCK = threading.Lock()
+
+
+def get_teaching():
+    """The turns for "Teach the model", one object per server process.
+
+    Made by a plain function, not st.cache_resource: a client can clear that
+    cache, and with it the bound. MNIST_MAX_TEACHINGS (default 1) at a time.
+    """
+    from mnist_core.serving.teaching import MAX_TEACHINGS_ENV, TeachingTurns
+
+    with _TEACHING_LOCK:
+        if not _TEACHING:
+            _TEACHING.append(TeachingTurns(int(setting(MAX_TEACHINGS_ENV, "1"))))
+        return _TEACHING[0]
+
+
+def client_address() -> str:
+    """Where this session connects from, for per-client shares ("" locally).
+
+    Behind a proxy, set MNIST_TRUSTED_PROXY=1 to count the address the proxy
+    saw (the last X-Forwarded-For entry); never set it without such a proxy,
+    or any visitor could name an address of their choice.
+    """
+    from mnist_core.serving import clients
+
+    try:
+        remote, headers = st.context.ip_address, dict(st.context.headers)
+    except Exception:  # no server runtime (AppTest, bare scripts)
+        return ""
+    trusted = clients.trusts_proxy(setting(clients.TRUSTED_PROXY_ENV, ""))
+    return clients.client_address(remote, headers, trusted)
 
 
 def training_limit() -> float:

@@ -4,8 +4,18 @@ from dataclasses import replace
 
 import streamlit as st
 
-from app_ui.common import YOURS, ActiveModel, data_or_stop, enlarge, use_model
-from app_ui.i18n import number, t
+from app_ui.common import (
+    YOURS,
+    ActiveModel,
+    client_address,
+    data_or_stop,
+    enlarge,
+    get_teaching,
+    session_alive,
+    session_id,
+    use_model,
+)
+from app_ui.i18n import errors_shown, number, t
 from mnist_core.training.corrections import Corrections
 from mnist_core.training.finetune import fine_tune
 
@@ -28,6 +38,33 @@ def offer_correction(prediction) -> None:
         st.toast(t("Noted: this one is a {digit}.", digit=truth))
 
 
+def teach_copy(active: ActiveModel, corrections) -> None:
+    """Teach a copy in one of the server's few turns (one per client), then
+    make it the session's model."""
+    from mnist_core.reading.classifier import Classifier
+
+    data = data_or_stop()
+    turns = get_teaching()
+    with (
+        turns.turn(client_address() or session_id()),
+        st.spinner(t("Teaching a copy of the model (a few seconds)…")),
+    ):
+        result = fine_tune(
+            active.model,
+            corrections.batch(),
+            corrections.labels,
+            data,
+            alive=session_alive(),
+        )
+    card = replace(active.card, test_accuracy=result.mnist_after, handwriting={})
+    st.session_state.your_model = ActiveModel(
+        YOURS, result.model, Classifier(result.model), card
+    )
+    st.session_state.taught = result
+    use_model(YOURS)  # Draw and Model read with the taught copy (the picker
+    st.rerun()  # switches back); the picker is drawn again with it
+
+
 def teach(active: ActiveModel) -> None:
     """Fine-tune a copy of the model in use on the session's corrections."""
     corrections = st.session_state.get("corrections")
@@ -40,22 +77,8 @@ def teach(active: ActiveModel) -> None:
         caption=[t("is a {digit}", digit=label) for label in corrections.labels],
     )
     if st.button(t("Teach the model"), type="primary"):
-        from mnist_core.reading.classifier import Classifier
-
-        with st.spinner(t("Teaching a copy of the model (a few seconds)…")):
-            result = fine_tune(
-                active.model,
-                corrections.batch(),
-                corrections.labels,
-                data_or_stop(),
-            )
-        card = replace(active.card, test_accuracy=result.mnist_after, handwriting={})
-        st.session_state.your_model = ActiveModel(
-            YOURS, result.model, Classifier(result.model), card
-        )
-        st.session_state.taught = result
-        use_model(YOURS)  # Draw and Model read with the taught copy (the picker
-        st.rerun()  # switches back); the picker is drawn again with it
+        with errors_shown():  # a busy server says so and changes nothing
+            teach_copy(active, corrections)
     result = st.session_state.get("taught")
     if result is not None:
         m1, m2 = st.columns(2)

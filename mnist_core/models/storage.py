@@ -18,6 +18,7 @@ from mnist_core.constants import INPUT_SHAPE, NUM_CLASSES
 from mnist_core.errors import MnistError
 from mnist_core.models.architectures import count_flops
 from mnist_core.models.card import metadata_path, read_metadata
+from mnist_core.models.cost import check_cost
 from mnist_core.models.model_files import MODEL_SUFFIX, ModelFile, read_model_file
 
 
@@ -87,7 +88,7 @@ def load_model(path: str | Path) -> LoadedModel:
 
     Raises:
         MnistError: missing, too large, unsafe (e.g. a Lambda layer), beyond
-            an MNIST model's size, or of the wrong shape.
+            an MNIST model's size or cost per image, or of the wrong shape.
     """
     path = Path(path)
     model = _load_checked(read_model_file(path))
@@ -117,6 +118,7 @@ def _load_checked(file: ModelFile) -> keras.Model:
             reason=_first_line(exc),
         ) from exc
     check_model_shape(model, file.name)
+    check_cost(model, file.name)  # before its first prediction
     check_probabilities(model, file.name)
     return model
 

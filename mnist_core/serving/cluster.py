@@ -24,6 +24,7 @@ from urllib.parse import urlsplit
 from mnist_core.data.mnist import MnistData
 from mnist_core.errors import Message, MnistError
 from mnist_core.serving.jobs import (
+    DEFAULT_MAX_QUEUE,
     JobState,
     TrainingJob,
     claim_owner_slot,
@@ -102,10 +103,19 @@ def _reachable(address: str) -> bool:
 
 
 class ClusterTrainings:
-    """The TrainingQueue's face (submit, position, pace) over a Ray cluster."""
+    """The TrainingQueue's face (submit, position, pace) over a Ray cluster,
+    with the queue's bounds: `max_queue` trainings in all, one per session,
+    `per_client` per address."""
 
-    def __init__(self, address: str, cpus: int = 1):
+    def __init__(
+        self,
+        address: str,
+        cpus: int = 1,
+        max_queue: int = DEFAULT_MAX_QUEUE,
+        per_client: int = 1,
+    ):
         self.address, self.cpus = address, max(1, cpus)
+        self.max_queue, self.per_client = max(1, max_queue), max(1, per_client)
         self.pace = Pace()
         self._unfinished: list[TrainingJob] = []
         self._lock = threading.Lock()
@@ -117,11 +127,12 @@ class ClusterTrainings:
         worker reads MNIST and trains on its own).
 
         Raises:
-            MnistError: the cluster cannot be reached, or the job's owner
-                already has a training waiting or running.
+            MnistError: the cluster cannot be reached, the job's owner or
+                address already has a training waiting or running, or the
+                line is full.
         """
         with self._lock:
-            claim_owner_slot(self._unfinished, job)
+            claim_owner_slot(self._unfinished, job, self.max_queue, self.per_client)
             try:
                 actor = self._start_actor()
             except MnistError:

@@ -2,7 +2,9 @@
 
 A page submits a TrainingJob to the process-wide TrainingQueue, then polls
 `job.snapshot()` to draw progress; the job keeps running while its user browses
-other pages, and stops when asked, or when its owner's session is gone.
+other pages, and stops when asked, or when its owner's session is gone. The
+line is bounded: MNIST_MAX_QUEUE trainings waiting or running in all, and one
+per browser session and per client address (sessions are free to open).
 """
 
 from __future__ import annotations
@@ -26,6 +28,11 @@ if TYPE_CHECKING:  # the loop imports TensorFlow; this module must not
 from mnist_core.training.events import BatchEvent, EpochEvent, Event
 
 MAX_TRAININGS_ENV = "MNIST_MAX_TRAININGS"
+MAX_QUEUE_ENV = "MNIST_MAX_QUEUE"
+PER_ADDRESS_ENV = "MNIST_MAX_PER_ADDRESS"  # raise it for a class behind one NAT
+# Waiting or running in all: on 2 cores five trainings of the Fast preset are
+# ~10 minutes of waiting for the last one; a longer line only promises hours.
+DEFAULT_MAX_QUEUE = 5
 MAX_POINTS = 2000  # chart points kept per job; older ones are thinned, not dropped
 SMOOTHING = 0.9  # exponential moving average of per-batch loss and accuracy
 OWNER_CHECK_SECONDS = 1.0
@@ -92,6 +99,7 @@ class TrainingJob:
     config: TrainConfig
     owner_alive: Callable[[], bool] = lambda: True
     owner: str = ""  # who asked (a browser session); one unfinished job each
+    client: str = ""  # where from (clients.client_address); one each, "" unknown
     state: JobState = JobState.QUEUED
     result: TrainResult | None = None  # once finished
     error: Message | None = None
@@ -181,12 +189,19 @@ def failure_message(exc: Exception) -> Message:
     )
 
 
-def claim_owner_slot(unfinished: list[TrainingJob], job: TrainingJob) -> None:
+def claim_owner_slot(
+    unfinished: list[TrainingJob],
+    job: TrainingJob,
+    limit: int | None = None,
+    per_client: int = 1,
+) -> None:
     """Add `job` to `unfinished` (pruned of finished jobs in place) unless its
-    owner already has one there: one training per person at a time.
+    owner already has one there, its client address `per_client`, or the line
+    `limit` jobs: one training per person at a time, a line of bounded length.
 
     Raises:
-        MnistError: the owner already has a training waiting or running.
+        MnistError: the owner or the address already has a training waiting
+            or running, or the line is full.
     """
     unfinished[:] = [j for j in unfinished if not j.finished]
     if job.owner and any(j.owner == job.owner for j in unfinished):
@@ -194,14 +209,37 @@ def claim_owner_slot(unfinished: list[TrainingJob], job: TrainingJob) -> None:
             "You already have a training waiting or running: let it "
             "finish or stop it before starting another."
         )
+    same_client = sum(1 for j in unfinished if job.client and j.client == job.client)
+    if same_client >= per_client:
+        raise MnistError(
+            "Your connection already has as many trainings waiting or running as "
+            "this server allows ({limit}), perhaps from another tab or from "
+            "someone on the same network: let one finish or stop it before "
+            "starting another.",
+            limit=per_client,
+        )
+    if limit is not None and len(unfinished) >= limit:
+        raise MnistError(
+            "The training line is full: {count} trainings are waiting or "
+            "running on this server. Try again in a few minutes.",
+            count=len(unfinished),
+        )
     unfinished.append(job)
 
 
 class TrainingQueue:
-    """Runs submitted jobs on worker threads, at most `max_running` at a time."""
+    """Runs submitted jobs on worker threads, at most `max_running` at a time,
+    `max_queue` waiting or running, `per_client` of them from one address."""
 
-    def __init__(self, max_running: int = 1):
+    def __init__(
+        self,
+        max_running: int = 1,
+        max_queue: int = DEFAULT_MAX_QUEUE,
+        per_client: int = 1,
+    ):
         self.max_running = max(1, max_running)
+        self.max_queue = max(1, max_queue)
+        self.per_client = max(1, per_client)
         self._running = 0
         self._waiting: list[TrainingJob] = []
         self._unfinished: list[TrainingJob] = []
@@ -217,10 +255,11 @@ class TrainingQueue:
         """Queue `job`; `run(config, data, listener, stop)` defaults to `train`.
 
         Raises:
-            MnistError: the job's owner already has one waiting or running.
+            MnistError: the job's owner or address already has one waiting or
+                running, or the line is full.
         """
         with self._turn:
-            claim_owner_slot(self._unfinished, job)
+            claim_owner_slot(self._unfinished, job, self.max_queue, self.per_client)
             job.queue = self
             self._waiting.append(job)
         threading.Thread(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 
 import keras
 import numpy as np
@@ -110,6 +111,19 @@ def recalibrate_batch_norm(model: keras.Model, x: np.ndarray, seed: int) -> None
     finally:
         for layer, momentum in zip(norms, momenta, strict=True):
             layer.momentum = momentum
+
+
+class StopWhenGone(keras.callbacks.Callback):
+    """Ends fit after the current batch once `alive()` says nobody waits for
+    the result (the page that asked was closed)."""
+
+    def __init__(self, alive: Callable[[], bool]):
+        super().__init__()
+        self.alive = alive
+
+    def on_train_batch_end(self, batch, logs=None):
+        if not self.alive():
+            self.model.stop_training = True
 
 
 class BatchNormRecalibrator(keras.callbacks.Callback):

@@ -10,6 +10,7 @@ import numpy as np
 
 from mnist_core.constants import NUM_CLASSES
 from mnist_core.data.mnist import MnistData
+from mnist_core.errors import MnistError
 from mnist_core.training.model_pool import POOL
 from mnist_core.training.pipeline import make_dataset
 
@@ -54,17 +55,40 @@ class EvaluationReport:
 
 
 def evaluate_test_set(
-    probabilities_fn: Callable[[np.ndarray], np.ndarray], data: MnistData
+    probabilities_fn: Callable[[np.ndarray], np.ndarray],
+    data: MnistData,
+    batch: int = EVAL_BATCH,
+    alive: Callable[[], bool] = lambda: True,
 ) -> EvaluationReport:
-    """Run `probabilities_fn` (e.g. Classifier.probabilities) over the test set."""
-    chunks = [
-        probabilities_fn(data.x_test[i : i + EVAL_BATCH].astype(np.float32) / 255.0)
-        for i in range(0, len(data.x_test), EVAL_BATCH)
-    ]
+    """Run `probabilities_fn` (e.g. Classifier.probabilities) over the test set,
+    `batch` digits at a time (see `eval_batch`).
+
+    Raises:
+        MnistError: `alive()` turned False (whoever asked has gone): the rest
+            of the test set is not run.
+    """
+    chunks = []
+    for i in range(0, len(data.x_test), batch):
+        if not alive():
+            raise MnistError(
+                "The test of the model stopped: the page that asked for it was "
+                "closed. Upload the model again to test it."
+            )
+        chunks.append(
+            probabilities_fn(data.x_test[i : i + batch].astype(np.float32) / 255.0)
+        )
     probs = np.concatenate(chunks)
     return EvaluationReport(
         probs.argmax(axis=1), probs.max(axis=1), data.y_test.astype(int)
     )
+
+
+def eval_batch(model: keras.Model) -> int:
+    """Test digits per batch for `model`: EVAL_BATCH, fewer for a network whose
+    intermediate results are large, so a batch's memory stays bounded."""
+    from mnist_core.models.cost import batch_size, measure_cost
+
+    return batch_size(measure_cost(model), EVAL_BATCH)
 
 
 def evaluate(model: keras.Model, data: MnistData) -> tuple[float, float]:
@@ -72,8 +96,9 @@ def evaluate(model: keras.Model, data: MnistData) -> tuple[float, float]:
 
     An uncompiled model is measured by a pooled compiled twin holding its
     weights, rather than compiled itself: each compile keeps new traces.
+    Batches are memory-bounded as in `eval_batch`.
     """
-    test = make_dataset(data.x_test, data.y_test, EVAL_BATCH)
+    test = make_dataset(data.x_test, data.y_test, eval_batch(model))
     if model.compiled:
         scores = model.evaluate(test, verbose=0, return_dict=True)
     else:

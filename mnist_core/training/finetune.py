@@ -7,6 +7,7 @@ The original model is left untouched; the result says how both did.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import keras
@@ -14,7 +15,7 @@ import numpy as np
 
 from mnist_core.data.mnist import MnistData, subsample
 from mnist_core.errors import MnistError
-from mnist_core.training.callbacks import recalibrate_batch_norm
+from mnist_core.training.callbacks import StopWhenGone, recalibrate_batch_norm
 from mnist_core.training.corrections import MAX_CORRECTIONS
 from mnist_core.training.evaluation import evaluate
 from mnist_core.training.model_pool import POOL, copy_state
@@ -50,11 +51,13 @@ def fine_tune(
     labels: list[int],
     data: MnistData,
     config: FineTuneConfig = FineTuneConfig(),
+    alive: Callable[[], bool] = lambda: True,
 ) -> FineTuneResult:
-    """Fine-tune a copy of `model` on corrections (N, 28, 28) in [0, 1].
+    """Fine-tune a copy of `model` on corrections (N, 28, 28) in [0, 1];
+    `alive()` turning False (the page was closed) ends it after a batch.
 
     Raises:
-        MnistError: no corrections, or too many.
+        MnistError: no corrections, or too many; or the page was closed.
     """
     if not 0 < len(labels) <= MAX_CORRECTIONS:
         raise MnistError(
@@ -79,7 +82,12 @@ def fine_tune(
             epochs=config.epochs,
             verbose=0,
             shuffle=False,  # the dataset shuffles itself
+            callbacks=[StopWhenGone(alive)],
         )
+        if not alive():  # nobody to show it to: skip the two evaluations
+            raise MnistError(
+                "The teaching stopped: the page that asked for it was closed."
+            )
         recalibrate_batch_norm(twin, x, config.seed)
         mnist_after = evaluate(twin, data)[1]
         copy_state(twin, copy)

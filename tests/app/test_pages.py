@@ -299,6 +299,31 @@ def test_start_says_plainly_when_the_training_cluster_is_unreachable(page):
         get_queue.clear()
 
 
+def test_start_says_plainly_when_the_training_line_is_full(page):
+    import threading
+
+    from app_ui.common import get_queue
+    from mnist_core.serving.jobs import TrainingJob
+    from tests.core.serving.test_jobs import fake_training
+
+    gate = threading.Event()
+    get_queue.clear()
+    try:
+        at = page("train")
+        at.secrets["MNIST_MAX_QUEUE"] = "1"
+        get_queue.clear()
+        at = at.run()
+        someone = TrainingJob("cfg", owner="someone-else")
+        get_queue().submit(someone, None, fake_training(gate=gate))
+        at.button(key="tr_start").click().run()
+        assert not at.exception
+        assert "job" not in at.session_state
+        assert any("The training line is full" in e.value for e in at.error)
+    finally:
+        gate.set()
+        get_queue.clear()
+
+
 def test_a_network_without_convolutions_shows_what_it_can(page):
     import keras
 

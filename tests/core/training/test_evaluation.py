@@ -27,3 +27,22 @@ def test_report_from_known_predictions():
     assert report.confusion[2, 1] == 1 and report.confusion.sum() == 4
     np.testing.assert_allclose(report.per_class_accuracy[:3], [1.0, 1.0, 0.5])
     assert report.mistakes().tolist() == [2]
+
+
+def test_evaluation_stops_when_whoever_asked_has_gone():
+    import pytest
+
+    from mnist_core.errors import MnistError
+
+    calls, answer = [], np.full((1, 10), 0.1)
+    checks = iter([True, True, False])
+
+    def probabilities(batch):
+        calls.append(len(batch))
+        return np.repeat(answer, len(batch), axis=0)
+
+    with pytest.raises(MnistError, match="page that asked for it was closed"):
+        evaluate_test_set(
+            probabilities, fake_data([0] * 10), batch=3, alive=lambda: next(checks)
+        )
+    assert calls == [3, 3]  # the rest was never run

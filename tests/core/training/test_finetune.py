@@ -35,3 +35,26 @@ def test_corrections_are_learned_without_forgetting(trained, small_mnist):
 def test_no_corrections_is_a_clear_error(trained, small_mnist):
     with pytest.raises(MnistError, match="between 1 and 50 corrections"):
         fine_tune(trained.model, np.zeros((0, 28, 28)), [], small_mnist)
+
+
+def test_teaching_stops_when_its_page_is_closed():
+    from mnist_core.data.mnist import MnistData
+    from mnist_core.models.architectures import build_model
+
+    x, y = np.zeros((200, 28, 28), np.uint8), np.zeros(200, np.uint8)
+    checks = []
+
+    def alive():
+        checks.append(1)
+        return len(checks) < 3  # closed during the third of 12 batches
+
+    with pytest.raises(MnistError, match="page that asked for it was closed"):
+        fine_tune(
+            build_model("small"),
+            np.zeros((1, 28, 28)),
+            [3],
+            MnistData(x, y, x, y, source="zeros"),
+            FineTuneConfig(epochs=3, mnist_mix=200),
+            alive=alive,
+        )
+    assert len(checks) == 4  # three batches, then the check after fit: no more
