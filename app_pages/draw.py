@@ -195,9 +195,13 @@ NO_DIGIT_IN_PHOTO = t(
 )
 
 st.title(t("Draw"))
-active = choose_model()
-if active.card.test_accuracy is not None:
-    st.caption(claim(active))
+# One container whatever it holds: the elements after it (the canvas among
+# them) keep their place, so a picker appearing after "Teach the model" does
+# not remount the canvas blank while its last drawing is still being read.
+with st.container():
+    active = choose_model()
+    if active.card.test_accuracy is not None:
+        st.caption(claim(active))
 if st.toggle(
     t("Whole number"),
     key="number_mode",

@@ -26,7 +26,7 @@ def offer_correction(prediction) -> None:
     left, right = st.columns([2, 1])
     truth = left.selectbox(
         t("That's wrong, it's a…"),
-        range(10),
+        [d for d in range(10) if d != prediction.digit],
         index=None,
         placeholder=t("the right digit"),
         key="correction_digit",
@@ -101,7 +101,7 @@ def teach(active: ActiveModel) -> None:
                 t("before"): result.before,
                 t("after"): result.after,
             },
-            hide_index=False,
+            hide_index=True,
         )
         st.caption(
             t(
