@@ -6,9 +6,11 @@ from app_ui.i18n import language_switch, t
 from app_ui.keras_session import keep_keras_session
 from app_ui.navigation import PAGES
 from app_ui.server_guards import install as install_server_guards
+from app_ui.warmup import start_warmup
 
 install_server_guards()  # no client clears the caches or piles up uploads
 keep_keras_session()  # no clear_session() after every run (see keras_session.py)
+start_warmup()  # the shipped model loads beside the first page, not in a drawing
 
 # An emoji, not a :material/...: icon: Streamlit's front end turns an emoji into
 # an inline picture, but fetches a Material favicon from fonts.gstatic.com, so

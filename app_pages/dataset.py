@@ -11,6 +11,7 @@ from app_ui import charts
 from app_ui.choices import choice, keep
 from app_ui.common import data_or_stop, enlarge, split_summary
 from app_ui.i18n import say, t
+from app_ui.navigation import heading
 from mnist_core.data import stats as explore
 from mnist_core.serving.links import (
     SPLITS,
@@ -38,7 +39,7 @@ def first_view(data) -> None:
     )
 
 
-st.title(t("Dataset"))
+st.title(t(heading(__file__)))
 data = data_or_stop()
 if "ds_page" not in st.session_state:  # a widget's key: gone after another page
     first_view(data)

@@ -7,6 +7,7 @@ from app_ui.canvas import OversizedDrawing, drawing_canvas, drawing_pixels
 from app_ui.common import choose_model, enlarge, get_shipped, your_model
 from app_ui.corrections import offer_correction, teach
 from app_ui.i18n import errors_shown, mark, number, say, t
+from app_ui.navigation import heading
 from mnist_core.errors import UPLOAD_LIMIT_MB, EmptyImageError
 from mnist_core.reading.explain import heat_overlay, occlusion_map
 from mnist_core.reading.image_files import SUFFIXES, read_image
@@ -194,7 +195,7 @@ NO_DIGIT_IN_PHOTO = t(
     "(or light on dark), filling most of the picture."
 )
 
-st.title(t("Draw"))
+st.title(t(heading(__file__)))
 # One container whatever it holds: the elements after it (the canvas among
 # them) keep their place, so a picker appearing after "Teach the model" does
 # not remount the canvas blank while its last drawing is still being read.

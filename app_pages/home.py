@@ -3,11 +3,11 @@
 import streamlit as st
 
 from app_ui.i18n import date_words, number, t
-from app_ui.navigation import BY_SCRIPT
+from app_ui.navigation import PAGES, heading
 from mnist_core.constants import SHIPPED_MODEL_PATH
 from mnist_core.models.card import read_card
 
-st.title("MNIST Studio")
+st.title(t(heading(__file__)))
 st.markdown(
     t(
         "**MNIST** is a collection of 70,000 small pictures of handwritten digits, "
@@ -28,37 +28,13 @@ st.markdown(
 )
 
 st.subheader(t("What you can do here"))
-col1, col2 = st.columns(2)
-with col1:
-    st.page_link(
-        BY_SCRIPT["dataset.py"].path,
-        label=t("**Dataset** — browse the digits"),
-        icon=BY_SCRIPT["dataset.py"].material_icon,
-    )
-    st.caption(
-        t("Filter by digit, see the average of each digit and a map of them all.")
-    )
-    st.page_link(
-        BY_SCRIPT["train.py"].path,
-        label=t("**Train** — teach a network"),
-        icon=BY_SCRIPT["train.py"].material_icon,
-    )
-    st.caption(t("Pick the settings with sliders, press Start and watch it learn."))
-with col2:
-    st.page_link(
-        BY_SCRIPT["draw.py"].path,
-        label=t("**Draw** — test it yourself"),
-        icon=BY_SCRIPT["draw.py"].material_icon,
-    )
-    st.caption(
-        t("Draw a digit with a mouse or a finger and see what the network thinks.")
-    )
-    st.page_link(
-        BY_SCRIPT["model.py"].path,
-        label=t("**Model** — look inside"),
-        icon=BY_SCRIPT["model.py"].material_icon,
-    )
-    st.caption(t("The layers, the filters it learned and what it sees in your digit."))
+linked = [page for page in PAGES if page.link]
+half = (len(linked) + 1) // 2
+for column, pages in zip(st.columns(2), (linked[:half], linked[half:]), strict=True):
+    with column:
+        for page in pages:
+            st.page_link(page.path, label=t(page.link), icon=page.material_icon)
+            st.caption(t(page.blurb))
 
 st.subheader(t("The model in use"))
 card = read_card(SHIPPED_MODEL_PATH)

@@ -17,6 +17,7 @@ from app_ui.common import (
     use_model,
 )
 from app_ui.i18n import number, say, t
+from app_ui.navigation import heading
 from mnist_core.errors import UPLOAD_LIMIT_MB, MnistError
 from mnist_core.models import anatomy
 from mnist_core.models.architectures import ARCHITECTURES, build_model, summarize
@@ -81,7 +82,7 @@ NO_CONVOLUTION = t(
     "to show. Its layers and size are above."
 )
 
-st.title(t("Inside the model"))
+st.title(t(heading(__file__)))
 if lost_in_restart():
     st.warning(
         t(

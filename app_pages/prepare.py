@@ -7,8 +7,9 @@ import streamlit as st
 from app_ui import charts
 from app_ui.common import data_or_stop, enlarge
 from app_ui.i18n import t
+from app_ui.navigation import heading
 
-st.title(t("Preparing the data"))
+st.title(t(heading(__file__)))
 st.markdown(
     t(
         "Before a network can learn, the digits are turned into the exact numbers "

@@ -18,6 +18,7 @@ from app_ui.common import (
     training_limit,
 )
 from app_ui.i18n import duration_words, errors_shown, mark, say, t
+from app_ui.navigation import heading
 from app_ui.training_view import compare_runs, live, results
 from mnist_core.errors import Message
 from mnist_core.models.catalog import ARCHITECTURES
@@ -153,7 +154,7 @@ RELOADED = t(
     "ran it, if still open. Press Start to train here."
 )
 
-st.title(t("Train"))
+st.title(t(heading(__file__)))
 data = data_or_stop()
 job = st.session_state.get("job")
 busy = job is not None and not job.finished

@@ -51,16 +51,24 @@ def split_summary(split: str):
     return summarize_split(getattr(data, f"x_{split}"), getattr(data, f"y_{split}"))
 
 
-@st.cache_resource(show_spinner=False)
-def get_shipped() -> ActiveModel:
-    from mnist_core.models.storage import load_model
-    from mnist_core.reading.classifier import Classifier
+_SHIPPED_LOCK = threading.Lock()
+_shipped: ActiveModel | None = None
 
-    loaded = load_model(SHIPPED_MODEL_PATH)
-    card = ModelCard.from_metadata(loaded.metadata)
-    return ActiveModel(
-        SHIPPED, loaded.model, Classifier(loaded.model, card.temperature), card
-    )
+
+def get_shipped() -> ActiveModel:
+    """The shipped model, loaded once per server process (the warm-up thread
+    or the first page to ask, whichever comes first) and shared read-only."""
+    global _shipped
+    with _SHIPPED_LOCK:
+        if _shipped is None:
+            from mnist_core.models.storage import load_model
+            from mnist_core.reading.classifier import Classifier
+
+            loaded = load_model(SHIPPED_MODEL_PATH)
+            card = ModelCard.from_metadata(loaded.metadata)
+            classifier = Classifier(loaded.model, card.temperature)
+            _shipped = ActiveModel(SHIPPED, loaded.model, classifier, card)
+        return _shipped
 
 
 @st.cache_resource

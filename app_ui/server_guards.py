@@ -10,14 +10,24 @@ whatever the page shows:
   session keeps its newest files up to SESSION_UPLOADS_MB, and the server
   refuses new files above SERVER_UPLOADS_MB in all.
 
-Both patch Streamlit 1.67's classes (pinned in requirements.txt); the tests in
+And memory comes back: the models, drawings and uploads of visitors who left
+are freed by Python, but glibc keeps the freed pages unless asked, so a small
+host's memory only ratcheted up. A keeper thread collects cycles and hands
+freed memory back to the system every KEEPER_SECONDS (a few milliseconds;
+Streamlit's collection after every run stays off, see .streamlit/config.toml).
+
+The first two patch Streamlit 1.67's classes (pinned in requirements.txt); the tests in
 tests/app/test_server_guards.py drive the real classes.
 """
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
+import gc
 import logging
 import threading
+import time
 
 from starlette.exceptions import HTTPException
 from streamlit.runtime.app_session import AppSession
@@ -30,6 +40,7 @@ LOG = logging.getLogger(__name__)
 MB = 1024 * 1024
 SESSION_UPLOADS_MB = 2 * UPLOAD_LIMIT_MB  # a photo and a model at once
 SERVER_UPLOADS_MB = 10 * UPLOAD_LIMIT_MB  # ten people uploading at one moment
+KEEPER_SECONDS = 60
 FULL = "The server holds too many uploads right now; try again in a minute."
 
 _installed = False
@@ -46,6 +57,7 @@ def install() -> None:
         MemoryUploadedFileManager.add_file = _bounded_add_file(
             MemoryUploadedFileManager.add_file
         )
+        threading.Thread(target=_keep_memory, name="memory-keeper", daemon=True).start()
         _installed = True
 
 
@@ -77,3 +89,22 @@ def _make_room(manager: MemoryUploadedFileManager, session_id: str, size: int):
     if manager._total_bytes + size > SERVER_UPLOADS_MB * MB:
         LOG.warning("Refused an upload: %d bytes held", manager._total_bytes)
         raise HTTPException(status_code=413, detail=FULL)
+
+
+def give_back_memory() -> None:
+    """Free unreachable cycles, then return free heap pages to the system."""
+    gc.collect()
+    libc = ctypes.util.find_library("c")
+    if libc:  # glibc only; elsewhere the allocator decides by itself
+        trim = getattr(ctypes.CDLL(libc), "malloc_trim", None)
+        if trim is not None:
+            trim(0)
+
+
+def _keep_memory() -> None:
+    while True:
+        time.sleep(KEEPER_SECONDS)
+        try:
+            give_back_memory()
+        except Exception:  # never let the keeper take the server down
+            LOG.exception("Could not give memory back")

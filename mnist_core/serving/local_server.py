@@ -35,14 +35,16 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_streamlit(port: int, out, env: dict) -> subprocess.Popen:
-    """`streamlit run streamlit_app.py` on 127.0.0.1:`port`, headless."""
+def start_streamlit(
+    port: int, out, env: dict, script: str = "streamlit_app.py"
+) -> subprocess.Popen:
+    """`streamlit run <script>` (the app by default) on 127.0.0.1:`port`, headless."""
     command = [
         sys.executable,
         "-m",
         "streamlit",
         "run",
-        "streamlit_app.py",
+        script,
         "--server.headless",
         "true",
         "--server.address",

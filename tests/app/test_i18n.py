@@ -9,6 +9,7 @@ import string
 
 import pytest
 
+from app_ui.navigation import PAGES as NAVIGATION
 from app_ui.spanish import SPANISH
 from mnist_core.constants import PROJECT_ROOT
 from mnist_core.models.catalog import ARCHITECTURES
@@ -144,10 +145,13 @@ def test_run_table_columns_have_spanish():
     assert [k for k in result.summary() if k not in SPANISH] == []
 
 
-PAGES = ["home", "dataset", "prepare", "train", "draw", "model"]
+PAGES = [page.script.removesuffix(".py") for page in NAVIGATION]
 TITLES = {
-    "en": ["MNIST Studio", "Dataset", "Preparing the data", "Train", "Draw"],
-    "es": ["MNIST Studio", "Datos", "Preparar los datos", "Entrenar", "Dibujar"],
+    "en": {name: page.heading for name, page in zip(PAGES, NAVIGATION, strict=True)},
+    "es": {
+        name: SPANISH.get(page.heading, page.heading)
+        for name, page in zip(PAGES, NAVIGATION, strict=True)
+    },
 }
 
 
@@ -172,8 +176,7 @@ def test_every_page_renders_in_spanish_without_english_left(page, name):
     english = [s for s in shown if s in SPANISH and SPANISH[s] != s]
     assert english == []
     assert at.session_state["lang"] == "es"
-    if name in ("home", "dataset", "prepare", "train", "draw"):
-        assert at.title[0].value == TITLES["es"][PAGES.index(name)]
+    assert at.title[0].value == TITLES["es"][name]
 
 
 @pytest.mark.slow
@@ -182,8 +185,7 @@ def test_every_page_renders_in_english(page, name):
     at = page(name, locale="en-GB")
     assert not at.exception
     assert not any(s in SPANISH.values() and s not in SPANISH for s in shown_texts(at))
-    if name != "model":
-        assert at.title[0].value == TITLES["en"][PAGES.index(name)]
+    assert at.title[0].value == TITLES["en"][name]
 
 
 @pytest.mark.slow

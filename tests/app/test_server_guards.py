@@ -85,3 +85,22 @@ def test_a_canvas_value_that_is_no_png_is_refused():
 
 def test_an_empty_canvas_is_no_drawing():
     assert drawing_pixels(SimpleNamespace(image_bytes=None), 280, 280) is None
+
+
+def test_the_warm_up_starts_only_on_a_real_server(page):
+    """Under AppTest (a stand-in runtime) nothing loads TensorFlow by itself;
+    the light pages' tests in tests/core/test_boundaries.py rely on it."""
+    import threading
+
+    page("home")
+    assert "warm-up" not in [thread.name for thread in threading.enumerate()]
+
+
+def test_warming_loads_and_traces_the_shipped_model():
+    from app_ui import common
+    from app_ui.warmup import warm_shipped_model
+
+    warm_shipped_model()
+    warmed = common._shipped
+    assert warmed is not None
+    assert common.get_shipped() is warmed  # the page gets it, never loads again

@@ -6,20 +6,14 @@ import pytest
 from PIL import Image
 from playwright.sync_api import expect
 
+from app_ui.navigation import PAGES as NAVIGATION
 from mnist_core.reading.strokes import CANVAS_SIZE, render_strokes
 from tests.conftest import ONE, SEVEN
 from tests.e2e.conftest import open_page, screenshot, wait_idle
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
-PAGES = {
-    "Home": "MNIST Studio",
-    "Dataset": "Dataset",
-    "Prepare": "Preparing the data",
-    "Train": "Train",
-    "Draw": "Draw",
-    "Model": "Inside the model",
-}
+PAGES = {page.title: page.heading for page in NAVIGATION}  # sidebar link: heading
 
 
 def test_every_page_opens_from_the_sidebar(page):

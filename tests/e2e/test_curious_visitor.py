@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 import pytest
 from PIL import Image
 
+from app_ui.navigation import PAGES as NAVIGATION
 from mnist_core.reading.strokes import render_strokes
 from tests.conftest import ONE, SEVEN
 from tests.e2e.conftest import open_page, wait_idle
@@ -24,7 +25,7 @@ from tests.e2e.test_browser import draw
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
-PAGES = ["", "dataset", "prepare", "train", "draw", "model"]
+PAGES = [page.url_path or "" for page in NAVIGATION]
 LANGUAGES = {"en": "English", "es": "Español"}
 # A word of the sidebar in each language: the one shown says which is in use.
 DATASET_LINK = {"en": "Dataset", "es": "Datos"}
