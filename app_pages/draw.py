@@ -6,7 +6,7 @@ from app_ui import charts
 from app_ui.canvas import OversizedDrawing, drawing_canvas, drawing_pixels
 from app_ui.common import choose_model, enlarge, get_shipped, your_model
 from app_ui.corrections import offer_correction, teach
-from app_ui.i18n import errors_shown, mark, number, say, t
+from app_ui.i18n import architecture_title, errors_shown, mark, number, say, t
 from mnist_core.errors import UPLOAD_LIMIT_MB, EmptyImageError
 from mnist_core.reading.explain import heat_overlay, occlusion_map
 from mnist_core.reading.image_files import SUFFIXES, read_image
@@ -139,7 +139,7 @@ def claim(active) -> str:
     text = t(
         "{model} ({arch}): {accuracy:.2%} right on MNIST's 10,000 test digits",
         model=t(active.label),
-        arch=card.architecture,
+        arch=architecture_title(card.architecture),
         accuracy=card.test_accuracy,
     )
     if card.handwriting:

@@ -15,7 +15,7 @@ from app_ui.common import (
     server_run,
     use_model,
 )
-from app_ui.i18n import number, say, t
+from app_ui.i18n import architecture_title, number, say, t
 from mnist_core.errors import UPLOAD_LIMIT_MB, MnistError
 from mnist_core.models import anatomy
 from mnist_core.models.architectures import ARCHITECTURES, build_model, summarize
@@ -96,11 +96,13 @@ shown = choice(
     [IN_USE, *ARCHITECTURES],
     horizontal=True,
     key="diagram_arch",
-    format_func=lambda a: t("the model in use") if a == IN_USE else a,
+    format_func=lambda a: (
+        t("the model in use") if a == IN_USE else architecture_title(a)
+    ),
 )
 # Every number and table of this part describes the network shown.
 network = model if shown == IN_USE else build_model(shown)
-st.graphviz_chart(anatomy.to_dot(network))
+st.graphviz_chart(anatomy.to_dot(network, say))
 st.caption(t("Each box is a layer; the last line is the shape of what it passes on."))
 
 st.subheader(t("Layers"))
@@ -137,7 +139,7 @@ if network is not model:
         t(
             "What follows is learned, so it shows the model in use, not the "
             "untrained {arch} network above.",
-            arch=shown,
+            arch=architecture_title(shown),
         )
     )
 st.subheader(t("What the first layer looks for"))

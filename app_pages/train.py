@@ -16,7 +16,7 @@ from app_ui.common import (
     session_id,
     training_limit,
 )
-from app_ui.i18n import duration_words, errors_shown, mark, say, t
+from app_ui.i18n import architecture_title, duration_words, errors_shown, mark, say, t
 from app_ui.training_view import compare_runs, live, results
 from mnist_core.errors import Message
 from mnist_core.models.catalog import ARCHITECTURES
@@ -94,7 +94,11 @@ def draw_widget(column, name: str, disabled: bool):
     label = t(setting.label)
     if setting.widget == "radio":  # translated labels: a kept choice
         return choice(
-            column.radio, label, setting.choices, format_func=choice_title, **common
+            column.radio,
+            label,
+            setting.choices,
+            format_func=architecture_title,
+            **common,
         )
     if setting.widget == "selectbox":
         return column.selectbox(label, setting.choices, **common)
@@ -103,10 +107,6 @@ def draw_widget(column, name: str, disabled: bool):
     if setting.widget == "select_slider":
         return column.select_slider(label, setting.stops, **common)
     return column.toggle(label, **common)
-
-
-def choice_title(name: str) -> str:
-    return t(ARCHITECTURES[name].title) if name in ARCHITECTURES else name
 
 
 # A widget's key: Streamlit drops it after a run of another page, and then the

@@ -18,6 +18,7 @@ import streamlit as st
 
 from app_ui.spanish import SPANISH
 from mnist_core.errors import Message, MnistError
+from mnist_core.models.catalog import ARCHITECTURES
 
 LANGUAGES = {"en": "English", "es": "Español"}
 CATALOGS = {"en": {}, "es": SPANISH}
@@ -119,6 +120,12 @@ def t(text: str, /, **params) -> str:
 def number(value: float, spec: str = "") -> str:
     """A number alone (a metric's value) written the session's way."""
     return t("{value:" + spec + "}", value=value)
+
+
+def architecture_title(name: str) -> str:
+    """An architecture as users know it ("Fast CNN", "CNN rápida"); a name we
+    do not know (an uploaded model's) is shown literally."""
+    return t(ARCHITECTURES[name].title) if name in ARCHITECTURES else literal(name)
 
 
 def say(message: Message | MnistError | str) -> str:

@@ -326,4 +326,12 @@ SPANISH: dict[str, str] = {
     "about {count} million": "unos {count} millones",
     "about {count}": "unas {count}",
     "To read one digit the network multiplies about this many pairs of numbers, and adds as many: {flops} million floating-point operations (MFLOP) in all.": "Para leer un dígito, la red multiplica más o menos esta cantidad de pares de números, y hace otras tantas sumas: {flops} millones de operaciones de coma flotante (MFLOP) en total.",
+    # --- Words ---
+    "{filters} filters {height}×{width}": "{filters} filtros de {height}×{width}",
+    "{units} units, {activation}": "{units} unidades, {activation}",
+    "drop {rate:.0%}": "apaga un {rate:.0%}",
+    "max of {height}×{width}": "máximo de cada {height}×{width}",
+    "{activation}": "{activation}",
+    "normalise": "normaliza",
+    "linear": "lineal",
 }

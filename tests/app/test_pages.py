@@ -101,6 +101,17 @@ def test_model_page_writes_its_numbers_in_plain_words(page):
     assert "MFLOP" not in work.value
 
 
+def test_model_page_draws_its_diagram_in_spanish(page):
+    at = page("model", locale="es-ES")
+    assert not at.exception
+    dot = at.get("graphviz_chart")[0].proto.spec
+    assert "Conv2D: 24 filtros de 5×5" in dot and "normaliza" in dot
+    assert "Dropout: apaga un 30 %" in dot and "256 unidades, lineal" in dot
+    assert "filters" not in dot and "units" not in dot
+    names = at.radio(key="diagram_arch@es").options
+    assert names[1:] == ["CNN del tutorial (receta)", "CNN rápida", "CNN pequeña"]
+
+
 def test_model_page_offers_the_drawing_once_there_is_one(page):
     import numpy as np
 
@@ -177,9 +188,9 @@ def test_model_page_draws_every_architecture(page):
     at = page("model")
     assert at.radio(key="diagram_arch@en").options == [
         "the model in use",
-        "recipe",
-        "fast",
-        "small",
+        "Tutorial CNN (recipe)",
+        "Fast CNN",
+        "Small CNN",
     ]
     for arch in ("recipe", "small"):
         at.radio(key="diagram_arch@en").set_value(arch).run()
