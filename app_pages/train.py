@@ -16,7 +16,7 @@ from app_ui.common import (
     session_id,
     training_limit,
 )
-from app_ui.i18n import architecture_title, duration_words, errors_shown, mark, say, t
+from app_ui.i18n import architecture_title, errors_shown, mark, say, span_words, t
 from app_ui.training_view import compare_runs, live, results
 from mnist_core.errors import Message
 from mnist_core.models.catalog import ARCHITECTURES
@@ -125,7 +125,7 @@ def settings(disabled: bool) -> TrainConfig:
     ):
         preset = PRESETS[name]
         column.button(
-            t(label, epochs=preset.epochs, time=duration_words(pace.seconds(preset))),
+            t(label, epochs=preset.epochs, time=span_words(*pace.estimate(preset))),
             on_click=apply_preset,
             args=(name,),
             disabled=disabled,
@@ -139,6 +139,23 @@ def settings(disabled: bool) -> TrainConfig:
     columns[0].caption(t(ARCHITECTURES[values["arch"]].description))
     # Settings without a widget (the seed) keep what the link or preset said.
     return replace(st.session_state.get("tr_base", PRESETS["fast"]), **values)
+
+
+def time_to_train(config: TrainConfig) -> str:
+    """How long `config` should take here, as this server measured it."""
+    low, high = get_queue().pace.estimate(config)
+    if low == high:
+        return t(
+            "Training with these settings takes {time} on this server (timed on "
+            "its last training), plus a test after each pass.",
+            time=span_words(low, high),
+        )
+    return t(
+        "Training with these settings should take {time}: this server has not "
+        "timed a training yet, and a busy one is slower. The time left is shown "
+        "once it starts.",
+        time=span_words(low, high),
+    )
 
 
 LOST = t(
@@ -168,13 +185,7 @@ if job is not None:
 st.query_params.from_dict(link)
 start, stop, eta = st.columns([1, 1, 4])
 if not busy:
-    eta.caption(
-        t(
-            "Training with these settings takes {time} on this server (measured on "
-            "its own trainings), plus a test after each pass.",
-            time=duration_words(get_queue().pace.seconds(config)),
-        )
-    )
+    eta.caption(time_to_train(config))
 if start.button(t("Start"), type="primary", disabled=busy, key="tr_start"):
     with errors_shown(stop=True):
         config, st.session_state.tr_cap = cap_training(config, training_limit())

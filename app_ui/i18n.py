@@ -171,6 +171,22 @@ def duration_words(seconds: float) -> str:
     return t("about {count} minutes", count=round(seconds / 60))
 
 
+def span_words(low: float, high: float) -> str:
+    """A duration known to lie between `low` and `high` seconds: "about 25
+    seconds" when they are close, else "between 25 seconds and 2 minutes"."""
+    if high <= low * 1.25:
+        return duration_words((low + high) / 2)
+    return t(
+        "between {low} and {high}", low=plain_duration(low), high=plain_duration(high)
+    )
+
+
+def plain_duration(seconds: float) -> str:
+    if seconds < 90:
+        return t("{count} seconds", count=max(5, round(seconds / 5) * 5))
+    return t("{count} minutes", count=round(seconds / 60))
+
+
 @contextmanager
 def errors_shown(stop: bool = False) -> Iterator[None]:
     """Run a block; a MnistError in it is shown in the session's language (and,

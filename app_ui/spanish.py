@@ -334,4 +334,12 @@ SPANISH: dict[str, str] = {
     "{activation}": "{activation}",
     "normalise": "normaliza",
     "linear": "lineal",
+    "between {low} and {high}": "entre {low} y {high}",
+    "{count} seconds": "{count} segundos",
+    "{count} minutes": "{count} minutos",
+    "Training with these settings takes {time} on this server (timed on its last training), plus a test after each pass.": "Entrenar con estos ajustes lleva {time} en este servidor (cronometrado en su último entrenamiento), más una prueba tras cada pasada.",
+    "Training with these settings should take {time}: this server has not timed a training yet, and a busy one is slower. The time left is shown once it starts.": "Entrenar con estos ajustes debería llevar {time}: este servidor aún no ha cronometrado ningún entrenamiento, y uno ocupado va más lento. El tiempo que queda se muestra en cuanto empieza.",
+    "estimating the time left…": "calculando el tiempo que queda…",
+    "{time} left": "quedan {time}",
+    "Epoch {epoch}/{epochs} · batch {batch}/{batches} · {elapsed:.0f} s elapsed · {left}": "Época {epoch}/{epochs} · lote {batch}/{batches} · {elapsed:.0f} s transcurridos · {left}",
 }

@@ -423,3 +423,27 @@ def test_hostile_links_get_a_note_not_a_traceback(page, name, query):
     at = page(name, query=query)
     assert not at.exception
     assert any("From the link" in i.value for i in at.info)
+
+
+@pytest.mark.parametrize(
+    ("eta", "expected"),
+    [(None, "estimating the time left…"), (42.0, "about 40 seconds left")],
+)
+def test_the_time_left_is_the_runs_own_estimate(page, eta, expected):
+    from mnist_core.serving.jobs import TrainingJob
+    from mnist_core.training.events import BatchEvent
+
+    job = TrainingJob(PRESETS["fast"], state=JobState.RUNNING)
+    job.listen(BatchEvent(1, 3, 2, 235, 0.5, 0.8, 6.0, eta))
+    at = page("train", job=job)
+    assert not at.exception
+    bars = [str(p.proto.text) for p in at.get("progress")]
+    assert any(expected in text for text in bars), bars
+
+
+def test_an_untimed_server_gives_the_preset_a_range(page):
+    at = page("train")
+    assert not at.exception
+    fast = next(b for b in at.button if b.key == "preset_fast")
+    assert " between " in fast.label and " and " in fast.label
+    assert any("has not timed a training yet" in c.value for c in at.caption)
