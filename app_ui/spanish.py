@@ -342,4 +342,9 @@ SPANISH: dict[str, str] = {
     "estimating the time left…": "calculando el tiempo que queda…",
     "{time} left": "quedan {time}",
     "Epoch {epoch}/{epochs} · batch {batch}/{batches} · {elapsed:.0f} s elapsed · {left}": "Época {epoch}/{epochs} · lote {batch}/{batches} · {elapsed:.0f} s transcurridos · {left}",
+    "Placing digits on a map… {elapsed:.0f} s": "Colocando los dígitos en un mapa… {elapsed:.0f} s",
+    "Placing digits on a map… {elapsed:.0f} s so far; it should take {expected}.": "Colocando los dígitos en un mapa… {elapsed:.0f} s hasta ahora; debería llevar {expected}.",
+    "Placing digits on a map… {elapsed:.0f} s so far, longer than expected: the server is busy.": "Colocando los dígitos en un mapa… {elapsed:.0f} s hasta ahora, más de lo previsto: el servidor está ocupado.",
+    "The map could not be made this time; choose t-SNE again.": "Esta vez no se ha podido hacer el mapa; vuelve a elegir t-SNE.",
+    "PCA takes a second or two; t-SNE separates digits better but takes tens of seconds, shown as it goes.": "PCA tarda un par de segundos; t-SNE separa mejor los dígitos pero tarda decenas de segundos, que se van mostrando.",
 }
