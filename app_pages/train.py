@@ -197,7 +197,7 @@ if stop.button(t("Stop"), disabled=not busy, key="tr_stop"):
 with st.expander(t("The code for this run: a Python script you can run at home")):
     script = None
     with errors_shown():
-        script = training_script(config)
+        script = training_script(config, translate=t)  # comments in their language
     if script:
         st.download_button(
             t("Download train_mnist.py"),
