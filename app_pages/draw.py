@@ -82,6 +82,11 @@ def uploaded_image():
     upload = st.file_uploader(
         t("…or upload a photo of one digit"),
         type=list(SUFFIXES),
+        help=t(
+            "A picture of one digit, dark on light or light on dark, up to {limit} MB. "
+            "Streamlit writes this box's own words in English.",
+            limit=UPLOAD_LIMIT_MB,
+        ),
     )
     if upload is None:
         return None

@@ -32,6 +32,11 @@ def upload_model() -> None:
         t("Your own model (.keras, trained on 28×28 digits)"),
         type=["keras"],
         max_upload_size=UPLOAD_LIMIT_MB,
+        help=t(
+            "A Keras 3 .keras file, up to {limit} MB, that reads 28×28 grey digits "
+            "into 10 scores. Streamlit writes this box's own words in English.",
+            limit=UPLOAD_LIMIT_MB,
+        ),
         key="model_upload",
     )
     if upload is None or st.session_state.get("uploaded_id") == upload.file_id:

@@ -16,7 +16,15 @@ from app_ui.common import (
     session_id,
     training_limit,
 )
-from app_ui.i18n import architecture_title, errors_shown, mark, say, span_words, t
+from app_ui.i18n import (
+    architecture_title,
+    errors_shown,
+    mark,
+    number,
+    say,
+    span_words,
+    t,
+)
 from app_ui.training_view import compare_runs, live, results
 from mnist_core.errors import Message
 from mnist_core.models.catalog import ARCHITECTURES
@@ -105,8 +113,16 @@ def draw_widget(column, name: str, disabled: bool):
     if setting.widget == "slider":
         return column.slider(label, *setting.bounds, **common)
     if setting.widget == "select_slider":
-        return column.select_slider(label, setting.stops, **common)
+        return column.select_slider(
+            label, setting.stops, format_func=stop_words, **common
+        )
     return column.toggle(label, **common)
+
+
+def stop_words(value) -> str:
+    """A select slider's stop as the page's language writes it: 20.000, 0,008.
+    (st.slider's `format` is printf-style: no separators; docs/translation.md)"""
+    return number(value, ",") if isinstance(value, int) else number(value, "g")
 
 
 # A widget's key: Streamlit drops it after a run of another page, and then the

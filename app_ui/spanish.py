@@ -363,4 +363,6 @@ SPANISH: dict[str, str] = {
     "4. Compile: the loss to minimise, how to minimise it, what to report.": "4. Compilar: la pérdida que minimizar, cómo minimizarla y qué informar.",
     "5. Train: {epochs} passes over the data, {batch} images per step.": "5. Entrenar: {epochs} pasadas por los datos, {batch} imágenes por paso.",
     "6. Evaluate on the 10,000 test digits the network never trained on.": "6. Evaluar con los 10.000 dígitos de prueba con los que la red nunca entrenó.",
+    "A picture of one digit, dark on light or light on dark, up to {limit} MB. Streamlit writes this box's own words in English.": "Una imagen de un dígito, oscuro sobre claro o claro sobre oscuro, de hasta {limit} MB. Las palabras propias de este recuadro las escribe Streamlit en inglés.",
+    "A Keras 3 .keras file, up to {limit} MB, that reads 28×28 grey digits into 10 scores. Streamlit writes this box's own words in English.": "Un archivo .keras de Keras 3, de hasta {limit} MB, que convierte dígitos grises de 28×28 en 10 puntuaciones. Las palabras propias de este recuadro las escribe Streamlit en inglés.",
 }

@@ -447,3 +447,10 @@ def test_an_untimed_server_gives_the_preset_a_range(page):
     fast = next(b for b in at.button if b.key == "preset_fast")
     assert " between " in fast.label and " and " in fast.label
     assert any("has not timed a training yet" in c.value for c in at.caption)
+
+
+def test_select_sliders_write_their_numbers_in_spanish(page):
+    at = page("train", locale="es-ES")
+    assert not at.exception
+    shown = {o for s in at.select_slider for o in s.options}
+    assert {"0,008", "20.000", "60.000", "1.024"} <= shown, shown
