@@ -10,6 +10,7 @@ import streamlit as st
 from app_ui import charts
 from app_ui.choices import choice, keep
 from app_ui.common import data_or_stop, enlarge, split_summary
+from app_ui.digit_maps import SIZE, tsne_task, wait_for
 from app_ui.i18n import say, t
 from app_ui.navigation import heading
 from mnist_core.data import stats as explore
@@ -154,10 +155,23 @@ def digit_map() -> str:
         explore.EMBED_METHODS,
         horizontal=True,
         key="ds_map",
-        help=t("PCA takes a second; t-SNE separates digits better (~20 s)."),
+        help=t(
+            "PCA takes a second or two; t-SNE separates digits better but takes "
+            "tens of seconds, shown as it goes."
+        ),
     )
-    with st.spinner(t("Placing digits on a map…")):
-        frame = embedding(split, method, 2000)
+    if method == "PCA":
+        with st.spinner(t("Placing digits on a map…")):
+            frame = embedding(split, method, SIZE)
+    else:  # tens of seconds: in the background, with a progress bar
+        task = tsne_task(split, x, y)
+        if not task.done.is_set():
+            wait_for(task)
+            return method
+        if task.error is not None:
+            st.error(t("The map could not be made this time; choose t-SNE again."))
+            return method
+        frame = task.result
     st.altair_chart(charts.digit_map(frame), width="stretch")
     st.caption(t("2,000 random digits; similar-looking digits land close together."))
     return method

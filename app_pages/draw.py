@@ -6,7 +6,7 @@ from app_ui import charts
 from app_ui.canvas import OversizedDrawing, drawing_canvas, drawing_pixels
 from app_ui.common import choose_model, enlarge, get_shipped, your_model
 from app_ui.corrections import offer_correction, teach
-from app_ui.i18n import errors_shown, mark, number, say, t
+from app_ui.i18n import architecture_title, errors_shown, mark, number, say, t
 from app_ui.navigation import heading
 from mnist_core.errors import UPLOAD_LIMIT_MB, EmptyImageError
 from mnist_core.reading.explain import heat_overlay, occlusion_map
@@ -83,6 +83,11 @@ def uploaded_image():
     upload = st.file_uploader(
         t("…or upload a photo of one digit"),
         type=list(SUFFIXES),
+        help=t(
+            "A picture of one digit, dark on light or light on dark, up to {limit} MB. "
+            "Streamlit writes this box's own words in English.",
+            limit=UPLOAD_LIMIT_MB,
+        ),
     )
     if upload is None:
         return None
@@ -140,7 +145,7 @@ def claim(active) -> str:
     text = t(
         "{model} ({arch}): {accuracy:.2%} right on MNIST's 10,000 test digits",
         model=t(active.label),
-        arch=card.architecture,
+        arch=architecture_title(card.architecture),
         accuracy=card.test_accuracy,
     )
     if card.handwriting:

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from app_ui.i18n import date_words, number, t
+from app_ui.i18n import architecture_title, date_words, number, t
 from app_ui.navigation import PAGES, heading
 from mnist_core.constants import SHIPPED_MODEL_PATH
 from mnist_core.models.card import read_card
@@ -55,7 +55,7 @@ else:
             number(card.handwriting["accuracy"], ".1%"),
             help=t("Pen-written digits by writers never used in training."),
         )
-    c2.metric(t("Architecture"), card.architecture)
+    c2.metric(t("Architecture"), architecture_title(card.architecture))
     c3.metric(t("Parameters"), number(card.params, ",") if card.params else "?")
     st.caption(
         t(

@@ -16,7 +16,7 @@ from app_ui.common import (
     session_alive,
     use_model,
 )
-from app_ui.i18n import number, say, t
+from app_ui.i18n import architecture_title, number, say, t
 from app_ui.navigation import heading
 from mnist_core.errors import UPLOAD_LIMIT_MB, MnistError
 from mnist_core.models import anatomy
@@ -34,6 +34,11 @@ def upload_model() -> None:
         t("Your own model (.keras, trained on 28×28 digits)"),
         type=["keras"],
         max_upload_size=UPLOAD_LIMIT_MB,
+        help=t(
+            "A Keras 3 .keras file, up to {limit} MB, that reads 28×28 grey digits "
+            "into 10 scores. Streamlit writes this box's own words in English.",
+            limit=UPLOAD_LIMIT_MB,
+        ),
         key="model_upload",
     )
     if upload is None or st.session_state.get("uploaded_id") == upload.file_id:
@@ -103,11 +108,13 @@ shown = choice(
     [IN_USE, *ARCHITECTURES],
     horizontal=True,
     key="diagram_arch",
-    format_func=lambda a: t("the model in use") if a == IN_USE else a,
+    format_func=lambda a: (
+        t("the model in use") if a == IN_USE else architecture_title(a)
+    ),
 )
 # Every number and table of this part describes the network shown.
 network = model if shown == IN_USE else build_model(shown)
-st.graphviz_chart(anatomy.to_dot(network))
+st.graphviz_chart(anatomy.to_dot(network, say))
 st.caption(t("Each box is a layer; the last line is the shape of what it passes on."))
 
 st.subheader(t("Layers"))
@@ -144,7 +151,7 @@ if network is not model:
         t(
             "What follows is learned, so it shows the model in use, not the "
             "untrained {arch} network above.",
-            arch=shown,
+            arch=architecture_title(shown),
         )
     )
 st.subheader(t("What the first layer looks for"))

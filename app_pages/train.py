@@ -17,7 +17,15 @@ from app_ui.common import (
     session_id,
     training_limit,
 )
-from app_ui.i18n import duration_words, errors_shown, mark, say, t
+from app_ui.i18n import (
+    architecture_title,
+    errors_shown,
+    mark,
+    number,
+    say,
+    span_words,
+    t,
+)
 from app_ui.navigation import heading
 from app_ui.training_view import compare_runs, live, results
 from mnist_core.errors import Message
@@ -96,19 +104,27 @@ def draw_widget(column, name: str, disabled: bool):
     label = t(setting.label)
     if setting.widget == "radio":  # translated labels: a kept choice
         return choice(
-            column.radio, label, setting.choices, format_func=choice_title, **common
+            column.radio,
+            label,
+            setting.choices,
+            format_func=architecture_title,
+            **common,
         )
     if setting.widget == "selectbox":
         return column.selectbox(label, setting.choices, **common)
     if setting.widget == "slider":
         return column.slider(label, *setting.bounds, **common)
     if setting.widget == "select_slider":
-        return column.select_slider(label, setting.stops, **common)
+        return column.select_slider(
+            label, setting.stops, format_func=stop_words, **common
+        )
     return column.toggle(label, **common)
 
 
-def choice_title(name: str) -> str:
-    return t(ARCHITECTURES[name].title) if name in ARCHITECTURES else name
+def stop_words(value) -> str:
+    """A select slider's stop as the page's language writes it: 20.000, 0,008.
+    (st.slider's `format` is printf-style: no separators; docs/translation.md)"""
+    return number(value, ",") if isinstance(value, int) else number(value, "g")
 
 
 # A widget's key: Streamlit drops it after a run of another page, and then the
@@ -127,7 +143,7 @@ def settings(disabled: bool) -> TrainConfig:
     ):
         preset = PRESETS[name]
         column.button(
-            t(label, epochs=preset.epochs, time=duration_words(pace.seconds(preset))),
+            t(label, epochs=preset.epochs, time=span_words(*pace.estimate(preset))),
             on_click=apply_preset,
             args=(name,),
             disabled=disabled,
@@ -141,6 +157,23 @@ def settings(disabled: bool) -> TrainConfig:
     columns[0].caption(t(ARCHITECTURES[values["arch"]].description))
     # Settings without a widget (the seed) keep what the link or preset said.
     return replace(st.session_state.get("tr_base", PRESETS["fast"]), **values)
+
+
+def time_to_train(config: TrainConfig) -> str:
+    """How long `config` should take here, as this server measured it."""
+    low, high = get_queue().pace.estimate(config)
+    if low == high:
+        return t(
+            "Training with these settings takes {time} on this server (timed on "
+            "its last training), plus a test after each pass.",
+            time=span_words(low, high),
+        )
+    return t(
+        "Training with these settings should take {time}: this server has not "
+        "timed a training yet, and a busy one is slower. The time left is shown "
+        "once it starts.",
+        time=span_words(low, high),
+    )
 
 
 LOST = t(
@@ -170,13 +203,7 @@ if job is not None:
 st.query_params.from_dict(link)
 start, stop, eta = st.columns([1, 1, 4])
 if not busy:
-    eta.caption(
-        t(
-            "Training with these settings takes {time} on this server (measured on "
-            "its own trainings), plus a test after each pass.",
-            time=duration_words(get_queue().pace.seconds(config)),
-        )
-    )
+    eta.caption(time_to_train(config))
 if start.button(t("Start"), type="primary", disabled=busy, key="tr_start"):
     with errors_shown(stop=True):
         config, st.session_state.tr_cap = cap_training(config, training_limit())
@@ -193,7 +220,7 @@ if stop.button(t("Stop"), disabled=not busy, key="tr_stop"):
 with st.expander(t("The code for this run: a Python script you can run at home")):
     script = None
     with errors_shown():
-        script = training_script(config)
+        script = training_script(config, translate=t)  # comments in their language
     if script:
         st.download_button(
             t("Download train_mnist.py"),

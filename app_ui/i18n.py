@@ -18,6 +18,7 @@ import streamlit as st
 
 from app_ui.spanish import SPANISH
 from mnist_core.errors import Message, MnistError
+from mnist_core.models.catalog import ARCHITECTURES
 
 LANGUAGES = {"en": "English", "es": "Español"}
 CATALOGS = {"en": {}, "es": SPANISH}
@@ -121,6 +122,12 @@ def number(value: float, spec: str = "") -> str:
     return t("{value:" + spec + "}", value=value)
 
 
+def architecture_title(name: str) -> str:
+    """An architecture as users know it ("Fast CNN", "CNN rápida"); a name we
+    do not know (an uploaded model's) is shown literally."""
+    return t(ARCHITECTURES[name].title) if name in ARCHITECTURES else literal(name)
+
+
 def say(message: Message | MnistError | str) -> str:
     """A message from mnist_core (or its exception) in the session's language."""
     if isinstance(message, MnistError):
@@ -162,6 +169,22 @@ def duration_words(seconds: float) -> str:
     if seconds < 90:
         return t("about {count} seconds", count=max(5, round(seconds / 5) * 5))
     return t("about {count} minutes", count=round(seconds / 60))
+
+
+def span_words(low: float, high: float) -> str:
+    """A duration known to lie between `low` and `high` seconds: "about 25
+    seconds" when they are close, else "between 25 seconds and 2 minutes"."""
+    if high <= low * 1.25:
+        return duration_words((low + high) / 2)
+    return t(
+        "between {low} and {high}", low=plain_duration(low), high=plain_duration(high)
+    )
+
+
+def plain_duration(seconds: float) -> str:
+    if seconds < 90:
+        return t("{count} seconds", count=max(5, round(seconds / 5) * 5))
+    return t("{count} minutes", count=round(seconds / 60))
 
 
 @contextmanager

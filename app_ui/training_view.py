@@ -5,7 +5,7 @@ import streamlit as st
 
 from app_ui import charts
 from app_ui.common import YOURS, ActiveModel, enlarge, use_model
-from app_ui.i18n import number, say, t
+from app_ui.i18n import duration_words, number, say, t
 from mnist_core.data.mnist import MnistData
 from mnist_core.models.card import ModelCard
 from mnist_core.serving.jobs import JobState, TrainingJob
@@ -30,17 +30,22 @@ def progress(snapshot) -> None:
     if event is None:
         st.progress(0.0, text=t("Starting…"))
         return
+    # The time left comes from this run's own batch rate (BatchClock), once
+    # its first, slow batches are behind it.
+    left = t("estimating the time left…")
+    if event.eta is not None:
+        left = t("{time} left", time=duration_words(event.eta))
     st.progress(
         event.progress,
         text=t(
             "Epoch {epoch}/{epochs} · batch {batch}/{batches} · {elapsed:.0f} s "
-            "elapsed · about {eta:.0f} s left",
+            "elapsed · {left}",
             epoch=event.epoch,
             epochs=event.epochs,
             batch=event.batch,
             batches=event.batches,
             elapsed=event.elapsed,
-            eta=event.eta,
+            left=left,
         ),
     )
 

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import keras
 import numpy as np
+
+from mnist_core.errors import Message
 
 
 @dataclass(frozen=True)
@@ -95,26 +98,47 @@ def feature_maps(model: keras.Model, pixels: np.ndarray) -> dict[str, np.ndarray
     }
 
 
-def describe_layer(layer: keras.layers.Layer) -> str:
-    """A few words on what a layer does, for diagrams."""
+# Activation names as people read them; "linear" is a layer with none.
+ACTIVATION_WORDS = {"relu": "ReLU", "softmax": "softmax", "linear": "linear"}
+
+
+def describe_layer(layer: keras.layers.Layer) -> Message | None:
+    """A few words on what a layer does, for diagrams: a template for the
+    app to translate (None for kinds we do not describe)."""
     if isinstance(layer, keras.layers.Conv2D):
         k = layer.kernel_size
-        return f"{layer.filters} filters {k[0]}×{k[1]}"
+        return Message(
+            "{filters} filters {height}×{width}",
+            dict(filters=layer.filters, height=k[0], width=k[1]),
+        )
     if isinstance(layer, keras.layers.Dense):
-        return f"{layer.units} units, {layer.activation.__name__}"
+        return Message(
+            "{units} units, {activation}",
+            dict(units=layer.units, activation=activation_word(layer)),
+        )
     if isinstance(layer, keras.layers.Dropout):
-        return f"drop {layer.rate:.0%}"
+        return Message("drop {rate:.0%}", dict(rate=layer.rate))
     if isinstance(layer, keras.layers.MaxPooling2D):
-        return f"max of {layer.pool_size[0]}×{layer.pool_size[1]}"
+        size = layer.pool_size
+        return Message("max of {height}×{width}", dict(height=size[0], width=size[1]))
     if isinstance(layer, keras.layers.Activation):
-        return layer.activation.__name__
+        return Message("{activation}", dict(activation=activation_word(layer)))
     if isinstance(layer, keras.layers.BatchNormalization):
-        return "normalise"
-    return ""
+        return Message("normalise")
+    return None
 
 
-def to_dot(model: keras.Model) -> str:
+def activation_word(layer: keras.layers.Layer) -> str:
+    name = layer.activation.__name__
+    return ACTIVATION_WORDS.get(name, name)
+
+
+def to_dot(model: keras.Model, say: Callable[[Message], str] = str) -> str:
     """The network as a Graphviz DOT diagram: one box per layer, top to bottom.
+
+    Args:
+        say: writes a layer's words in the reader's language (the app passes
+            its translator; English by default).
 
     Our architectures are plain chains, so each layer feeds the next one.
     """
@@ -126,9 +150,14 @@ def to_dot(model: keras.Model) -> str:
     for i, info in enumerate(layer_table(model)):
         shape = " × ".join(str(d) for d in info.output_shape)
         words = describe_layer(model.layers[i])
-        detail = f"{info.kind}" + (f": {words}" if words else "")
-        lines.append(f'  l{i} [label="{info.name}\\n{detail}\\n→ {shape}"];')
+        detail = info.kind + (f": {dot_text(say(words))}" if words else "")
+        lines.append(f'  l{i} [label="{dot_text(info.name)}\\n{detail}\\n→ {shape}"];')
         if i:
             lines.append(f"  l{i - 1} -> l{i};")
     lines.append("}")
     return "\n".join(lines)
+
+
+def dot_text(text: str) -> str:
+    """Text inside a DOT label's quotes: quotes and backslashes escaped."""
+    return str(text).replace("\\", "\\\\").replace('"', '\\"')

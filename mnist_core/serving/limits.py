@@ -64,10 +64,13 @@ def cap_training(
     )
 
 
-# Work per second of training on a 2-core server, per network, until this
-# server has timed its own trainings (docs/performance.md: the tutorial's 10
-# epochs in ~374 s, the fast preset's 3 epochs in ~24 s, the Fast CNN ~520/s).
+# Work per second of training on an idle 2-core server, per network, until
+# this server has timed its own trainings (docs/performance.md: the tutorial's
+# 10 epochs in ~374 s, the fast preset's 3 epochs in ~24 s, the Fast CNN ~520/s).
 DEFAULT_PACE = {"recipe": 1_600.0, "fast": 520.0, "small": 975.0}
+# How much slower a busy server may be: the fast preset took 113 s instead of
+# ~24 s while others trained (issue #26), so an untimed server says a range.
+BUSY_FACTOR = 5.0
 
 
 MIN_TIMED_SECONDS = 10.0
@@ -78,13 +81,26 @@ class Pace:
     safe to share between sessions."""
 
     def __init__(self) -> None:
-        self._speed = dict(DEFAULT_PACE)
+        self._speed: dict[str, float] = {}  # work per second, timed here
+        self._slowdown: float | None = None  # the last timed run against idle
         self._lock = threading.Lock()
 
-    def seconds(self, config: TrainConfig) -> float:
-        """The training time `config` should take here, in seconds."""
+    def estimate(self, config: TrainConfig) -> tuple[float, float]:
+        """The fewest and most seconds `config` should take here.
+
+        One value (fewest == most) once this server has timed a training: of
+        this network, or else of another, scaled by how much slower or faster
+        than an idle server it ran. Before any, a range from an idle server's
+        time to a busy one's.
+        """
+        idle = work(config) / DEFAULT_PACE[config.arch]
         with self._lock:
-            return work(config) / self._speed[config.arch]
+            if config.arch in self._speed:
+                seconds = work(config) / self._speed[config.arch]
+                return seconds, seconds
+            if self._slowdown is not None:
+                return idle * self._slowdown, idle * self._slowdown
+        return idle, idle * BUSY_FACTOR
 
     def record(self, config: TrainConfig, seconds: float) -> None:
         """Learn from a finished training how fast this server is; short runs
@@ -92,3 +108,5 @@ class Pace:
         if seconds >= MIN_TIMED_SECONDS:
             with self._lock:
                 self._speed[config.arch] = work(config) / seconds
+                idle = work(config) / DEFAULT_PACE[config.arch]
+                self._slowdown = seconds / idle

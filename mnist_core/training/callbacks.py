@@ -9,6 +9,7 @@ import keras
 import numpy as np
 
 from mnist_core.data.mnist import subsample, to_model_input
+from mnist_core.training.clock import BatchClock
 from mnist_core.training.events import BatchEvent, EpochEvent, Listener
 from mnist_core.training.schedule import one_cycle
 
@@ -31,11 +32,11 @@ class ProgressReporter(keras.callbacks.Callback):
 
     def on_train_begin(self, logs=None):
         self.start = time.perf_counter()
+        self.clock = BatchClock(self.epochs * self.batches)
 
-    def _timing(self, done: int) -> tuple[float, float]:
+    def _timing(self, done: int) -> tuple[float, float | None]:
         elapsed = time.perf_counter() - self.start
-        total = self.epochs * self.batches
-        return elapsed, elapsed / max(done, 1) * (total - done)
+        return elapsed, self.clock.eta(done, elapsed)
 
     def on_epoch_begin(self, epoch, logs=None):
         self.epoch = epoch + 1

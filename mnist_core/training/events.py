@@ -17,7 +17,7 @@ class BatchEvent:
     loss: float
     accuracy: float
     elapsed: float  # seconds since training started
-    eta: float  # estimated seconds left
+    eta: float | None  # seconds left, from the running batch rate; None: not yet
 
     @property
     def progress(self) -> float:
@@ -38,7 +38,7 @@ class EpochEvent:
     val_loss: float
     val_accuracy: float
     elapsed: float
-    eta: float
+    eta: float | None
 
 
 Event = BatchEvent | EpochEvent

@@ -10,6 +10,9 @@ from __future__ import annotations
 
 import ast
 import inspect
+import re
+import textwrap
+from collections.abc import Callable, Iterator
 from types import ModuleType
 
 from mnist_core.constants import MNIST_TRAIN_IMAGES
@@ -17,11 +20,17 @@ from mnist_core.training.averaging import EMA_MOMENTUM
 from mnist_core.training.config import TrainConfig
 from mnist_core.training.model_pool import OPTIMIZER_KINDS, optimizer_arguments
 
-HEADER = '''"""Train a CNN on MNIST, as configured in MNIST Studio.
+# The script's docstring, line by line (each line is translated whole).
+DOCSTRING = (
+    "Train a CNN on MNIST, as configured in MNIST Studio.",
+    "",
+    "Needs: pip install {needs}",
+    "Run:   python {filename}",
+    "MNIST is downloaded by Keras; set MNIST_PATH=/path/to/mnist.npz to use a "
+    "local copy.",
+)
 
-Needs: pip install {needs}
-Run:   python {filename}
-MNIST is downloaded by Keras; set MNIST_PATH=/path/to/mnist.npz to use a local copy.
+HEADER = '''
 """
 
 import os
@@ -215,21 +224,105 @@ def project_code() -> str:
     return "\n".join([LIBRARY_START, *_merged(imports), "", *bodies, LIBRARY_END, ""])
 
 
-def training_script(config: TrainConfig, filename: str = "train_mnist.py") -> str:
+Translate = Callable[[str], str]
+WIDTH = 79  # a comment's lines, when a translation rewraps them
+COMMENT = re.compile(r"^(?P<code>\S.*?)?(?P<mark>\s*# )(?P<text>.*)$")
+NUMBERED = re.compile(r"\d\. ")  # "# 2. Prepare: ...", continued under its words
+
+
+def _blocks(template: str) -> Iterator[tuple[str, list[str]]]:
+    """("code", [line]) for lines of code, ("comment", lines) for a run of
+    whole-line comments, ("inline", [line]) for code with a comment after it."""
+    run: list[str] = []
+    for line in template.split("\n"):
+        match = COMMENT.match(line)
+        if match and not match["code"]:
+            run.append(line)
+            continue
+        if run:
+            yield "comment", run
+            run = []
+        yield ("inline" if match else "code"), [line]
+    if run:
+        yield "comment", run
+
+
+def _paragraph(lines: list[str]) -> str:
+    """A run of comment lines as one sentence: its words, without the marks."""
+    return " ".join(COMMENT.match(line)["text"].strip() for line in lines)
+
+
+def _translated(template: str, translate: Translate | None) -> str:
+    """`template` with its comments in the reader's language (before its
+    fields are filled in: the translations keep the same fields)."""
+    if translate is None:
+        return template
+    out = []
+    for kind, lines in _blocks(template):
+        if kind == "code":
+            out += lines
+        elif kind == "inline":
+            match = COMMENT.match(lines[0])
+            out.append(match["code"] + match["mark"] + translate(match["text"]))
+        else:
+            english = _paragraph(lines)
+            text = translate(english)
+            if text == english:
+                out += lines
+                continue
+            mark = COMMENT.match(lines[0])["mark"]
+            indent = "   " if NUMBERED.match(english) else ""  # under "2. "
+            out += textwrap.wrap(
+                text, WIDTH, initial_indent=mark, subsequent_indent=mark + indent
+            )
+    return "\n".join(out)
+
+
+def comment_texts() -> list[str]:
+    """Every comment and docstring line the script may hold, in English: the
+    keys of their translations."""
+    texts = [line for line in DOCSTRING if line]
+    for template in TEMPLATES:
+        for kind, lines in _blocks(template):
+            if kind == "comment":
+                texts.append(_paragraph(lines))
+            elif kind == "inline":
+                texts.append(COMMENT.match(lines[0])["text"])
+    return texts
+
+
+def training_script(
+    config: TrainConfig,
+    filename: str = "train_mnist.py",
+    translate: Translate | None = None,
+) -> str:
     """Python source, using only Keras and NumPy (and with augmentation on, the
-    project's own augmentation, copied in), that trains like `config`."""
+    project's own augmentation, copied in), that trains like `config`.
+
+    Args:
+        translate: gives an English comment in the reader's language (the
+            script is theirs); the code is the same in every language. The
+            copied project code keeps its own English comments.
+    """
     config.validate()
+    say = (lambda text: text) if translate is None else translate
+
+    def part(template: str) -> str:
+        return _translated(template, translate)
+
     lr = repr(config.learning_rate)
     needs = "tensorflow keras numpy" + (" pillow scipy" if config.augment else "")
-    parts = [HEADER.format(filename=filename, seed=config.seed, needs=needs)]
+    doc = "\n".join(say(line) if line else line for line in DOCSTRING)
+    header = '"""' + doc + part(HEADER)
+    parts = [header.format(filename=filename, seed=config.seed, needs=needs)]
     if config.augment:
         parts.append("\n" + project_code())
     if config.train_size < MNIST_TRAIN_IMAGES:
         parts.append(SUBSET.format(seed=config.seed, size=config.train_size))
     parts.append(SHOW)
     if config.augment:
-        parts.append(AUGMENT.format(seed=config.seed, batch=config.batch_size))
-    parts.append(PREPARE)
+        parts.append(part(AUGMENT).format(seed=config.seed, batch=config.batch_size))
+    parts.append(part(PREPARE))
     parts.append(ARCHITECTURES[config.arch].format(source="inputs"))
     parts.append(
         'outputs = layers.Dense(10, activation="softmax")(x)\n'
@@ -237,19 +330,24 @@ def training_script(config: TrainConfig, filename: str = "train_mnist.py") -> st
     )
     if config.schedule == "onecycle":
         parts.append(
-            "\n" + SCHEDULE.format(batch=config.batch_size, epochs=config.epochs, lr=lr)
+            "\n"
+            + part(SCHEDULE).format(
+                batch=config.batch_size, epochs=config.epochs, lr=lr
+            )
         )
         lr = "learning_rate"
     if config.average_weights:
-        parts.append(AVERAGE.format(steps=round(1 / (1 - EMA_MOMENTUM))))
+        parts.append(part(AVERAGE).format(steps=round(1 / (1 - EMA_MOMENTUM))))
     optimizer = _optimizer_call(config.optimizer, lr, config.average_weights)
     parts.append(f"optimizer = {optimizer}\n")
-    recalibrate = "\n" if config.arch == "recipe" else RECALIBRATE  # BatchNorm nets
+    recalibrate = (
+        "\n" if config.arch == "recipe" else part(RECALIBRATE)
+    )  # BatchNorm nets
     fit = (AUGMENTED_FIT if config.augment else PLAIN_FIT).format(
         epochs=config.epochs, batch=config.batch_size
     )
     parts.append(
-        FIT.format(
+        part(FIT).format(
             epochs=config.epochs,
             batch=config.batch_size,
             recalibrate=recalibrate,
@@ -257,3 +355,7 @@ def training_script(config: TrainConfig, filename: str = "train_mnist.py") -> st
         )
     )
     return "".join(parts)
+
+
+# Every template with comments, for comment_texts (and the Spanish catalog).
+TEMPLATES = (HEADER, AUGMENT, PREPARE, SCHEDULE, AVERAGE, RECALIBRATE, FIT)

@@ -129,6 +129,37 @@ def test_every_layer_sentence_has_spanish():
     assert [w for w in LAYER_WORDS.values() if w not in SPANISH] == []
 
 
+def test_the_downloaded_scripts_comments_have_spanish():
+    from mnist_core.training.script_export import comment_texts
+
+    texts = comment_texts()
+    assert [w for w in texts if w not in SPANISH] == []
+    assert [w for w in texts if fields(w) != fields(SPANISH[w])] == []
+
+
+@pytest.mark.parametrize("augment", [False, True])
+def test_a_spanish_script_has_spanish_comments_and_the_same_code(augment):
+    from mnist_core.training.config import TrainConfig
+    from mnist_core.training.script_export import training_script
+
+    config = TrainConfig(arch="fast", augment=augment, average_weights=True)
+    english = training_script(config)
+    spanish = training_script(config, translate=lambda w: SPANISH.get(w, w))
+    assert "# 2. Preparar: añadir el eje del canal" in spanish
+    assert "misma semilla, mismo resultado" in spanish and "Necesita:" in spanish
+    assert "Prepare: add" not in spanish and "Build the network" not in spanish
+    comments = [line for line in spanish.splitlines() if line.startswith("#")]
+    assert max(len(line) for line in comments) <= 88  # rewrapped, as in the project
+
+    def code(source: str) -> str:  # the program, without docstring or comments
+        tree = ast.parse(source)
+        tree.body = tree.body[1:]
+        return ast.dump(tree)
+
+    compile(spanish, "train_mnist.py", "exec")
+    assert code(spanish) == code(english)
+
+
 def test_run_table_columns_have_spanish():
     from mnist_core.training.config import TrainConfig
     from mnist_core.training.loop import TrainResult

@@ -106,6 +106,17 @@ def test_model_page_writes_its_numbers_in_plain_words(page):
     assert "MFLOP" not in work.value
 
 
+def test_model_page_draws_its_diagram_in_spanish(page):
+    at = page("model", locale="es-ES")
+    assert not at.exception
+    dot = at.get("graphviz_chart")[0].proto.spec
+    assert "Conv2D: 24 filtros de 5×5" in dot and "normaliza" in dot
+    assert "Dropout: apaga un 30 %" in dot and "256 unidades, lineal" in dot
+    assert "filters" not in dot and "units" not in dot
+    names = at.radio(key="diagram_arch@es").options
+    assert names[1:] == ["CNN del tutorial (receta)", "CNN rápida", "CNN pequeña"]
+
+
 def test_model_page_offers_the_drawing_once_there_is_one(page):
     import numpy as np
 
@@ -182,9 +193,9 @@ def test_model_page_draws_every_architecture(page):
     at = page("model")
     assert at.radio(key="diagram_arch@en").options == [
         "the model in use",
-        "recipe",
-        "fast",
-        "small",
+        "Tutorial CNN (recipe)",
+        "Fast CNN",
+        "Small CNN",
     ]
     for arch in ("recipe", "small"):
         at.radio(key="diagram_arch@en").set_value(arch).run()
@@ -410,11 +421,15 @@ def test_the_dataset_page_names_its_file_but_not_the_servers_folders(page, mnist
 def test_the_train_page_says_how_long_a_run_will_take(page):
     at = page("train")
     labels = [b.label for b in at.button]
-    assert any(
-        re.match(r"Tutorial settings: 10 passes, about \d+ minutes", x) for x in labels
-    )
+    # A server that timed a training says about how long; one that has not
+    # (this test run alone) says a range.
+    time = r"(about \d+ minutes|between \d+ (seconds|minutes) and \d+ minutes)"
+    assert any(re.match(rf"Tutorial settings: 10 passes, {time}", x) for x in labels)
     captions = " ".join(c.value for c in at.caption)
-    assert re.search(r"takes about \d+ (seconds|minutes) on this server", captions)
+    assert re.search(
+        r"takes about \d+ (seconds|minutes) on this server|should take between",
+        captions,
+    )
 
 
 def test_the_digit_shown_pixel_by_pixel_honours_the_filter(page):
@@ -442,3 +457,34 @@ def test_hostile_links_get_a_note_not_a_traceback(page, name, query):
     at = page(name, query=query)
     assert not at.exception
     assert any("From the link" in i.value for i in at.info)
+
+
+@pytest.mark.parametrize(
+    ("eta", "expected"),
+    [(None, "estimating the time left…"), (42.0, "about 40 seconds left")],
+)
+def test_the_time_left_is_the_runs_own_estimate(page, eta, expected):
+    from mnist_core.serving.jobs import TrainingJob
+    from mnist_core.training.events import BatchEvent
+
+    job = TrainingJob(PRESETS["fast"], state=JobState.RUNNING)
+    job.listen(BatchEvent(1, 3, 2, 235, 0.5, 0.8, 6.0, eta))
+    at = page("train", job=job)
+    assert not at.exception
+    bars = [str(p.proto.text) for p in at.get("progress")]
+    assert any(expected in text for text in bars), bars
+
+
+def test_an_untimed_server_gives_the_preset_a_range(page):
+    at = page("train")
+    assert not at.exception
+    fast = next(b for b in at.button if b.key == "preset_fast")
+    assert " between " in fast.label and " and " in fast.label
+    assert any("has not timed a training yet" in c.value for c in at.caption)
+
+
+def test_select_sliders_write_their_numbers_in_spanish(page):
+    at = page("train", locale="es-ES")
+    assert not at.exception
+    shown = {o for s in at.select_slider for o in s.options}
+    assert {"0,008", "20.000", "60.000", "1.024"} <= shown, shown

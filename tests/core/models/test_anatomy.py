@@ -43,3 +43,15 @@ def test_diagram_has_a_box_per_layer_in_order():
     assert dot.count("->") == len(model.layers) - 1
     assert "32 filters 3×3" in dot and "→ 24 × 24 × 64" in dot
     assert "drop 25%" in dot and "10 units, softmax" in dot
+
+
+def test_diagram_words_go_through_the_translator_given():
+    seen = []
+
+    def say(message):
+        seen.append(message.template)
+        return "«" + str(message) + "»"
+
+    dot = to_dot(build_model("fast"), say)
+    assert "Conv2D: «24 filters 5×5»" in dot and "Dropout: «drop 30%»" in dot
+    assert {"normalise", "{units} units, {activation}"} <= set(seen)

@@ -54,18 +54,21 @@ def test_the_catalog_flops_are_the_built_networks():
         assert arch.flops == count_flops(build_model(name))
 
 
-def test_the_pace_starts_from_measured_defaults_and_learns_this_servers():
-    from mnist_core.serving.limits import Pace
+def test_an_untimed_server_says_a_range_and_a_timed_one_its_own_time():
+    from mnist_core.serving.limits import BUSY_FACTOR, Pace
 
     pace = Pace()
-    tutorial = PRESETS["recipe"]
-    assert 300 < pace.seconds(tutorial) < 450  # ~374 s measured on 2 cores
-    pace.record(PRESETS["fast"], 3.0)  # mostly start-up: not learned from
-    assert pace.seconds(PRESETS["fast"]) == pytest.approx(
-        Pace().seconds(PRESETS["fast"])
-    )
-    pace.record(tutorial, 200.0)  # this server is faster
-    assert pace.seconds(tutorial) == pytest.approx(200.0)
-    assert pace.seconds(PRESETS["fast"]) == pytest.approx(
-        Pace().seconds(PRESETS["fast"])
-    )
+    tutorial, fast = PRESETS["recipe"], PRESETS["fast"]
+    low, high = pace.estimate(tutorial)
+    assert 300 < low < 450  # ~374 s measured on an idle 2-core server
+    assert high == pytest.approx(low * BUSY_FACTOR)
+    pace.record(fast, 3.0)  # mostly start-up: not learned from
+    assert pace.estimate(fast) == Pace().estimate(fast)
+    idle = Pace().estimate(fast)[0]
+    pace.record(fast, 113.0)  # a busy server: the fast preset in 113 s
+    assert pace.estimate(fast) == pytest.approx((113.0, 113.0))
+    # The tutorial net was never timed here: scaled by how slow this server was.
+    slow = Pace().estimate(tutorial)[0] * 113.0 / idle
+    assert pace.estimate(tutorial) == pytest.approx((slow, slow))
+    pace.record(tutorial, 200.0)
+    assert pace.estimate(tutorial) == pytest.approx((200.0, 200.0))
