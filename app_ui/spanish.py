@@ -336,4 +336,8 @@ SPANISH: dict[str, str] = {
     "Your model is already being taught (perhaps in another tab or window): wait for it to finish, then try again.": "Tu modelo ya está aprendiendo (quizá en otra pestaña o ventana): espera a que termine y vuelve a intentarlo.",
     "Someone else's model is being taught right now, and this server has no room for another. Try again in a minute.": "Ahora mismo está aprendiendo el modelo de otra persona, y este servidor no tiene sitio para otro. Vuelve a intentarlo dentro de un minuto.",
     "The teaching stopped: the page that asked for it was closed.": "El aprendizaje se detuvo: se cerró la página que lo pidió.",
+    # --- Style memory ---
+    "Your corrections are used at once: a drawing much like one you corrected is read as you said. Teach the model to learn from them more widely.": "Tus correcciones se usan al momento: un dibujo muy parecido a uno que corregiste se lee como dijiste. Enseña al modelo para que aprenda de ellas de forma más amplia.",
+    "This model cannot use your corrections at once (it has no hidden layer to compare drawings in). Teach the model to learn from them.": "Este modelo no puede usar tus correcciones al momento (no tiene una capa oculta en la que comparar dibujos). Enseña al modelo para que aprenda de ellas.",
+    "Forget my corrections": "Olvidar mis correcciones",
 }
