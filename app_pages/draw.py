@@ -5,7 +5,7 @@ import streamlit as st
 from app_ui import charts
 from app_ui.canvas import OversizedDrawing, drawing_canvas, drawing_pixels
 from app_ui.common import choose_model, enlarge, get_shipped, your_model
-from app_ui.corrections import offer_correction, teach
+from app_ui.corrections import offer_correction, style_reader, teach
 from app_ui.i18n import architecture_title, errors_shown, mark, number, say, t
 from app_ui.navigation import heading
 from mnist_core.errors import UPLOAD_LIMIT_MB, EmptyImageError
@@ -230,7 +230,8 @@ with right:
     if source is None:
         st.info(t("Draw a digit on the canvas."))
     else:
-        prediction = active.classifier.classify(source)
+        reader = style_reader(active)  # the session's corrections, used at once
+        prediction = reader.classify(source)
         if prediction.digit is not None:
             answer_line.markdown(
                 t(
@@ -239,7 +240,7 @@ with right:
                     confidence=prediction.confidence,
                 )
             )
-        show_prediction(prediction, active.classifier, from_photo=photo is not None)
+        show_prediction(prediction, reader, from_photo=photo is not None)
         second_opinion(active, source)
         if prediction.digit is not None:
             offer_correction(prediction)

@@ -15,9 +15,51 @@ from app_ui.common import (
     session_id,
     use_model,
 )
-from app_ui.i18n import errors_shown, number, t
+from app_ui.i18n import errors_shown, mark, number, t
 from mnist_core.training.corrections import Corrections
 from mnist_core.training.finetune import fine_tune
+
+AT_ONCE = mark(
+    "Your corrections are used at once: a drawing much like one you corrected is "
+    "read as you said. Teach the model to learn from them more widely."
+)
+NOT_AT_ONCE = mark(
+    "This model cannot use your corrections at once (it has no hidden layer to "
+    "compare drawings in). Teach the model to learn from them."
+)
+
+
+def style_reader(active: ActiveModel):
+    """What reads the session's drawings: the model in use, with the session's
+    corrections used at once (a StyleMemory; the plain classifier when there
+    are none or the model cannot compare drawings)."""
+    corrections = st.session_state.get("corrections")
+    if not corrections:
+        return active.classifier
+    from mnist_core.reading.style_memory import StyleMemory
+
+    memory = st.session_state.get("style_memory")
+    if memory is None or memory.classifier is not active.classifier:
+        memory = st.session_state.style_memory = StyleMemory(active.classifier)
+    if len(memory) > len(corrections):  # forgotten or capped: start again
+        memory.forget()
+    known = len(memory)
+    memory.remember(corrections.pixels[known:], corrections.labels[known:])
+    return memory if memory.available else active.classifier
+
+
+def forget_corrections() -> None:
+    """Readings are the model's own again; the list to teach from is emptied."""
+    st.session_state.corrections = Corrections()
+    st.session_state.pop("style_memory", None)
+
+
+def at_once_note() -> None:
+    """Say that the corrections change the next reading, with a way back."""
+    memory = st.session_state.get("style_memory")
+    available = memory is None or memory.available
+    st.caption(t(AT_ONCE if available else NOT_AT_ONCE))
+    st.button(t("Forget my corrections"), on_click=forget_corrections)
 
 
 def offer_correction(prediction) -> None:
@@ -76,6 +118,7 @@ def teach(active: ActiveModel) -> None:
         width=56,
         caption=[t("is a {digit}", digit=label) for label in corrections.labels],
     )
+    at_once_note()
     if st.button(t("Teach the model"), type="primary"):
         with errors_shown():  # a busy server says so and changes nothing
             teach_copy(active, corrections)

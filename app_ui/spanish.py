@@ -375,4 +375,8 @@ SPANISH: dict[str, str] = {
     "6. Evaluate on the 10,000 test digits the network never trained on.": "6. Evaluar con los 10.000 dígitos de prueba con los que la red nunca entrenó.",
     "A picture of one digit, dark on light or light on dark, up to {limit} MB. Streamlit writes this box's own words in English.": "Una imagen de un dígito, oscuro sobre claro o claro sobre oscuro, de hasta {limit} MB. Las palabras propias de este recuadro las escribe Streamlit en inglés.",
     "A Keras 3 .keras file, up to {limit} MB, that reads 28×28 grey digits into 10 scores. Streamlit writes this box's own words in English.": "Un archivo .keras de Keras 3, de hasta {limit} MB, que convierte dígitos grises de 28×28 en 10 puntuaciones. Las palabras propias de este recuadro las escribe Streamlit en inglés.",
+    # --- Style memory ---
+    "Your corrections are used at once: a drawing much like one you corrected is read as you said. Teach the model to learn from them more widely.": "Tus correcciones se usan al momento: un dibujo muy parecido a uno que corregiste se lee como dijiste. Enseña al modelo para que aprenda de ellas de forma más amplia.",
+    "This model cannot use your corrections at once (it has no hidden layer to compare drawings in). Teach the model to learn from them.": "Este modelo no puede usar tus correcciones al momento (no tiene una capa oculta en la que comparar dibujos). Enseña al modelo para que aprenda de ellas.",
+    "Forget my corrections": "Olvidar mis correcciones",
 }

@@ -30,16 +30,21 @@ class Sample:
     label: int
     inst: str  # the institution that collected it
     strokes: list  # pen-down strokes in the unit box, y down
+    writer: str = ""  # who wrote it ("inst/name"), where the file says
 
 
 def load_samples(path: str | Path) -> list[Sample]:
-    """Read the `{"samples": [{label, inst, strokes}, ...]}` JSON (gzipped or not)."""
+    """Read the `{"samples": [{label, inst, strokes[, writer]}, ...]}` JSON
+    (gzipped or not)."""
     path = Path(path)
     try:
         raw = path.read_bytes()
         text = gzip.decompress(raw) if raw[:2] == b"\x1f\x8b" else raw
         records = json.loads(text)["samples"]
-        return [Sample(int(r["label"]), r["inst"], r["strokes"]) for r in records]
+        return [
+            Sample(int(r["label"]), r["inst"], r["strokes"], str(r.get("writer", "")))
+            for r in records
+        ]
     except (OSError, ValueError, KeyError, TypeError, EOFError) as exc:
         raise MnistError(
             "Cannot read handwriting samples from {path}: {reason}",
