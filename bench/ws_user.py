@@ -82,8 +82,6 @@ class StreamlitUser:
             open_timeout=60,
             additional_headers={"Cookie": cookie} if cookie else None,
         )
-        # Behind deploy/nginx.conf: the replica holding this session.
-        self.replica = self.socket.response.headers.get("X-Mnist-Replica", "")
         return self
 
     async def __aexit__(self, *exc) -> None:
