@@ -1,9 +1,12 @@
-"""Issue #30's hostile paths, each against a fresh server: its RSS before, at
-peak and after the clients left.
+"""Issue #30's hostile paths on a fresh server: RSS before, at peak, after.
+
+Each path runs against its own new `streamlit run`; "after" is once its
+clients have left.
 
     python bench/crowd.py                 # every path, a fresh server each
     python bench/crowd.py --only a c      # some of them
     python bench/crowd.py --url http://127.0.0.1:8501 --only b   # a running one
+    python bench/crowd.py --only e --no-clear   # e's control: the queue alone
 
 Paths (letters as in docs/crowd.md):
   a  30 sessions open Dataset at once
@@ -61,6 +64,8 @@ from mnist_core.serving.local_server import (  # noqa: E402
 
 UPLOAD_BYTES = 10 * 1024 * 1024 - 4096  # just under the app's 10 MB a file
 TRAINING = "epochs=1&size=1000"
+# Long enough (~15 s alone) that trainings let through together overlap.
+LONGER_TRAINING = "epochs=2&size=12000"
 
 
 class RssWatch:
@@ -99,6 +104,7 @@ class RssWatch:
             self.peak = max(self.peak, self.now())
             if self.peak > self.cap_mb and not self.capped:
                 self.capped = True
+                self.capped_at = time.monotonic()
                 os.kill(self.pid, 9)  # this machine is shared: never past the cap
 
     def __enter__(self) -> RssWatch:
@@ -294,14 +300,17 @@ async def cleared_queue(url: str, args) -> dict:
     tally = Tally(0, [], [])
     trainers = []
     for _ in range(3):
-        await clear_cache(url)
-        trainers.append(asyncio.create_task(trainer(url, tally)))
-        await asyncio.sleep(3)  # its Start reached the queue
+        if not args.no_clear:
+            await clear_cache(url)
+        trainers.append(asyncio.create_task(trainer(url, tally, LONGER_TRAINING)))
+        await asyncio.sleep(2)  # its Start reached the queue
     await asyncio.wait_for(asyncio.gather(*trainers), args.limit)
     return {
         "trainings": 3,
+        "clear_cache_sent": not args.no_clear,
         "finished": tally.finished,
         "most_running_at_once": most_at_once(tally.served),
+        "queue_places_seen": sorted(set(tally.positions)),
         "errors": sorted(set(tally.errors))[:3],
     }
 
@@ -444,7 +453,9 @@ def measure(letter: str, args) -> dict:
             result["after_mb"] = round(watch.now())
         result["peak_mb"] = round(watch.peak)
         if watch.capped:
+            result["after_mb"] = None  # the bench killed it: no "after"
             result["killed_past_mb"] = args.max_rss
+            result["killed_after_s"] = round(watch.capped_at - started, 1)
     finally:
         if server:
             server.terminate()
@@ -463,6 +474,9 @@ def main() -> None:
         "--only", nargs="+", choices=sorted(PATHS), default=sorted(PATHS)
     )
     parser.add_argument("--url", help="measure the server running there instead")
+    parser.add_argument(
+        "--no-clear", action="store_true", help="path e without clear_cache (control)"
+    )
     parser.add_argument("--seconds", type=float, default=15, help="path b's length")
     parser.add_argument("--settle", type=float, default=20, help="wait before 'after'")
     parser.add_argument(
@@ -476,7 +490,7 @@ def main() -> None:
         flag = " (killed at cap)" if "killed_past_mb" in r else ""
         print(
             f"{r['path']} {r['what']:<38} {r['before_mb']:>7} {r['peak_mb']:>7} "
-            f"{r['after_mb']:>7}{flag}"
+            f"{r['after_mb'] if r['after_mb'] is not None else '-':>7}{flag}"
         )
 
 

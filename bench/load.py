@@ -114,9 +114,9 @@ async def drawer(url: str, tally: Tally, think: float = 0.0, seed: int = 0) -> N
         tally.errors.append(f"{type(exc).__name__}: {exc}"[:120])
 
 
-async def trainer(url: str, tally: Tally) -> None:
+async def trainer(url: str, tally: Tally, query: str = TRAINING) -> None:
     try:
-        async with StreamlitUser(url, "train", TRAINING) as user:
+        async with StreamlitUser(url, "train", query) as user:
             start = (await user.run()).widget_id("button", "Start")
             screen = await user.run([click(start)])
             running: list[float] = []  # when the page showed it training
