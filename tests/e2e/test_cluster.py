@@ -3,6 +3,7 @@ nginx in front of two replicas whose trainings run on a Ray head."""
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import signal
 import subprocess
@@ -77,6 +78,7 @@ def fresh_key(url: str) -> str:
     with urllib.request.urlopen(url + "/", timeout=30) as reply:
         assert not replica_headers(reply.headers)
         cookie = reply.headers["Set-Cookie"]
+        reply.read()
     return cookie.split("mnist_replica=")[1].split(";")[0]
 
 
@@ -100,13 +102,22 @@ def served_by(key: str) -> set[str]:
     }
 
 
+def replica_of(key: str) -> str:
+    """The one replica that served this key (nginx logs a request just after
+    answering it: wait a moment for the line)."""
+    deadline = time.monotonic() + 5
+    while not (replicas := served_by(key)) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    [replica] = replicas
+    return replica
+
+
 def keys_for_each_replica(url: str) -> dict[str, str]:
     """A key nginx issued that it routes to each replica (read in its log)."""
     keys: dict[str, str] = {}
     for _ in range(50):
         key = fresh_key(url)
-        [replica] = served_by(key)
-        keys.setdefault(replica, key)
+        keys.setdefault(replica_of(key), key)
         if len(keys) == 2:
             return keys
     raise AssertionError(f"nginx used one replica only: {keys}")
@@ -202,7 +213,7 @@ def test_the_proxy_picks_the_replica_and_bounds_uploads(server):
     with urllib.request.urlopen(request, timeout=30) as reply:
         assert not replica_headers(reply.headers)
         issued = reply.headers["Set-Cookie"].split("mnist_replica=")[1].split(";")[0]
-    assert issued != "key1" and len(served_by(issued)) == 1
+    assert issued != "key1" and replica_of(issued)
     assert not served_by("key1")
     # A replica's metrics are for its operator, on its own port.
     with pytest.raises(urllib.error.HTTPError) as closed:
@@ -233,11 +244,21 @@ def put_file(url: str, key: str, number: int, size: int = UPLOAD) -> int:
 
 
 def listening_addresses(port: int) -> set[str]:
-    """The IPv4 addresses something listens on at `port` (from /proc/net/tcp)."""
+    """The addresses something listens on at `port` (/proc/net/tcp and tcp6;
+    Ray's gRPC takes an IPv6 socket on ::ffff:127.0.0.1, which is loopback)."""
     found = set()
-    for line in Path("/proc/net/tcp").read_text().splitlines()[1:]:
-        local, state = line.split()[1], line.split()[3]
-        address, hex_port = local.split(":")
-        if state == "0A" and int(hex_port, 16) == port:  # 0A: LISTEN
-            found.add(".".join(str(b) for b in reversed(bytes.fromhex(address))))
+    for table in ("tcp", "tcp6"):
+        for line in Path(f"/proc/net/{table}").read_text().splitlines()[1:]:
+            local, state = line.split()[1], line.split()[3]
+            address, hex_port = local.split(":")
+            if state != "0A" or int(hex_port, 16) != port:  # 0A: LISTEN
+                continue
+            # The kernel writes each 32-bit word of the address little-endian.
+            raw = b"".join(
+                bytes.fromhex(address[i : i + 8])[::-1]
+                for i in range(0, len(address), 8)
+            )
+            ip = ipaddress.ip_address(raw)
+            mapped = getattr(ip, "ipv4_mapped", None)
+            found.add(str(mapped or ip))
     return found
