@@ -51,6 +51,9 @@ from mnist_core.serving.local_server import (  # noqa: E402
 
 TRAINING = "epochs=1&size=1000"
 TRAINING_DEADLINE = 600  # seconds: a training not done by then counts as an error
+# A replica's own count of its sessions (only that family: sizing the caches,
+# the default answer's other part, costs the server more).
+SESSIONS = "{}/_stcore/metrics?families=active_sessions"
 
 
 def drawings(count: int) -> tuple[list[np.ndarray], list[int | None]]:
@@ -257,7 +260,7 @@ def active_sessions(url: str) -> int:
     """How many sessions the Streamlit server at `url` holds now (its own
     /_stcore/metrics; 0 if it does not answer)."""
     try:
-        with urllib.request.urlopen(f"{url}/_stcore/metrics", timeout=2) as reply:
+        with urllib.request.urlopen(SESSIONS.format(url), timeout=2) as reply:
             text = reply.read().decode()
     except OSError:
         return 0
