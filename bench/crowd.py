@@ -353,8 +353,16 @@ def stroke() -> np.ndarray:
     return canvas
 
 
-async def full_visit(url: str, number: int) -> list[str]:
-    """Upload a model, draw, correct, Teach, open the t-SNE map; what went wrong."""
+def shows(screen, text: str) -> bool:
+    """Whether an alert, caption or markdown of this run holds `text`."""
+    bodies = [e.alert.body for e in screen.of("alert")]
+    bodies += [e.markdown.body for e in screen.of("markdown")]
+    return any(text in body for body in bodies)
+
+
+async def full_visit(url: str, number: int, done: dict) -> list[str]:
+    """Upload a model, draw, correct, Teach, open the t-SNE map; what went wrong
+    (and, in `done`, each step the page confirmed)."""
     problems: list[str] = []
     model = (ROOT / "models" / "mnist_cnn.keras").read_bytes()
     async with StreamlitUser(url, "model") as user:
@@ -376,6 +384,7 @@ async def full_visit(url: str, number: int) -> list[str]:
         screen = await user.run([state])
         if status != 204 or screen.exceptions:
             problems.append(f"upload {status} {screen.exceptions[:1]}")
+        done["uploaded"] += shows(screen, "right on MNIST")
         user.page = "draw"
         canvas = (await user.run()).widget_id("bidi_component", "canvas")
         drawn = canvas_state(canvas, stroke())
@@ -386,25 +395,31 @@ async def full_visit(url: str, number: int) -> list[str]:
         screen = await user.run([drawn, choose])
         add = screen.widget_id("button", "Add correction")
         screen = await user.run([drawn, choose, click(add)])
+        done["corrected"] += shows(screen, "Your corrections") or bool(
+            [e for e in screen.of("heading") if "corrections" in e.heading.body]
+        )
         teach = screen.widget_id("button", "Teach the model")
         if teach is None:
             problems.append("no Teach button")
         else:
             screen = await user.run([drawn, choose, click(teach)])
             problems += screen.exceptions[:1]
+            done["taught"] += shows(screen, "taught copy")
         user.page, user.query = "dataset", "map=t-SNE"
         screen = await user.run()
         problems += screen.exceptions[:1]
+        done["t-SNE map"] += shows(screen, "2,000 random digits")
     return problems
 
 
 async def full_visits(url: str, args) -> dict:
+    done = dict.fromkeys(["uploaded", "corrected", "taught", "t-SNE map"], 0)
     found = await asyncio.gather(
-        *(full_visit(url, n) for n in range(5)), return_exceptions=True
+        *(full_visit(url, n, done) for n in range(5)), return_exceptions=True
     )
     problems = [str(p)[:80] for p in found if not isinstance(p, list)]
     problems += [q for p in found if isinstance(p, list) for q in p]
-    return {"sessions": 5, "problems": problems[:5]}
+    return {"sessions": 5, "confirmed": done, "problems": problems[:5]}
 
 
 PATHS = {
