@@ -18,7 +18,7 @@ the answer arrives, a stress test rather than people.
 Reports errors (tracebacks shown, missing answers, failures), answers that
 differ from the offline pipeline's, the p50/p95 time from sending a drawing to
 the page showing its Prediction, how the trainings were served, how many
-sessions each replica held (behind deploy/nginx.conf), and memory: the
+sessions each replica held at once (its own /_stcore/metrics), and memory: the
 server's RSS before the first drawing and after the last, or with `--url` the
 peak RSS of every replica, Ray process and nginx on this machine.
 """
@@ -32,6 +32,7 @@ import statistics
 import subprocess
 import sys
 import time
+import urllib.request
 from collections import Counter
 from pathlib import Path
 
@@ -50,6 +51,9 @@ from mnist_core.serving.local_server import (  # noqa: E402
 
 TRAINING = "epochs=1&size=1000"
 TRAINING_DEADLINE = 600  # seconds: a training not done by then counts as an error
+# A replica's own count of its sessions (only that family: sizing the caches,
+# the default answer's other part, costs the server more).
+SESSIONS = "{}/_stcore/metrics?families=active_sessions"
 
 
 def drawings(count: int) -> tuple[list[np.ndarray], list[int | None]]:
@@ -81,7 +85,6 @@ class Tally:
         self.sent = 0
         self.positions: list[int] = []
         self.waited_for_worker = 0  # trainings that waited for a Ray worker
-        self.replicas: Counter[str] = Counter()  # sessions per replica
         self.finished = 0  # trainings that showed their test accuracy
         # (first, last) time each training was seen running: inside the real
         # span, so two of these overlapping means two ran at once.
@@ -98,7 +101,6 @@ async def drawer(url: str, tally: Tally, think: float = 0.0, seed: int = 0) -> N
     rng = np.random.default_rng(seed)
     try:
         async with StreamlitUser(url, "draw") as user:
-            tally.replicas[user.replica] += 1
             canvas = (await user.run()).widget_id("bidi_component", "canvas")
             while (index := tally.next_drawing()) is not None:
                 await asyncio.sleep(think * rng.uniform(0.5, 1.5))
@@ -115,10 +117,9 @@ async def drawer(url: str, tally: Tally, think: float = 0.0, seed: int = 0) -> N
         tally.errors.append(f"{type(exc).__name__}: {exc}"[:120])
 
 
-async def trainer(url: str, tally: Tally) -> None:
+async def trainer(url: str, tally: Tally, query: str = TRAINING) -> None:
     try:
-        async with StreamlitUser(url, "train", TRAINING) as user:
-            tally.replicas[user.replica] += 1
+        async with StreamlitUser(url, "train", query) as user:
             start = (await user.run()).widget_id("button", "Start")
             screen = await user.run([click(start)])
             running: list[float] = []  # when the page showed it training
@@ -195,12 +196,16 @@ async def run(args) -> None:
 
 
 class ProcessWatch:
-    """Peak RSS of this machine's replicas, Ray processes and nginx, sampled
-    every second (Ray's training workers live only as long as a training)."""
+    """Peak RSS of this machine's replicas, Ray processes and nginx, and the
+    most sessions each replica held, sampled every second (Ray's training
+    workers live only as long as a training). The proxy never says which
+    replica a browser got: each replica's own /_stcore/metrics, on its
+    127.0.0.1 port, says how many sessions it holds."""
 
     def __init__(self) -> None:
         self.peak: dict[int, float] = {}
         self.kind: dict[int, str] = {}
+        self.sessions: Counter[int] = Counter()  # most at once, by replica port
 
     @staticmethod
     def kind_of(command: str) -> str | None:
@@ -230,6 +235,10 @@ class ProcessWatch:
             if self.kind.get(pid) != "training worker":
                 self.kind[pid] = kind
             self.peak[pid] = max(self.peak.get(pid, 0.0), rss)
+            if kind == "replica" and "--server.port" in command:
+                port = int(command.split("--server.port")[1].split()[0])
+                held = active_sessions(f"http://127.0.0.1:{port}")
+                self.sessions[port] = max(self.sessions[port], held)
 
     async def run(self) -> None:
         while True:
@@ -243,6 +252,23 @@ class ProcessWatch:
             if peaks:
                 each = ", ".join(f"{p:.0f}" for p in peaks)
                 print(f"  {kind} ({len(peaks)}): {each}; total {sum(peaks):.0f}")
+        held = ", ".join(f"{port}: {n}" for port, n in sorted(self.sessions.items()))
+        print(f"most sessions each replica held at once: {held}")
+
+
+def active_sessions(url: str) -> int:
+    """How many sessions the Streamlit server at `url` holds now (its own
+    /_stcore/metrics; 0 if it does not answer)."""
+    try:
+        with urllib.request.urlopen(SESSIONS.format(url), timeout=2) as reply:
+            text = reply.read().decode()
+    except OSError:
+        return 0
+    return sum(
+        int(float(line.rsplit(maxsplit=1)[1]))
+        for line in text.splitlines()
+        if line.startswith("active_sessions")
+    )
 
 
 def report(args, tally: Tally, wall: float) -> None:
@@ -266,10 +292,6 @@ def report(args, tally: Tally, wall: float) -> None:
         f"largest queue position seen: {max(tally.positions, default=0)}; "
         f"waited for a Ray worker: {tally.waited_for_worker}"
     )
-    replicas = ", ".join(
-        f"{r or 'this server'}: {n}" for r, n in sorted(tally.replicas.items())
-    )
-    print(f"sessions per replica: {replicas}")
 
 
 def main() -> None:

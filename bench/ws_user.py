@@ -70,10 +70,12 @@ class StreamlitUser:
     def __init__(self, url: str, page: str, query: str = ""):
         self.url, self.page, self.query = url, page, query
         self.fragment: tuple[str, float] | None = None  # (id, seconds) to rerun
+        self.session_id = ""  # known after the first run
 
     async def __aenter__(self) -> StreamlitUser:
         ws_url = self.url.replace("http", "ws", 1) + "/_stcore/stream"
         cookie = await asyncio.to_thread(first_visit_cookie, self.url)
+        self.cookie = cookie  # uploads must carry it (replica, XSRF token)
         self.socket = await websockets.connect(
             ws_url,
             subprotocols=["streamlit"],
@@ -82,8 +84,6 @@ class StreamlitUser:
             open_timeout=60,
             additional_headers={"Cookie": cookie} if cookie else None,
         )
-        # Behind deploy/nginx.conf: the replica holding this session.
-        self.replica = self.socket.response.headers.get("X-Mnist-Replica", "")
         return self
 
     async def __aexit__(self, *exc) -> None:
@@ -115,6 +115,8 @@ class StreamlitUser:
                 screen.elements.append(element)
                 if element.WhichOneof("type") == "exception":
                     screen.exceptions.append(element.exception.message)
+            elif kind == "new_session":  # its id names the session's uploads
+                self.session_id = reply.new_session.initialize.session_id
             elif kind == "auto_rerun":
                 self.fragment = (
                     reply.auto_rerun.fragment_id,

@@ -88,7 +88,10 @@ start() {
   [ -n "${MNIST_PATH:-}" ] || say "MNIST_PATH is not set: replicas and workers download MNIST on first use"
   # Ray's socket paths must stay short: its files live in /tmp.
   mktemp -d /tmp/mnist-ray.XXXXXX >"$RUN/ray-temp-dir"
-  # Without the first variable Ray listens on every network interface.
+  # Ray's client port runs any code sent to it, unauthenticated: it must stay
+  # private. Without the first variable Ray listens on every network
+  # interface; with it, the head and its client server (which listens on the
+  # node's address) take 127.0.0.1 only (docs/scale.md: closing it elsewhere).
   launch ray env RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER=0 "$RAY" start --head --block \
     --node-ip-address=127.0.0.1 --port="$RAY_PORT" \
     --ray-client-server-port="$RAY_CLIENT_PORT" --num-cpus="$RAY_CPUS" \
@@ -105,6 +108,11 @@ start() {
   for port in "${REPLICAS[@]}"; do
     wait_for "http://127.0.0.1:$port/_stcore/health" "replica-$port"
   done
+  # The secret nginx hashes with each browser's key (deploy/nginx.conf), so
+  # no browser can work out which key reaches which replica: new at every
+  # start, readable by this user only, never sent to anyone.
+  (umask 077 && printf 'map "" $replica_secret { default "%s"; }\n' \
+    "$(od -An -tx1 -N16 /dev/urandom | tr -d ' \n')" >"$RUN/replica-secret.conf")
   local conf="$RUN/nginx.conf"
   sed "s/listen 127.0.0.1:8080;/listen 127.0.0.1:$PORT;/" deploy/nginx.conf >"$conf"
   # As root, nginx's workers would run as "nobody" and could not write here.
@@ -133,6 +141,7 @@ stop() {
   if [ -f "$RUN/ray-temp-dir" ]; then
     rm -rf "$(cat "$RUN/ray-temp-dir")" "$RUN/ray-temp-dir"
   fi
+  rm -f "$RUN/replica-secret.conf"
 }
 
 case "${1:-}" in

@@ -3,10 +3,12 @@ nginx in front of two replicas whose trainings run on a Ray head."""
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import signal
 import subprocess
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 
@@ -25,6 +27,9 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow]
 SCRIPT = PROJECT_ROOT / "deploy" / "local-cluster.sh"
 LONG_TRAINING = "train?epochs=5&size=60000&batch=32"
 QUICK_TRAINING = "train?epochs=1&size=1000"
+ACCESS_LOG = PROJECT_ROOT / ".cluster" / "logs" / "access.log"
+RAY_CLIENT_PORT = 10001  # as in deploy/local-cluster.sh
+UPLOAD = 10 * 1024 * 1024  # the app's limit per file
 
 
 def cluster(command: str, env: dict) -> str:
@@ -68,17 +73,51 @@ def alive(pid: int) -> bool:
     return True
 
 
-def replica_of(url: str, cookie: str) -> str:
-    request = urllib.request.Request(url, headers={"Cookie": f"mnist_replica={cookie}"})
-    with urllib.request.urlopen(request, timeout=30) as reply:
-        return reply.headers["X-Mnist-Replica"]
+def fresh_key(url: str) -> str:
+    """The routing key nginx gives a browser on its first visit."""
+    with urllib.request.urlopen(url + "/", timeout=30) as reply:
+        assert not replica_headers(reply.headers)
+        cookie = reply.headers["Set-Cookie"]
+        reply.read()
+    return cookie.split("mnist_replica=")[1].split(";")[0]
+
+
+def replica_headers(headers) -> list[str]:
+    """Response headers that would tell a browser its replica."""
+    return [
+        f"{name}: {value}"
+        for name, value in headers.items()
+        if "replica" in name.lower() or ":850" in value
+    ]
+
+
+def served_by(key: str) -> set[str]:
+    """Which replicas answered this key's finished requests: nginx's own
+    access log says it, the browser is never told."""
+    lines = ACCESS_LOG.read_text().splitlines()
+    return {
+        line.rsplit("replica=", 1)[1]
+        for line in lines
+        if f"key={key} " in line and not line.endswith("replica=-")
+    }
+
+
+def replica_of(key: str) -> str:
+    """The one replica that served this key (nginx logs a request just after
+    answering it: wait a moment for the line)."""
+    deadline = time.monotonic() + 5
+    while not (replicas := served_by(key)) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    [replica] = replicas
+    return replica
 
 
 def keys_for_each_replica(url: str) -> dict[str, str]:
-    """A cookie value that nginx routes to each replica (found by asking)."""
+    """A key nginx issued that it routes to each replica (read in its log)."""
     keys: dict[str, str] = {}
-    for number in range(50):
-        keys.setdefault(replica_of(url, f"key{number}"), f"key{number}")
+    for _ in range(50):
+        key = fresh_key(url)
+        keys.setdefault(replica_of(key), key)
         if len(keys) == 2:
             return keys
     raise AssertionError(f"nginx used one replica only: {keys}")
@@ -116,7 +155,7 @@ def test_tabs_on_both_replicas_draw_upload_and_train_on_ray(
     # Each tab stays on its replica: the page, its websocket and its upload.
     for tab in (drawer, trainer):
         reply = tab.goto(f"{server}/draw")
-        assert reply.headers["x-mnist-replica"] in keys
+        assert not replica_headers(reply.headers)
         wait_idle(tab)
     draw(drawer, SEVEN)
     wait_idle(drawer)
@@ -127,7 +166,9 @@ def test_tabs_on_both_replicas_draw_upload_and_train_on_ray(
         photo
     )
     wait_idle(trainer)
-    assert prediction(trainer) == "7"
+    assert prediction(trainer) == "7"  # the upload reached the session's replica
+    for replica, key in keys.items():
+        assert served_by(key) == {replica}
     # A training from the other replica runs on a Ray worker, live.
     open_page(trainer, QUICK_TRAINING)
     trainer.get_by_role("button", name="Start").click()
@@ -164,3 +205,60 @@ def test_stop_and_a_killed_worker_reach_their_users(server, make_page):
     os.kill(worker, signal.SIGKILL)
     victim.get_by_text("The training was lost").wait_for(timeout=15_000)
     assert victim.get_by_role("button", name="Start").is_enabled()
+
+
+def test_the_proxy_picks_the_replica_and_bounds_uploads(server):
+    # A made-up key is not followed: nginx issues one of its own.
+    request = urllib.request.Request(server, headers={"Cookie": "mnist_replica=key1"})
+    with urllib.request.urlopen(request, timeout=30) as reply:
+        assert not replica_headers(reply.headers)
+        issued = reply.headers["Set-Cookie"].split("mnist_replica=")[1].split(";")[0]
+    assert issued != "key1" and replica_of(issued)
+    assert not served_by("key1")
+    # A replica's metrics are for its operator, on its own port.
+    with pytest.raises(urllib.error.HTTPError) as closed:
+        urllib.request.urlopen(f"{server}/_stcore/metrics", timeout=30)
+    assert closed.value.code == 404
+    # Ray's client port (it runs code unauthenticated) listens on loopback only.
+    assert listening_addresses(RAY_CLIENT_PORT) == {"127.0.0.1"}
+    # 60 files of 10 MB in a row from one address: a burst passes, the rest not.
+    key = fresh_key(server)
+    statuses = [put_file(server, key, number) for number in range(60)]
+    assert statuses.count(429) >= 45, statuses
+    assert put_file(server, key, 60, UPLOAD + 2 * 1024 * 1024) in (413, 429)
+
+
+def put_file(url: str, key: str, number: int, size: int = UPLOAD) -> int:
+    """PUT one file to the upload endpoint through the proxy; its status."""
+    request = urllib.request.Request(
+        f"{url}/_stcore/upload_file/no-such-session/file{number}",
+        data=b"0" * size,
+        method="PUT",
+        headers={"Cookie": f"mnist_replica={key}"},
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=60) as reply:
+            return reply.status
+    except urllib.error.HTTPError as refused:
+        return refused.code
+
+
+def listening_addresses(port: int) -> set[str]:
+    """The addresses something listens on at `port` (/proc/net/tcp and tcp6;
+    Ray's gRPC takes an IPv6 socket on ::ffff:127.0.0.1, which is loopback)."""
+    found = set()
+    for table in ("tcp", "tcp6"):
+        for line in Path(f"/proc/net/{table}").read_text().splitlines()[1:]:
+            local, state = line.split()[1], line.split()[3]
+            address, hex_port = local.split(":")
+            if state != "0A" or int(hex_port, 16) != port:  # 0A: LISTEN
+                continue
+            # The kernel writes each 32-bit word of the address little-endian.
+            raw = b"".join(
+                bytes.fromhex(address[i : i + 8])[::-1]
+                for i in range(0, len(address), 8)
+            )
+            ip = ipaddress.ip_address(raw)
+            mapped = getattr(ip, "ipv4_mapped", None)
+            found.add(str(mapped or ip))
+    return found
