@@ -43,11 +43,13 @@ def get_data():
 def get_shipped() -> ActiveModel:
     from mnist_core.models.storage import load_model
     from mnist_core.reading.classifier import Classifier
+    from mnist_core.reading.digit_check import load_check_for
 
     loaded = load_model(SHIPPED_MODEL_PATH)
     card = ModelCard.from_metadata(loaded.metadata)
+    check = load_check_for(SHIPPED_MODEL_PATH)
     return ActiveModel(
-        SHIPPED, loaded.model, Classifier(loaded.model, card.temperature), card
+        SHIPPED, loaded.model, Classifier(loaded.model, card.temperature, check), card
     )
 
 

@@ -315,4 +315,9 @@ SPANISH: dict[str, str] = {
     "It reads **{digit}** ({confidence:.0%} sure).": "Lee un **{digit}** (con un {confidence:.0%} de seguridad).",
     "Index (only the {digit}s)": "Índice (solo los {digit})",
     "index {index} is not a {digit}: showing {first}, the first {digit}.": "el índice {index} no es un {digit}: se muestra el {first}, el primer {digit}.",
+    # --- Reading ---
+    "Not sure: it could be a **{d1}** ({p1:.0%}) or a **{d2}** ({p2:.0%}).": "No está seguro: podría ser un **{d1}** ({p1:.0%}) o un **{d2}** ({p2:.0%}).",
+    "Try drawing it larger and clearer.": "Prueba a dibujarlo más grande y más claro.",
+    "Try a photo in even light, the digit large and dark, filling most of the picture.": "Prueba con una foto con luz uniforme y el dígito grande y oscuro, ocupando casi toda la imagen.",
+    "That does not look like a digit. Draw one digit, 0 to 9, large, in the middle.": "Eso no parece un dígito. Dibuja un solo dígito, del 0 al 9, grande y en el centro.",
 }
