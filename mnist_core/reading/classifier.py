@@ -43,6 +43,17 @@ class Prediction:
         return [(int(d), float(self.probabilities[d])) for d in order]
 
 
+def _pooled(activations: tf.Tensor) -> tf.Tensor:
+    """(N, H, W, C) maps -> (N, 2C): each channel's mean and spread over the
+    picture; (N, D) stays as it is."""
+    if len(activations.shape) == 2:
+        return activations
+    axes = (1, 2)
+    return tf.concat(
+        [tf.reduce_mean(activations, axes), tf.math.reduce_std(activations, axes)], 1
+    )
+
+
 class Classifier:
     """Wraps a Keras model with a traced forward pass; safe to share across threads.
 
@@ -75,11 +86,16 @@ class Classifier:
             self.model.inputs,
             [self.model.get_layer(n).output for n in LAYERS] + [self.model.outputs[0]],
         )
+
+        def forward(x):
+            *maps, probabilities = inside(x, training=False)
+            return [_pooled(m) for m in maps] + [probabilities]
+
         spec = tf.TensorSpec((None, *INPUT_SHAPE), tf.float32)
-        return tf.function(lambda x: inside(x, training=False), input_signature=[spec])
+        return tf.function(forward, input_signature=[spec])
 
     def layer_features(self, batch: np.ndarray) -> list[np.ndarray]:
-        """The activations a digit check compares, for (N, 28, 28) inputs."""
+        """The (pooled) activations a digit check compares, for (N, 28, 28)."""
         if self._inside is None:
             self._inside = self._trace_inside()
         batch = np.asarray(batch, np.float32).reshape(-1, *INPUT_SHAPE)

@@ -43,13 +43,6 @@ def load_check_for(model_path: str | Path) -> DigitCheck | None:
     return DigitCheck.load(path) if path.exists() else None
 
 
-def pooled(activations: np.ndarray) -> np.ndarray:
-    """(N, H, W, C) maps -> (N, 2C) means and spreads; (N, D) stays as it is."""
-    if activations.ndim == 2:
-        return activations
-    return np.concatenate([activations.mean((1, 2)), activations.std((1, 2))], 1)
-
-
 def ink_scores(pixels: np.ndarray, stroke_ratios: np.ndarray) -> np.ndarray:
     """(N, 2): stroke width over the drawing's size, and ink pixels in 28x28."""
     ink = (np.asarray(pixels).reshape(len(pixels), -1) > 0.5).sum(axis=1)
@@ -68,15 +61,18 @@ class DigitCheck:
     threshold: float
 
     def distances(self, features: list[np.ndarray]) -> np.ndarray:
-        """(N, layers): each drawing's distance to its nearest digit, per layer."""
+        """(N, layers): each drawing's distance to its nearest digit, per layer;
+        `features` are the pooled activations (Classifier.layer_features)."""
         out = []
         for x, centres, precision in zip(
             features, self.centres, self.precisions, strict=True
         ):
-            x = pooled(np.asarray(x, np.float64))
-            gaps = x[:, None, :] - centres[None]  # (N, 10, D)
-            squared = np.einsum("nkd,de,nke->nk", gaps, precision, gaps)
-            out.append(np.sqrt(np.maximum(squared.min(axis=1), 0.0)))
+            x = np.asarray(x, np.float64)
+            squared = np.full(len(x), np.inf)
+            for centre in centres:
+                gap = x - centre
+                squared = np.minimum(squared, ((gap @ precision) * gap).sum(axis=1))
+            out.append(np.sqrt(np.maximum(squared, 0.0)))
         return np.column_stack(out)
 
     def evidence(self, raw_scores: np.ndarray) -> np.ndarray:
@@ -122,7 +118,7 @@ def fit_layers(
     """Each layer's class means and shared (ridged) precision from real digits."""
     centres, precisions = [], []
     for x in features:
-        x = pooled(np.asarray(x, np.float64))
+        x = np.asarray(x, np.float64)
         means = np.stack([x[labels == k].mean(axis=0) for k in range(NUM_CLASSES)])
         gaps = x - means[labels]
         covariance = gaps.T @ gaps / len(gaps)

@@ -24,14 +24,18 @@ FLAT_SHARE = 0.5  # at least this share of flat pixels: a drawing, not a photo
 WORK_SIDE = 256  # photos are read at this size: a digit needs no more
 PAPER_SCALE = 0.12  # closing size, as a share of the side: broader than a stroke
 MIN_INK_CONTRAST = 0.15  # ink is at least this much darker than its paper
-LINE_LENGTH = 0.35  # a straight run this long (share of the side) is ruling
+LINE_SHARE = 0.4  # thin ink over this share of a row (or column) is ruling
+LINE_WIDTH = 0.016  # thinner than this (share of the side): a line, not a stroke
 MIN_PART = 0.15  # marks smaller than this share of the largest are specks
 
 
 def looks_like_photo(grey: np.ndarray) -> bool:
-    """True when little of the picture is one flat background (cheap: one pass)."""
-    background = float(np.median(grey[:: max(1, grey.shape[0] // 64)]))
-    return float(np.mean(np.abs(grey - background) < FLAT_TOLERANCE)) < FLAT_SHARE
+    """True when little of the picture is one flat background (cheap: every
+    pixel of a grid of about 64x64 is enough to tell)."""
+    step = max(1, max(grey.shape) // 64)
+    grid = grey[::step, ::step]
+    background = float(np.median(grid))
+    return float(np.mean(np.abs(grid - background) < FLAT_TOLERANCE)) < FLAT_SHARE
 
 
 def _work_copy(grey: np.ndarray) -> np.ndarray:
@@ -66,11 +70,16 @@ def _otsu(values: np.ndarray) -> float:
 
 
 def _ruling(mask: np.ndarray) -> np.ndarray:
-    """Pixels of long thin straight lines, across or down the picture."""
-    length = max(3, round(LINE_LENGTH * max(mask.shape)))
-    across = ndimage.binary_opening(mask, structure=np.ones((1, length), bool))
-    down = ndimage.binary_opening(mask, structure=np.ones((length, 1), bool))
-    return across | down
+    """Pixels of ruled lines: thin marks filling most of a row (or a column).
+    A digit's own bar (a 7's top) may be as long, but is as thick as a stroke;
+    where a line crosses a stroke, the stroke's pixels stay."""
+    thin = max(2, round(LINE_WIDTH * max(mask.shape)))
+    lines = np.zeros_like(mask)
+    for axis, width in ((1, (thin, 1)), (0, (1, thin))):
+        flat = mask & ~ndimage.binary_opening(mask, structure=np.ones(width, bool))
+        full = flat.mean(axis=axis) > LINE_SHARE
+        lines |= flat & (full[:, None] if axis == 1 else full[None, :])
+    return lines
 
 
 def _digit_parts(mask: np.ndarray) -> np.ndarray:
@@ -100,8 +109,8 @@ def ink_from_photo(grey: np.ndarray) -> np.ndarray:
     line = max(_otsu(darkness), MIN_INK_CONTRAST)
     mask = darkness > line
     mask &= ~_ruling(mask)
-    mask = ndimage.binary_closing(mask, iterations=1)  # mend strokes cut by a line
     parts = _digit_parts(mask)
+    parts = ndimage.binary_closing(parts)  # mend strokes cut where a line crossed
     ink = np.where(parts, darkness, 0.0)
     return np.clip(ink / max(float(ink.max(initial=0)), 1e-6), 0.0, 1.0).astype(
         np.float32

@@ -13,14 +13,16 @@ THREE = [[(90, 60), (150, 45), (195, 80), (170, 125), (130, 140), (180, 160),
           (200, 205), (160, 240), (95, 230)]]  # fmt: skip
 
 
-def photo_of(strokes, seed: int = 0, size: int = 280) -> np.ndarray:
+def photo_of(strokes, seed: int = 0, size: int = 280, ruling=0.8) -> np.ndarray:
     """An RGB phone photo of a digit written in pen on ruled paper: light from
-    one side, a hand's shadow in a corner, a dark table edge, sensor noise."""
+    one side, a hand's shadow in a corner, a dark table edge, sensor noise.
+    `ruling` is how much light the lines let through (lower: darker lines)."""
     rng = np.random.default_rng(seed)
     y, x = np.mgrid[0:size, 0:size] / size
     paper = 0.55 + 0.4 * x  # light from the right
-    for row in range(25, size, 28):  # pale blue ruling
-        paper[row : row + 2] *= 0.8
+    for row in range(25, size, 28):  # blue ruling, and a margin line
+        paper[row : row + 2] *= ruling
+    paper[:, 40:42] *= ruling
     ink = render_strokes(strokes, size=size, width=9) / 255.0
     grey = paper * (1 - 0.8 * ink)
     shadow = np.exp(-(((x - 0.05) / 0.3) ** 2 + ((y - 0.95) / 0.3) ** 2))
@@ -59,7 +61,8 @@ def test_the_paper_is_not_ink():
 @pytest.mark.parametrize(
     ("strokes", "digit"), [(THREE, 3), (SEVEN, 7), (ONE, 1)], ids=["3", "7", "1"]
 )
+@pytest.mark.parametrize("ruling", [0.8, 0.5], ids=["pale-lines", "dark-lines"])
 @pytest.mark.parametrize("seed", [0, 1])
-def test_photos_of_digits_are_read(shipped, strokes, digit, seed):
-    prediction = shipped.classify(photo_of(strokes, seed))
+def test_photos_of_digits_are_read(shipped, strokes, digit, seed, ruling):
+    prediction = shipped.classify(photo_of(strokes, seed, ruling=ruling))
     assert prediction.digit == digit
