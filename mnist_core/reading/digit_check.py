@@ -4,9 +4,10 @@ A classifier always names one of ten digits, even for a scribble. This check
 asks how far the drawing is from every digit the model has seen, at four depths
 of the network: at each, the activations (pooled over the picture) are compared
 with each digit's average by a Mahalanobis distance (Lee et al., 2018), with
-the spread measured on MNIST's training digits and the pen digits. Two facts
+the spread measured on MNIST's training digits and the pen digits (at the
+deepest layer also with each digit's own spread). Two facts
 about the ink join them: a stroke far broader than a pen's (a patch coloured
-in) and far more ink than a digit holds (a scribble). Each of the six scores is
+in) and far more ink than a digit holds (a scribble). Each of the seven scores is
 put on the scale of real digits (log, then z) and they are summed; the line is
 the sum that only REFUSED_SHARE of the dev pen digits exceed, as the Draw page
 draws them. Only real digits choose it (bench/not_a_digit.py), never the
@@ -25,8 +26,12 @@ from mnist_core.errors import Message
 
 # The shipped architectures' layers, shallow to deep, whose activations are compared.
 LAYERS = ("conv1_relu", "conv2_relu", "pool2", "dense_bn")
+# The Gaussians compared: (layer, whether each digit has its own covariance).
+# The deepest layer is compared both ways: one shared spread, and each digit's own.
+GAUSSIANS = ((0, False), (1, False), (2, False), (3, False), (3, True))
 REFUSED_SHARE = 0.004  # real dev pen digits the line may refuse (the aim: < 0.5 %)
 SHRINKAGE = 1e-2  # ridge on each covariance, as a share of its mean variance
+CLASS_SHRINKAGE = 5e-2  # the same for one digit's own (fewer samples: more ridge)
 NOT_A_DIGIT = Message(
     "That does not look like a digit. Draw one digit, 0 to 9, large, in the middle."
 )
@@ -51,32 +56,35 @@ def ink_scores(pixels: np.ndarray, stroke_ratios: np.ndarray) -> np.ndarray:
 
 @dataclass(frozen=True)
 class DigitCheck:
-    """Per layer: each digit's mean activation and one shared precision matrix;
-    then how real digits' scores spread, and the line."""
+    """Per Gaussian (GAUSSIANS): each digit's mean activation and a precision
+    matrix, shared or each digit's own; then how real digits' scores spread,
+    and the line."""
 
-    centres: tuple[np.ndarray, ...]  # per layer (10, D)
-    precisions: tuple[np.ndarray, ...]  # per layer (D, D)
+    centres: tuple[np.ndarray, ...]  # per Gaussian (10, D)
+    precisions: tuple[np.ndarray, ...]  # per Gaussian (D, D) or (10, D, D)
     mean: np.ndarray  # of the log scores of real digits
     scale: np.ndarray
     threshold: float
 
     def distances(self, features: list[np.ndarray]) -> np.ndarray:
-        """(N, layers): each drawing's distance to its nearest digit, per layer;
-        `features` are the pooled activations (Classifier.layer_features)."""
+        """(N, Gaussians): each drawing's distance to its nearest digit, per
+        Gaussian; `features` are the pooled activations of LAYERS
+        (Classifier.layer_features)."""
         out = []
-        for x, centres, precision in zip(
-            features, self.centres, self.precisions, strict=True
+        for (layer, _), centres, precision in zip(
+            GAUSSIANS, self.centres, self.precisions, strict=True
         ):
-            x = np.asarray(x, np.float64)
+            x = np.asarray(features[layer], np.float64)
             squared = np.full(len(x), np.inf)
-            for centre in centres:
+            for k, centre in enumerate(centres):
                 gap = x - centre
-                squared = np.minimum(squared, ((gap @ precision) * gap).sum(axis=1))
+                p = precision[k] if precision.ndim == 3 else precision
+                squared = np.minimum(squared, ((gap @ p) * gap).sum(axis=1))
             out.append(np.sqrt(np.maximum(squared, 0.0)))
         return np.column_stack(out)
 
     def evidence(self, raw_scores: np.ndarray) -> np.ndarray:
-        """(N, 6) raw scores -> one number each; above `threshold`: no digit."""
+        """(N, 7) raw scores -> one number each; above `threshold`: no digit."""
         logs = np.log1p(np.maximum(raw_scores, 0.0))
         return ((logs - self.mean) / self.scale).sum(axis=1)
 
@@ -102,28 +110,41 @@ class DigitCheck:
     @classmethod
     def load(cls, path: str | Path) -> DigitCheck:
         with np.load(path) as data:
-            layers = range(len(LAYERS))
+            made = range(len(GAUSSIANS))
             return cls(
-                tuple(data[f"centres{i}"].astype(np.float64) for i in layers),
-                tuple(data[f"precision{i}"].astype(np.float64) for i in layers),
+                tuple(data[f"centres{i}"].astype(np.float64) for i in made),
+                tuple(data[f"precision{i}"].astype(np.float64) for i in made),
                 data["mean"],
                 data["scale"],
                 float(data["threshold"]),
             )
 
 
+def _precision(gaps: np.ndarray, shrinkage: float) -> np.ndarray:
+    covariance = gaps.T @ gaps / len(gaps)
+    ridge = shrinkage * np.trace(covariance) / len(covariance)
+    return np.linalg.inv(covariance + ridge * np.eye(len(covariance)))
+
+
 def fit_layers(
     features: list[np.ndarray], labels: np.ndarray
 ) -> tuple[tuple[np.ndarray, ...], tuple[np.ndarray, ...]]:
-    """Each layer's class means and shared (ridged) precision from real digits."""
+    """Each Gaussian's class means and (ridged) precision from real digits."""
     centres, precisions = [], []
-    for x in features:
-        x = np.asarray(x, np.float64)
+    for layer, own in GAUSSIANS:
+        x = np.asarray(features[layer], np.float64)
         means = np.stack([x[labels == k].mean(axis=0) for k in range(NUM_CLASSES)])
         gaps = x - means[labels]
-        covariance = gaps.T @ gaps / len(gaps)
-        ridge = SHRINKAGE * np.trace(covariance) / len(covariance)
-        precisions.append(np.linalg.inv(covariance + ridge * np.eye(len(covariance))))
+        if own:
+            precision = np.stack(
+                [
+                    _precision(gaps[labels == k], CLASS_SHRINKAGE)
+                    for k in range(NUM_CLASSES)
+                ]
+            )
+        else:
+            precision = _precision(gaps, SHRINKAGE)
+        precisions.append(precision)
         centres.append(means)
     return tuple(centres), tuple(precisions)
 
