@@ -62,3 +62,41 @@ def test_non_digits_are_reproducible_canvases():
         b = draw_non_digit(kind, np.random.default_rng(3))
         assert a.shape == (280, 280) and a.dtype == np.uint8 and a.max() == 255
         np.testing.assert_array_equal(a, b)
+
+
+def synthetic_features(rng, n, shift=0.0):
+    """Four layers' pooled activations of `n` drawings: each class a little apart
+    along the diagonal; `shift` moves every layer across it, away from them all."""
+    labels = np.arange(n) % 10
+    layers = []
+    for d in (6, 8, 8, 12):
+        across = np.where(np.arange(d) % 2 == 0, shift, -shift)
+        layers.append(rng.normal(size=(n, d)) + labels[:, None] * 0.5 + across)
+    return layers, labels
+
+
+def test_a_check_fitted_on_real_digits_refuses_what_is_far_from_them(tmp_path):
+    from mnist_core.reading.digit_check import DigitCheck, fit_digit_check
+
+    rng = np.random.default_rng(0)
+    train, labels = synthetic_features(rng, 4000)
+    drawn, _ = synthetic_features(rng, 2000)
+    pixels = np.zeros((2000, 28, 28))
+    pixels[:, 4:24, 13:16] = 1.0  # a 1's worth of ink
+    ratios = rng.uniform(0.05, 0.2, 2000)
+    check = fit_digit_check(train, labels, drawn, pixels, ratios, refused_share=0.01)
+    assert np.mean(check.score(drawn, pixels, ratios) > check.threshold) <= 0.011
+    far, _ = synthetic_features(rng, 200, shift=4.0)
+    assert (
+        np.mean(check.score(far, pixels[:200], ratios[:200]) > check.threshold) > 0.95
+    )
+    blob = np.ones((200, 28, 28))  # all ink, a stroke as broad as the drawing
+    near = [x[:200] for x in drawn]
+    assert np.all(check.score(near, blob, np.full(200, 0.5)) > check.threshold)
+    check.save(tmp_path / "check.npz")
+    again = DigitCheck.load(tmp_path / "check.npz")
+    np.testing.assert_allclose(
+        again.score(far, pixels[:200], ratios[:200]),
+        check.score(far, pixels[:200], ratios[:200]),
+        rtol=1e-4,
+    )
