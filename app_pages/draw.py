@@ -25,6 +25,14 @@ OVERSIZED = mark(
     "canvas, or upload a photo below."
 )
 NUMBER_HINT = mark("Write the digits side by side with a little space between them.")
+WHAT_IT_SEES = mark(
+    "What the model sees: your drawing cropped, scaled into "
+    "20×20 and centred in 28×28, like MNIST's digits"
+)
+DRAWING_ADVICE = mark("Try drawing it larger and clearer.")
+PHOTO_ADVICE = mark(
+    "Try a photo in even light, the digit large and dark, filling most of the picture."
+)
 
 
 def canvas_image(width_px: int = CANVAS_SIZE, hint: str = DIGIT_HINT):
@@ -97,6 +105,11 @@ def uploaded_image():
 
 
 def show_prediction(prediction, classifier, from_photo: bool = False) -> None:
+    if prediction.digit is None and prediction.pixels is not None:
+        # Ink was found, but it does not look like a digit: show what was seen.
+        st.warning(say(prediction.reason))
+        st.image(enlarge(prediction.pixels, 168), caption=t(WHAT_IT_SEES))
+        return
     if prediction.digit is None and from_photo:
         st.info(NO_DIGIT_IN_PHOTO)
         return
@@ -109,26 +122,22 @@ def show_prediction(prediction, classifier, from_photo: bool = False) -> None:
     m2.metric(t("Confidence"), number(prediction.confidence, ".0%"))
     if not prediction.is_sure:
         (d1, p1), (d2, p2) = prediction.top(2)
+        advice = PHOTO_ADVICE if from_photo else DRAWING_ADVICE
         st.warning(
             t(
-                "Not sure: it could be a **{d1}** ({p1:.0%}) or a **{d2}** "
-                "({p2:.0%}). Try drawing it larger and clearer.",
+                "Not sure: it could be a **{d1}** ({p1:.0%}) or a **{d2}** ({p2:.0%}).",
                 d1=d1,
                 p1=p1,
                 d2=d2,
                 p2=p2,
             )
+            + " "
+            + t(advice)
         )
     frame, spec = charts.probabilities(prediction.probabilities)
     st.vega_lite_chart(frame, spec, width="stretch")
     seen, why = st.columns(2)
-    seen.image(
-        enlarge(prediction.pixels, 168),
-        caption=t(
-            "What the model sees: your drawing cropped, scaled into "
-            "20×20 and centred in 28×28, like MNIST's digits"
-        ),
-    )
+    seen.image(enlarge(prediction.pixels, 168), caption=t(WHAT_IT_SEES))
     heat = occlusion_map(classifier.probabilities, prediction.pixels, prediction.digit)
     why.image(
         enlarge(heat_overlay(prediction.pixels, heat), 168),

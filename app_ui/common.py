@@ -63,10 +63,12 @@ def get_shipped() -> ActiveModel:
         if _shipped is None:
             from mnist_core.models.storage import load_model
             from mnist_core.reading.classifier import Classifier
+            from mnist_core.reading.digit_check import load_check_for
 
             loaded = load_model(SHIPPED_MODEL_PATH)
             card = ModelCard.from_metadata(loaded.metadata)
-            classifier = Classifier(loaded.model, card.temperature)
+            check = load_check_for(SHIPPED_MODEL_PATH)
+            classifier = Classifier(loaded.model, card.temperature, check)
             _shipped = ActiveModel(SHIPPED, loaded.model, classifier, card)
         return _shipped
 

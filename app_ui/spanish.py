@@ -379,4 +379,9 @@ SPANISH: dict[str, str] = {
     "Your corrections are used at once: a drawing much like one you corrected is read as you said. Teach the model to learn from them more widely.": "Tus correcciones se usan al momento: un dibujo muy parecido a uno que corregiste se lee como dijiste. Enseña al modelo para que aprenda de ellas de forma más amplia.",
     "This model cannot use your corrections at once (it has no hidden layer to compare drawings in). Teach the model to learn from them.": "Este modelo no puede usar tus correcciones al momento (no tiene una capa oculta en la que comparar dibujos). Enseña al modelo para que aprenda de ellas.",
     "Forget my corrections": "Olvidar mis correcciones",
+    # --- Reading ---
+    "Not sure: it could be a **{d1}** ({p1:.0%}) or a **{d2}** ({p2:.0%}).": "No está seguro: podría ser un **{d1}** ({p1:.0%}) o un **{d2}** ({p2:.0%}).",
+    "Try drawing it larger and clearer.": "Prueba a dibujarlo más grande y más claro.",
+    "Try a photo in even light, the digit large and dark, filling most of the picture.": "Prueba con una foto con luz uniforme y el dígito grande y oscuro, ocupando casi toda la imagen.",
+    "That does not look like a digit. Draw one digit, 0 to 9, large, in the middle.": "Eso no parece un dígito. Dibuja un solo dígito, del 0 al 9, grande y en el centro.",
 }

@@ -178,9 +178,11 @@ def _model_or_shipped(path: Path | None) -> Path:
 def run_classify(args: argparse.Namespace) -> int:
     from mnist_core.models.storage import load_model
     from mnist_core.reading.classifier import Classifier
+    from mnist_core.reading.digit_check import load_check_for
     from mnist_core.reading.image_files import read_image
 
-    classifier = Classifier(load_model(_model_or_shipped(args.model)).model)
+    path = _model_or_shipped(args.model)
+    classifier = Classifier(load_model(path).model, digit_check=load_check_for(path))
     failed = False
     for path in args.images:
         line: dict = {"file": str(path)}
@@ -206,6 +208,7 @@ def run_handwriting_eval(args: argparse.Namespace) -> int:
     from mnist_core.models.card import ModelCard, metadata_path, record_metadata
     from mnist_core.models.storage import load_model
     from mnist_core.reading.classifier import Classifier
+    from mnist_core.reading.digit_check import load_check_for
     from mnist_core.reading.handwriting import evaluate_handwriting
 
     path = _model_or_shipped(args.model)
@@ -217,7 +220,7 @@ def run_handwriting_eval(args: argparse.Namespace) -> int:
         print("\n".join(result.lines()))
         summary = result.summary()
     else:
-        classifier = Classifier(loaded.model, card.temperature)
+        classifier = Classifier(loaded.model, card.temperature, load_check_for(path))
         report = evaluate_handwriting(classifier, samples, seed=args.seed)
         print("\n".join(report.lines()))
         if card.pen_digits:

@@ -12,6 +12,7 @@ from PIL import Image
 from mnist_core.constants import INPUT_SHAPE, NUM_CLASSES
 from mnist_core.errors import EmptyImageError, Message
 from mnist_core.reading.calibration import with_temperature
+from mnist_core.reading.digit_check import LAYERS, NOT_A_DIGIT, DigitCheck
 from mnist_core.reading.preprocess import prepare_image
 
 # Below this top probability the app says it is not sure and shows two guesses.
@@ -23,7 +24,8 @@ SURE_ABOVE = 0.9
 
 @dataclass(frozen=True)
 class Prediction:
-    """What the model thinks of one image; `digit` is None when nothing was drawn."""
+    """What the model thinks of one image; `digit` is None when nothing was
+    drawn or the drawing does not look like a digit (`reason` says which)."""
 
     digit: int | None
     confidence: float
@@ -41,6 +43,17 @@ class Prediction:
         return [(int(d), float(self.probabilities[d])) for d in order]
 
 
+def _pooled(activations: tf.Tensor) -> tf.Tensor:
+    """(N, H, W, C) maps -> (N, 2C): each channel's mean and spread over the
+    picture; (N, D) stays as it is."""
+    if len(activations.shape) == 2:
+        return activations
+    axes = (1, 2)
+    return tf.concat(
+        [tf.reduce_mean(activations, axes), tf.math.reduce_std(activations, axes)], 1
+    )
+
+
 class Classifier:
     """Wraps a Keras model with a traced forward pass; safe to share across threads.
 
@@ -48,7 +61,12 @@ class Classifier:
     one digit here); a `tf.function` traced once answers in about a millisecond.
     """
 
-    def __init__(self, model: keras.Model, temperature: float = 1.0):
+    def __init__(
+        self,
+        model: keras.Model,
+        temperature: float = 1.0,
+        digit_check: DigitCheck | None = None,
+    ):
         self.model = model
         # Fitted on writers the model never saw (training.cross_validation); 1
         # leaves the network's own probabilities as they are.
@@ -57,6 +75,31 @@ class Classifier:
         self._forward = tf.function(
             lambda x: model(x, training=False), input_signature=[spec]
         )
+        # Fitted for this model's layers (reading.digit_check); without one,
+        # every drawing with ink is read as some digit.
+        self.digit_check = digit_check
+        self._inside = None if digit_check is None else self._trace_inside()
+
+    def _trace_inside(self):
+        """A forward pass that also returns the LAYERS' activations."""
+        inside = keras.Model(
+            self.model.inputs,
+            [self.model.get_layer(n).output for n in LAYERS] + [self.model.outputs[0]],
+        )
+
+        def forward(x):
+            *maps, probabilities = inside(x, training=False)
+            return [_pooled(m) for m in maps] + [probabilities]
+
+        spec = tf.TensorSpec((None, *INPUT_SHAPE), tf.float32)
+        return tf.function(forward, input_signature=[spec])
+
+    def layer_features(self, batch: np.ndarray) -> list[np.ndarray]:
+        """The (pooled) activations a digit check compares, for (N, 28, 28)."""
+        if self._inside is None:
+            self._inside = self._trace_inside()
+        batch = np.asarray(batch, np.float32).reshape(-1, *INPUT_SHAPE)
+        return [a.numpy() for a in self._inside(tf.constant(batch))[:-1]]
 
     def probabilities(self, batch: np.ndarray) -> np.ndarray:
         """float (N, 28, 28[, 1]) in [0, 1] -> (N, 10) probabilities."""
@@ -67,12 +110,23 @@ class Classifier:
         return with_temperature(probabilities, self.temperature)
 
     def classify(self, image: np.ndarray | Image.Image) -> Prediction:
-        """Any image of one digit -> a Prediction (digit None if it is empty)."""
+        """Any image of one digit -> a Prediction (digit None if it is empty or,
+        with a digit check, not a digit)."""
         try:
             prepared = prepare_image(image)
         except EmptyImageError as exc:
             return Prediction(None, 0.0, (), None, reason=exc.message)
-        probs = self.probabilities(prepared.as_batch())[0]
+        if self.digit_check is None:
+            probs = self.probabilities(prepared.as_batch())[0]
+        else:
+            batch = tf.constant(prepared.as_batch())
+            *features, probs = (a.numpy() for a in self._inside(batch))
+            evidence = self.digit_check.score(
+                features, prepared.pixels[None], [prepared.stroke_ratio]
+            )[0]
+            if evidence > self.digit_check.threshold:
+                return Prediction(None, 0.0, (), prepared.pixels, reason=NOT_A_DIGIT)
+            probs = with_temperature(probs, self.temperature)[0]
         digit = int(np.argmax(probs))
         assert probs.shape == (NUM_CLASSES,)
         return Prediction(

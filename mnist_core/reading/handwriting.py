@@ -31,6 +31,7 @@ class HandwritingReport:
 
     labels: np.ndarray  # (N,)
     predictions: np.ndarray  # (N,) the digit read; NO_DIGIT where judged empty
+    # or not a digit
     probabilities: np.ndarray  # (N, 10); uniform where the drawing was judged empty
     insts: np.ndarray  # (N,)
 
@@ -82,6 +83,7 @@ class HandwritingReport:
         """The report as printed by `python -m mnist_core handwriting-eval`."""
         out = [f"samples: {len(self.labels)}", f"accuracy: {self.accuracy:.4f}"]
         out.append(f"sure but wrong: {self.sure_but_wrong:.4f}")
+        out.append(f"judged no digit: {int(np.sum(self.predictions == NO_DIGIT))}")
         out.append(f"calibration error: {self.calibration_error:.4f}")
         out += [f"digit {d}: {a:.4f}" for d, a in self.accuracy_by(self.labels).items()]
         out += [f"inst {i}: {a:.4f}" for i, a in self.accuracy_by(self.insts).items()]

@@ -17,6 +17,7 @@ from scipy import ndimage
 
 from mnist_core.constants import CENTRE_OF_MASS, DIGIT_BOX, IMAGE_SIZE
 from mnist_core.errors import EmptyImageError, MnistError
+from mnist_core.reading.photos import ink_from_photo, looks_like_photo
 
 INK_THRESHOLD = 0.2  # ink map value above which a pixel counts as ink
 # A mark whose longer side is under this fraction of the image is a dot, not a digit.
@@ -43,6 +44,7 @@ class PreparedImage:
 
     pixels: np.ndarray  # float32 (28, 28), 0 = background, 1 = ink
     ink_box: tuple[int, int, int, int]  # top, left, bottom, right in the source
+    stroke_ratio: float = 0.0  # stroke width over the ink's longer side, as drawn
 
     def as_batch(self) -> np.ndarray:
         return self.pixels[None, :, :, None]
@@ -52,7 +54,8 @@ def to_grey(image: np.ndarray | Image.Image) -> np.ndarray:
     """Any greyscale, RGB or RGBA image -> float ink map in [0, 1], 1 = ink.
 
     Polarity is detected: white on black, black on white, and ink on a
-    transparent background all give bright ink on a dark field.
+    transparent background all give bright ink on a dark field. A photo (no
+    flat background) has its paper, light and ruling taken out (reading.photos).
     """
     array = np.asarray(image)
     if array.ndim == 3 and array.shape[2] == 1:
@@ -73,6 +76,8 @@ def to_grey(image: np.ndarray | Image.Image) -> np.ndarray:
         if array.ndim == 2
         else array[:, :, :3] @ np.float32([0.299, 0.587, 0.114])
     )
+    if looks_like_photo(grey):
+        return ink_from_photo(grey)  # paper, light and lines taken out
     return _normalise_polarity(grey)
 
 
@@ -146,13 +151,10 @@ def _shrink(image: np.ndarray, longest: int) -> np.ndarray:
     return np.asarray(shrunk)
 
 
-def _thin_broad_strokes(crop: np.ndarray) -> np.ndarray:
-    """Erode strokes broader than MNIST's down to its usual width (see above)."""
-    if max(crop.shape) < MIN_THINNING_SIZE:
-        return crop  # too few pixels: one pixel of erosion would cut strokes
-    crop = _shrink(crop, WORK_SIZE)
+def _thin_broad_strokes(crop: np.ndarray, width: float) -> np.ndarray:
+    """Erode strokes broader than MNIST's down to its usual width (see above);
+    `width` is the stroke width of `crop`."""
     longer = max(crop.shape)
-    width = stroke_width(crop)
     if width <= MAX_STROKE_RATIO * longer:
         return crop
     radius = min(round((width - TARGET_STROKE_RATIO * longer) / 2), MAX_THINNING_RADIUS)
@@ -205,6 +207,10 @@ def prepare_image(
     ink = to_grey(image)
     box = _ink_box(ink)
     crop = ink[box[0] : box[2], box[1] : box[3]]
-    if thin_strokes:
-        crop = _thin_broad_strokes(crop)
-    return PreparedImage(_centre(_fit_box(crop)).astype(np.float32), box)
+    # Bounded work for any picture; smaller drawings (a 28x28 upload) have too
+    # few pixels for an erosion: one pixel would cut their strokes.
+    work = _shrink(crop, WORK_SIZE) if max(crop.shape) >= MIN_THINNING_SIZE else crop
+    ratio = stroke_width(work) / max(work.shape)
+    if thin_strokes and work is not crop:
+        crop = _thin_broad_strokes(work, ratio * max(work.shape))
+    return PreparedImage(_centre(_fit_box(crop)).astype(np.float32), box, ratio)

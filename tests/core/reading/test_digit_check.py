@@ -1,0 +1,102 @@
+"""A drawing that is no digit is told so; a drawn digit is still read."""
+
+import numpy as np
+import pytest
+
+from mnist_core.data.non_digits import KINDS, draw_non_digit, non_digits
+from mnist_core.reading.digit_check import NOT_A_DIGIT
+from mnist_core.reading.strokes import render_strokes
+from tests.conftest import ONE, SEVEN
+
+# What a visitor scribbles across the canvas to try the app.
+SCRIBBLE = [[(40, 60), (240, 80), (50, 120), (230, 150), (60, 200), (220, 240),
+             (100, 40), (180, 250), (30, 140), (250, 130)]]  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def shipped():
+    from mnist_core.constants import SHIPPED_MODEL_PATH
+    from mnist_core.models.storage import load_model
+    from mnist_core.reading.classifier import Classifier
+    from mnist_core.reading.digit_check import load_check_for
+
+    check = load_check_for(SHIPPED_MODEL_PATH)
+    assert check is not None, "fit it: python bench/not_a_digit.py --fit"
+    return Classifier(load_model(SHIPPED_MODEL_PATH).model, digit_check=check)
+
+
+def blob() -> np.ndarray:
+    canvas = np.zeros((280, 280), np.uint8)
+    yy, xx = np.mgrid[:280, :280]
+    canvas[((yy - 140) / 90) ** 2 + ((xx - 130) / 70) ** 2 < 1] = 255
+    return canvas
+
+
+@pytest.mark.parametrize(
+    "drawing",
+    [render_strokes(SCRIBBLE, width=20), blob()],
+    ids=["scribble", "blob"],
+)
+def test_a_scribble_or_blob_is_not_read_as_a_digit(shipped, drawing):
+    prediction = shipped.classify(drawing)
+    assert prediction.digit is None and not prediction.is_sure
+    assert prediction.reason == NOT_A_DIGIT
+    assert prediction.pixels.shape == (28, 28)  # the page shows what it saw
+
+
+@pytest.mark.parametrize(("strokes", "digit"), [(SEVEN, 7), (ONE, 1)], ids=["7", "1"])
+@pytest.mark.parametrize("width", [10, 20, 40])
+def test_drawn_digits_are_still_read(shipped, strokes, digit, width):
+    prediction = shipped.classify(render_strokes(strokes, width=width))
+    assert prediction.digit == digit and prediction.reason is None
+
+
+def test_most_made_up_non_digits_are_caught(shipped):
+    caught = [shipped.classify(image).digit is None for _, image in non_digits(40, 5)]
+    assert np.mean(caught) >= 0.7  # bench/not_a_digit.py measures 2,000
+
+
+def test_non_digits_are_reproducible_canvases():
+    for kind in KINDS:
+        a = draw_non_digit(kind, np.random.default_rng(3))
+        b = draw_non_digit(kind, np.random.default_rng(3))
+        assert a.shape == (280, 280) and a.dtype == np.uint8 and a.max() == 255
+        np.testing.assert_array_equal(a, b)
+
+
+def synthetic_features(rng, n, shift=0.0):
+    """Four layers' pooled activations of `n` drawings: each class a little apart
+    along the diagonal; `shift` moves every layer across it, away from them all."""
+    labels = np.arange(n) % 10
+    layers = []
+    for d in (6, 8, 8, 12):
+        across = np.where(np.arange(d) % 2 == 0, shift, -shift)
+        layers.append(rng.normal(size=(n, d)) + labels[:, None] * 0.5 + across)
+    return layers, labels
+
+
+def test_a_check_fitted_on_real_digits_refuses_what_is_far_from_them(tmp_path):
+    from mnist_core.reading.digit_check import DigitCheck, fit_digit_check
+
+    rng = np.random.default_rng(0)
+    train, labels = synthetic_features(rng, 4000)
+    drawn, _ = synthetic_features(rng, 2000)
+    pixels = np.zeros((2000, 28, 28))
+    pixels[:, 4:24, 13:16] = 1.0  # a 1's worth of ink
+    ratios = rng.uniform(0.05, 0.2, 2000)
+    check = fit_digit_check(train, labels, drawn, pixels, ratios, refused_share=0.01)
+    assert np.mean(check.score(drawn, pixels, ratios) > check.threshold) <= 0.011
+    far, _ = synthetic_features(rng, 200, shift=4.0)
+    assert (
+        np.mean(check.score(far, pixels[:200], ratios[:200]) > check.threshold) > 0.95
+    )
+    blob = np.ones((200, 28, 28))  # all ink, a stroke as broad as the drawing
+    near = [x[:200] for x in drawn]
+    assert np.all(check.score(near, blob, np.full(200, 0.5)) > check.threshold)
+    check.save(tmp_path / "check.npz")
+    again = DigitCheck.load(tmp_path / "check.npz")
+    np.testing.assert_allclose(
+        again.score(far, pixels[:200], ratios[:200]),
+        check.score(far, pixels[:200], ratios[:200]),
+        rtol=1e-4,
+    )
