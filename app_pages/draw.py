@@ -204,6 +204,47 @@ def second_opinion(active, source) -> None:
         )
 
 
+@st.fragment
+def number_part(active) -> None:
+    """Whole-number mode's canvas and reading: a stroke reruns only this."""
+    drawing, _ = canvas_image(
+        PHONE_CANVAS if on_a_phone() else WIDE_CANVAS, NUMBER_HINT
+    )
+    if drawing is None:
+        st.info(t("Write a number on the canvas."))
+    else:
+        show_number(active.classifier, drawing)
+
+
+@st.fragment
+def digit_part(active) -> None:
+    """The canvas (or a photo) and all that is read in it: a stroke reruns
+    only this fragment, the answer first and its explanations after."""
+    left, right = st.columns([1, 1])
+    with left:
+        image, answer_line = canvas_image()
+        photo = uploaded_image()
+    with right:
+        source = photo if photo is not None else image
+        if source is None:
+            st.info(t("Draw a digit on the canvas."))
+            return
+        reader = style_reader(active)  # the session's corrections, used at once
+        prediction = reader.classify(source)
+        if prediction.digit is not None:
+            answer_line.markdown(
+                t(
+                    "It reads **{digit}** ({confidence:.0%} sure).",
+                    digit=prediction.digit,
+                    confidence=prediction.confidence,
+                )
+            )
+        show_prediction(prediction, reader, from_photo=photo is not None)
+        second_opinion(active, source)
+        if prediction.digit is not None:
+            offer_correction(prediction)
+
+
 NO_DIGIT_IN_PHOTO = t(
     "No digit found in the photo. Use a photo of one digit, dark on light paper "
     "(or light on dark), filling most of the picture."
@@ -222,37 +263,9 @@ if st.toggle(
     key="number_mode",
     help=t("A wide canvas: write a number such as 2026, digits side by side."),
 ):
-    drawing, _ = canvas_image(
-        PHONE_CANVAS if on_a_phone() else WIDE_CANVAS, NUMBER_HINT
-    )
-    if drawing is None:
-        st.info(t("Write a number on the canvas."))
-    else:
-        show_number(active.classifier, drawing)
+    number_part(active)
     st.stop()
-left, right = st.columns([1, 1])
-with left:
-    image, answer_line = canvas_image()
-    photo = uploaded_image()
-with right:
-    source = photo if photo is not None else image
-    if source is None:
-        st.info(t("Draw a digit on the canvas."))
-    else:
-        reader = style_reader(active)  # the session's corrections, used at once
-        prediction = reader.classify(source)
-        if prediction.digit is not None:
-            answer_line.markdown(
-                t(
-                    "It reads **{digit}** ({confidence:.0%} sure).",
-                    digit=prediction.digit,
-                    confidence=prediction.confidence,
-                )
-            )
-        show_prediction(prediction, reader, from_photo=photo is not None)
-        second_opinion(active, source)
-        if prediction.digit is not None:
-            offer_correction(prediction)
+digit_part(active)
 teach(active)
 with errors_shown():  # the card of the model loaded once per server, no file read
     st.caption(lesson(get_shipped().card))

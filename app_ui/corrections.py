@@ -78,6 +78,7 @@ def offer_correction(prediction) -> None:
     if right.button(t("Add correction"), disabled=blocked):
         corrections.add(prediction.pixels, truth)
         st.toast(t("Noted: this one is a {digit}.", digit=truth))
+        st.rerun()  # the whole page: the list to teach from is outside a fragment
 
 
 def teach_copy(active: ActiveModel, corrections) -> None:
