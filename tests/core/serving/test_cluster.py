@@ -13,8 +13,8 @@ from mnist_core.data.mnist import to_model_input
 from mnist_core.errors import MnistError
 from mnist_core.serving.cluster import (
     CLUSTER_GONE,
-    LOST,
     UNREACHABLE,
+    WORKER_DIED,
     ClusterTrainings,
 )
 from mnist_core.serving.jobs import JobState, TrainingJob
@@ -120,7 +120,7 @@ def test_a_killed_worker_is_explained_and_the_other_training_goes_on(head, mnist
     killed = time.monotonic()
     assert finished_within(doomed, 10), "the page would wait forever"
     assert time.monotonic() - killed < 10
-    assert doomed.state == JobState.FAILED and doomed.error == LOST
+    assert doomed.state == JobState.FAILED and doomed.error == WORKER_DIED
     assert finished_within(other, 240)
     assert other.state == JobState.DONE, other.error
 
@@ -133,7 +133,7 @@ def test_a_cluster_that_goes_away_is_explained_and_start_says_so(head, mnist):
     process.terminate()
     process.wait(60)
     assert finished_within(job, 90), "the page would wait forever"
-    assert job.state == JobState.FAILED and job.error in (LOST, CLUSTER_GONE)
+    assert job.state == JobState.FAILED and job.error in (WORKER_DIED, CLUSTER_GONE)
     started = time.monotonic()
     with pytest.raises(MnistError) as refused:
         trainings.submit(TrainingJob(QUICK, owner="f"), mnist)

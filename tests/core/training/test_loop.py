@@ -151,15 +151,15 @@ def test_the_last_epochs_test_score_is_the_delivered_models(
 
 def test_trainings_reuse_one_compiled_model(small_mnist):
     # Each compile keeps ~20 MB of traces for good: the server grew by that much
-    # per training until trainings shared compiled twins (compiled.py).
-    from mnist_core.training.model_pool import POOL
+    # per training until trainings shared compiled twins (model_pool.py).
+    from mnist_core.training.model_pool import COMPILED_MODELS
 
     train(TINY, small_mnist)
-    compiled = POOL.compiled
+    compiled = COMPILED_MODELS.compiled
     result = train(
         TrainConfig(**{**TINY.__dict__, "epochs": 1, "seed": 3}), small_mnist
     )
-    assert POOL.compiled == compiled
+    assert COMPILED_MODELS.compiled == compiled
     assert not result.model.compiled  # the user's model is not the pool's twin
 
 
