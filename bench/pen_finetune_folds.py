@@ -31,7 +31,6 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.test_time_augmentation import prepared_inputs  # noqa: E402
-from mnist_core.cli import DEFAULT_HANDWRITING  # noqa: E402
 from mnist_core.constants import SHIPPED_MODEL_PATH  # noqa: E402
 from mnist_core.data.mnist import load_mnist  # noqa: E402
 from mnist_core.data.pen_digits import (  # noqa: E402
@@ -52,6 +51,7 @@ from mnist_core.training.callbacks import (  # noqa: E402
 from mnist_core.training.evaluation import evaluate  # noqa: E402
 from mnist_core.training.model_pool import COMPILED_MODELS, copy_state  # noqa: E402
 from mnist_core.training.pipeline import make_dataset  # noqa: E402
+from tests.support.datasets import DEFAULT_HANDWRITING  # noqa: E402
 
 HARDEST_FIRST = ["val", "syn", "ibm", "apb", "app", "ced", "apa"]
 STROKE_MOVE = 0.08  # each stroke's own shift, a fraction of the digit's size

@@ -13,7 +13,7 @@ from mnist_core.cli import main
 from mnist_core.constants import PROJECT_ROOT
 from mnist_core.models.storage import save_model
 from mnist_core.reading.strokes import render_strokes
-from tests.conftest import SEVEN
+from tests.support.drawing import SEVEN
 
 pytestmark = pytest.mark.slow
 
@@ -145,8 +145,8 @@ def test_classify_command_and_app_pipeline_agree_on_the_same_pixels(
 
 
 def test_handwriting_eval_reports_and_records(model_file, capsys):
-    from mnist_core.cli import DEFAULT_HANDWRITING
     from mnist_core.models.card import read_card
+    from tests.support.datasets import DEFAULT_HANDWRITING
 
     if not DEFAULT_HANDWRITING.exists():
         pytest.skip("UNIPEN samples are only in the project's shared datasets")
@@ -182,7 +182,7 @@ def test_without_the_shipped_model_classify_says_how_to_get_one(
 def test_training_on_pen_digits_is_recorded_and_measured_on_left_out_writers(
     tmp_path, mnist_path, capsys
 ):
-    from tests.conftest import ONE, SEVEN
+    from tests.support.drawing import ONE, SEVEN
 
     unit = lambda strokes: [[[x / 280, y / 280] for x, y in s] for s in strokes]  # noqa: E731
     records = [

@@ -18,12 +18,13 @@ from mnist_core.serving.cluster import (
     ClusterTrainings,
 )
 from mnist_core.serving.jobs import JobState, TrainingJob
-from mnist_core.serving.local_server import free_port, start_ray_head, wait_listening
 from mnist_core.training.config import TrainConfig
+from tests.support.configs import QUICK
+from tests.support.polling import finished_within, wait_until
+from tests.support.servers import free_port, start_ray_head, wait_listening
 
 pytestmark = pytest.mark.slow
 
-QUICK = TrainConfig(arch="fast", epochs=1, train_size=1000, batch_size=64, seed=3)
 LONG = TrainConfig(arch="fast", epochs=5, train_size=60000, batch_size=32, seed=3)
 
 
@@ -48,22 +49,16 @@ def head(mnist_path):
         log.close()
 
 
-def finished_within(job: TrainingJob, seconds: float) -> bool:
-    deadline = time.monotonic() + seconds
-    while not job.finished and time.monotonic() < deadline:
-        time.sleep(0.1)
-    return job.finished
-
-
 def running_within(job: TrainingJob, seconds: float) -> bool:
     """Running and already reporting batches: the worker is training."""
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
+
+    def reporting() -> bool:
         if job.snapshot().latest is not None:
             return True
         assert not job.finished, job.error
-        time.sleep(0.1)
-    return False
+        return False
+
+    return wait_until(reporting, seconds, every=0.1)
 
 
 def test_a_cluster_training_streams_its_progress_and_returns_its_model(head, mnist):

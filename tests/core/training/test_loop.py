@@ -13,18 +13,9 @@ from mnist_core.training.config import PRESETS, TrainConfig
 from mnist_core.training.evaluation import evaluate
 from mnist_core.training.events import BatchEvent, EpochEvent
 from mnist_core.training.loop import train
+from tests.support.configs import TINY
 
 pytestmark = pytest.mark.slow
-
-TINY = TrainConfig(
-    arch="fast",
-    epochs=2,
-    batch_size=100,
-    train_size=1000,
-    learning_rate=3e-3,
-    schedule="onecycle",
-    seed=7,
-)
 
 
 def test_short_training_learns_digits(trained):
