@@ -100,6 +100,12 @@ def test_classify_all_good_exits_zero(model_file, tmp_path, capsys):
     seven = tmp_path / "seven.png"
     Image.fromarray(render_strokes(SEVEN)).save(seven)
     assert main(["classify", "--model", str(model_file), str(seven)]) == 0
+    out, err = capsys.readouterr()
+    [line] = [json.loads(text) for text in out.splitlines()]
+    assert line["file"] == str(seven) and "error" not in line
+    assert line["digit"] == int(np.argmax(line["probabilities"]))
+    assert sum(line["probabilities"]) == pytest.approx(1, abs=1e-3)
+    assert err == ""
 
 
 def test_bad_settings_print_a_message_not_a_traceback(capsys, mnist_path):

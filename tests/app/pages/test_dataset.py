@@ -1,10 +1,6 @@
 """The Dataset page: filters, splits, pages and the digit shown pixel by pixel."""
 
-import pytest
-
 from tests.support.app import seen
-
-pytestmark = pytest.mark.slow
 
 
 def test_dataset_page_has_filters_and_summaries(page):

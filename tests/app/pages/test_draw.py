@@ -1,10 +1,6 @@
 """The Draw page under AppTest: the empty canvas and corrections (strokes: e2e)."""
 
-import pytest
-
 from tests.support.app import texts
-
-pytestmark = pytest.mark.slow
 
 
 def test_draw_page_asks_for_a_digit_when_the_canvas_is_empty(page):

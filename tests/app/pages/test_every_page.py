@@ -2,8 +2,6 @@
 
 import pytest
 
-pytestmark = pytest.mark.slow
-
 
 @pytest.mark.parametrize("name", ["train", "model"])
 def test_a_link_from_before_a_restart_says_the_model_was_lost(page, name):

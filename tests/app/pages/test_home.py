@@ -1,10 +1,6 @@
 """The Home page: what the app is, the shipped model, dates as people write them."""
 
-import pytest
-
 from tests.support.app import texts
-
-pytestmark = pytest.mark.slow
 
 
 def test_home_explains_and_shows_the_shipped_model(page):

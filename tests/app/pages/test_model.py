@@ -1,9 +1,5 @@
 """The Model page: layers, numbers in words, diagrams, the drawing, odd models."""
 
-import pytest
-
-pytestmark = pytest.mark.slow
-
 
 def test_model_page_shows_layers_and_feature_maps(page):
     at = page("model")

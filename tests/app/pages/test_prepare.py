@@ -1,9 +1,5 @@
 """The Prepare page: the tutorial's steps on the real arrays."""
 
-import pytest
-
-pytestmark = pytest.mark.slow
-
 
 def test_prepare_page_walks_through_the_tutorials_steps(page):
     at = page("prepare")

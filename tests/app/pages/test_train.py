@@ -10,7 +10,8 @@ from mnist_core.training.config import PRESETS, TrainConfig
 from tests.support.app import run_tiny_training, texts
 from tests.support.configs import TINY_UI
 
-pytestmark = pytest.mark.slow
+# Renders take a fraction of a second once TensorFlow is loaded; the tests that
+# train are `slow` (and any test using the `trained` fixture, see tests/conftest.py).
 
 
 def test_train_page_defaults_to_the_fast_preset(page):
@@ -43,6 +44,7 @@ def test_train_settings_survive_a_visit_to_another_page(page):
     assert at.query_params["epochs"] == "7"
 
 
+@pytest.mark.slow
 def test_tiny_training_through_the_ui_produces_metrics(page):
     at = run_tiny_training(page("train", **TINY_UI))
     assert at.session_state["job"].state == JobState.DONE
@@ -75,6 +77,7 @@ def test_train_settings_come_from_the_link_clamped_with_a_note(page):
     assert at.query_params["epochs"] == "30"  # the link now says what runs
 
 
+@pytest.mark.slow
 def test_two_runs_are_compared_side_by_side(page):
     at = page("train", **TINY_UI)
     run_tiny_training(at)
@@ -94,6 +97,7 @@ def test_two_runs_are_compared_side_by_side(page):
     assert not any(m.value == "None" for m in at.markdown)  # no stray magic output
 
 
+@pytest.mark.slow
 def test_a_training_over_the_servers_cap_is_cut_down_and_says_so(page, monkeypatch):
     monkeypatch.setenv("MNIST_MAX_TRAINING_WORK", "100")  # under TINY_UI's work
     at = run_tiny_training(page("train", **TINY_UI))
@@ -103,6 +107,7 @@ def test_a_training_over_the_servers_cap_is_cut_down_and_says_so(page, monkeypat
     assert "limits how long one training may take" in notes
 
 
+@pytest.mark.slow
 def test_operators_set_the_limits_in_streamlits_secrets(page):
     from app_ui.common import get_queue
 
@@ -166,6 +171,7 @@ def test_start_says_plainly_when_the_training_line_is_full(page):
         get_queue.clear()
 
 
+@pytest.mark.slow
 def test_a_stopped_training_says_exactly_where_it_stopped(page, trained):
     from dataclasses import replace
 
