@@ -212,10 +212,11 @@ def run_handwriting_eval(args: argparse.Namespace) -> int:
     from mnist_core.reading.classifier import Classifier
     from mnist_core.reading.handwriting import evaluate_handwriting
 
+    samples_path = _samples_path(args.samples)  # before the slow model load
     path = _model_or_shipped(args.model)
     loaded = load_model(path)
     card = ModelCard.from_metadata(loaded.metadata)
-    samples = load_samples(_samples_path(args.samples))[: args.limit]
+    samples = load_samples(samples_path)[: args.limit]
     if args.cross_validate:
         result = _cross_validate(loaded, card, samples, args)
         print("\n".join(result.lines()))

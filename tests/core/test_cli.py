@@ -166,6 +166,14 @@ def test_handwriting_eval_reports_and_records(model_file, capsys):
     assert recorded["accuracy"] == pytest.approx(float(out[1].split()[1]), abs=1e-4)
 
 
+def test_handwriting_eval_without_samples_says_how_to_name_them(capsys, monkeypatch):
+    monkeypatch.delenv("MNIST_HANDWRITING_PATH", raising=False)
+    code = main(["handwriting-eval"])
+    err = capsys.readouterr().err
+    assert code == 2 and "--samples FILE or set $MNIST_HANDWRITING_PATH" in err
+    assert "Traceback" not in err
+
+
 def test_a_missing_model_is_named_without_a_traceback(capsys, tmp_path):
     code = main(["classify", "--model", str(tmp_path / "nope.keras"), "x.png"])
     err = capsys.readouterr().err

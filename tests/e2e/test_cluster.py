@@ -196,8 +196,7 @@ def test_stop_and_a_killed_worker_reach_their_users(server, make_page):
     stopper.get_by_text("Stopped after").wait_for(timeout=60_000)
     assert time.monotonic() - asked < 30
     # A killed worker: its user is told, within seconds.
-    # The stopped training's worker is ended.
-    wait_until(lambda: len(training_workers()) <= 1, 30, every=0.2)
+    wait_until(lambda: len(training_workers()) <= 1, 30, every=0.2)  # stopped one ends
     [worker] = training_workers()
     os.kill(worker, signal.SIGKILL)
     victim.get_by_text("The training was lost").wait_for(timeout=15_000)

@@ -1,6 +1,7 @@
 """Dataset summaries: counts, means, histogram, 2-D map."""
 
 import numpy as np
+import pytest
 
 from mnist_core.data import stats
 
@@ -56,6 +57,7 @@ def _neighbour_agreement(coords: np.ndarray, labels: np.ndarray) -> float:
     return float(np.mean(labels[distances.argmin(axis=1)] == labels))
 
 
+@pytest.mark.slow  # t-SNE on 400 digits: tens of seconds on two cores
 def test_tsne_map_keeps_each_digit_together_better_than_pca(mnist):
     x, y = mnist.x_test, mnist.y_test
     tsne, labels = stats.embed_2d(x, y, size=400, method="t-SNE")
