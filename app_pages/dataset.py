@@ -13,7 +13,7 @@ from app_ui.common import data_or_stop, enlarge, split_summary
 from app_ui.digit_maps import SIZE, tsne_task, wait_for
 from app_ui.i18n import say, t
 from app_ui.navigation import heading
-from mnist_core.data import stats as explore
+from mnist_core.data import stats
 from mnist_core.serving.links import (
     SPLITS,
     DatasetView,
@@ -72,7 +72,7 @@ st.caption(
 def embedding(split: str, method: str, size: int):
     full = data_or_stop()
     x, y = getattr(full, f"x_{split}"), getattr(full, f"y_{split}")
-    coords, labels = explore.embed_2d(x, y, size, method)
+    coords, labels = stats.embed_2d(x, y, size, method)
     return pd.DataFrame({"x": coords[:, 0], "y": coords[:, 1], "digit": labels})
 
 
@@ -86,11 +86,11 @@ def sample_grid() -> int | None:
         format_func=lambda d: t("all") if d == "all" else str(d),
     )
     chosen = None if digit == "all" else int(digit)
-    _, pages = explore.sample_page(y, chosen, 1, GRID)
+    _, pages = stats.sample_page(y, chosen, 1, GRID)
     if st.session_state.get("ds_page", 1) > pages:  # a new digit has fewer pages
         st.session_state.ds_page = pages
     page = st.number_input(t("Page (of {pages})", pages=pages), 1, pages, key="ds_page")
-    shown, _ = explore.sample_page(y, chosen, page, GRID)
+    shown, _ = stats.sample_page(y, chosen, page, GRID)
     st.image(
         [enlarge(x[i] / 255.0, 56) for i in shown],
         caption=[f"#{i}: {y[i]}" for i in shown],
@@ -130,7 +130,7 @@ def one_sample(digit: int | None) -> int:
     if digit is None:
         index = st.number_input(t("Index"), 0, len(x) - 1, key="ds_index")
     else:  # only that digit's samples, as in the grid above
-        chosen = explore.sample_page(y, digit, 1, len(y))[0].tolist()
+        chosen = stats.sample_page(y, digit, 1, len(y))[0].tolist()
         if st.session_state.get("ds_index_of_digit") not in chosen:
             shown = st.session_state.get("ds_index", chosen[0])
             st.session_state.ds_index_of_digit = shown if shown in chosen else chosen[0]
@@ -152,7 +152,7 @@ def digit_map() -> str:
     st.subheader(t("All digits on one map"))
     method = st.radio(
         t("Method"),
-        explore.EMBED_METHODS,
+        stats.EMBED_METHODS,
         horizontal=True,
         key="ds_map",
         help=t(

@@ -132,7 +132,7 @@ def stop_words(value) -> str:
 SHOWN = f"tr_{SETTINGS['epochs'].link}"
 
 
-def settings(disabled: bool) -> TrainConfig:
+def draw_settings(disabled: bool) -> TrainConfig:
     if SHOWN not in st.session_state:
         first_settings()
     for note in st.session_state.get("tr_notes", []):
@@ -176,7 +176,7 @@ def time_to_train(config: TrainConfig) -> str:
     )
 
 
-LOST = t(
+RESTARTED = t(
     "The server was restarted since your last training, and the training and "
     "its model were lost with it. Press Start to train again."
 )
@@ -191,10 +191,10 @@ st.title(t(heading(__file__)))
 data = data_or_stop()
 job = st.session_state.get("job")
 busy = job is not None and not job.finished
-config = settings(disabled=busy)
+config = draw_settings(disabled=busy)
 st.session_state.tr_last = config  # a plain key: kept while other pages are open
 if job is None and lost_in_restart():
-    st.warning(LOST)
+    st.warning(RESTARTED)
 elif job is None and lost_in_reload():
     st.info(RELOADED)
 link = config_to_query(config)  # the address bar shares the settings

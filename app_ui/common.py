@@ -29,7 +29,7 @@ class ActiveModel:
 
     label: str  # SHIPPED or YOURS
     model: object  # keras.Model
-    classifier: object  # mnist_core.inference.Classifier
+    classifier: object  # mnist_core.reading.classifier.Classifier
     card: ModelCard
 
 

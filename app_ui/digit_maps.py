@@ -9,7 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from app_ui.i18n import span_words, t
-from mnist_core.data import stats as explore
+from mnist_core.data import stats
 from mnist_core.serving.background import Task, Tasks
 
 SIZE = 2000  # digits on the map
@@ -37,17 +37,17 @@ def tsne_task(split: str, x, y) -> Task:
     server = map_server()
 
     def make(task: Task) -> pd.DataFrame:
-        flat, labels = explore.embed_sample(x, y, SIZE)
+        flat, labels = stats.embed_sample(x, y, SIZE)
         start = time.perf_counter()
-        reduced = explore.pca(flat, 50)
+        reduced = stats.pca(flat, 50)
         step = time.perf_counter() - start
         # Expected: the last t-SNE here, else this PCA step's time scaled.
         if server.last_tsne is not None:
             task.expected = (server.last_tsne, server.last_tsne)
         else:
-            low, high = explore.TSNE_PER_PCA
+            low, high = stats.TSNE_PER_PCA
             task.expected = (step * low, step * high)
-        coords = explore.tsne(reduced)
+        coords = stats.tsne(reduced)
         server.last_tsne = task.elapsed
         return frame(coords, labels)
 

@@ -1,7 +1,7 @@
 """English and Spanish: which language a session reads, and every text in it.
 
 Pages write their English text inside `t(...)`; the English is the key of its
-Spanish translation in app_pages/spanish.py (gettext's convention, so a page
+Spanish translation in app_ui/spanish.py (gettext's convention, so a page
 still reads as plain English). Messages from mnist_core arrive as templates
 (mnist_core.errors.Message) and are translated the same way by `say`.
 """

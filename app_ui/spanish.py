@@ -1,4 +1,4 @@
-"""Spanish for every text the app shows, keyed by its English (see app_pages/i18n.py).
+"""Spanish for every text the app shows, keyed by its English (see app_ui/i18n.py).
 
 Placeholders such as {count} must stay exactly as in the English; a test checks
 that every t("...") in the pages and every message of mnist_core has an entry here.

@@ -29,12 +29,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from mnist_core.data.mnist import load_mnist  # noqa: E402
 from mnist_core.serving.cluster import ClusterTrainings  # noqa: E402
 from mnist_core.serving.jobs import JobState, TrainingJob  # noqa: E402
-from mnist_core.serving.local_server import (  # noqa: E402
+from mnist_core.training.config import PRESETS  # noqa: E402
+from tests.support.servers import (  # noqa: E402
     free_port,
     start_ray_head,
     wait_listening,
 )
-from mnist_core.training.config import PRESETS  # noqa: E402
 
 CLASSES = (30, 100, 500)
 WORKER_CORES = (2, 16, 64, 256)

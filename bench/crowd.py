@@ -56,7 +56,7 @@ from streamlit.proto.WidgetStates_pb2 import WidgetState  # noqa: E402
 
 from bench.load import Tally, most_at_once, trainer  # noqa: E402
 from bench.ws_user import MAX_MESSAGE, StreamlitUser, canvas_state, click  # noqa: E402
-from mnist_core.serving.local_server import (  # noqa: E402
+from tests.support.servers import (  # noqa: E402
     free_port,
     start_streamlit,
     wait_healthy,

@@ -26,9 +26,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from mnist_core.cli import DEFAULT_HANDWRITING  # noqa: E402
 from mnist_core.data.pen_digits import load_samples, place_on_canvas, sample_rng  # noqa: E402
-from mnist_core.serving.local_server import (  # noqa: E402
+from tests.support.datasets import DEFAULT_HANDWRITING  # noqa: E402
+from tests.support.servers import (  # noqa: E402
     CHROMIUM_ARGS,
     free_port,
     start_streamlit,

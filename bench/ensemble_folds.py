@@ -21,7 +21,6 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from mnist_core.cli import DEFAULT_HANDWRITING  # noqa: E402
 from mnist_core.constants import SHIPPED_MODEL_PATH  # noqa: E402
 from mnist_core.data.mnist import load_mnist  # noqa: E402
 from mnist_core.data.pen_digits import load_samples, render_pen_digits  # noqa: E402
@@ -36,6 +35,7 @@ from mnist_core.training.config import (  # noqa: E402
 )
 from mnist_core.training.evaluation import evaluate_test_set  # noqa: E402
 from mnist_core.training.loop import train  # noqa: E402
+from tests.support.datasets import DEFAULT_HANDWRITING  # noqa: E402
 
 TEST_FILE = DEFAULT_HANDWRITING.with_name("unipen-digits-test.json.gz")
 HARDEST_FIRST = ["syn", "val", "apb", "apa", "app", "ced", "ibm"]

@@ -34,7 +34,7 @@ sys.path.insert(0, str(ROOT))
 
 from mnist_core.constants import SHIPPED_MODEL_PATH  # noqa: E402
 from mnist_core.data.pen_digits import draw_like_a_person, load_samples  # noqa: E402
-from mnist_core.serving.local_server import (  # noqa: E402
+from tests.support.servers import (  # noqa: E402
     CHROMIUM_ARGS,
     free_port,
     start_streamlit,
@@ -49,10 +49,10 @@ def percentile(values, q):
 
 
 def prediction_latency(count: int) -> None:
-    from mnist_core.cli import DEFAULT_HANDWRITING
     from mnist_core.models.storage import load_model
     from mnist_core.reading.classifier import Classifier
     from mnist_core.reading.preprocess import prepare_image
+    from tests.support.datasets import DEFAULT_HANDWRITING
 
     model = load_model(SHIPPED_MODEL_PATH).model
     classifier = Classifier(model)

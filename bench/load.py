@@ -43,7 +43,7 @@ sys.path.insert(0, str(ROOT))
 
 from bench.latency import rss_mb  # noqa: E402
 from bench.ws_user import StreamlitUser, canvas_state, click  # noqa: E402
-from mnist_core.serving.local_server import (  # noqa: E402
+from tests.support.servers import (  # noqa: E402
     free_port,
     start_streamlit,
     wait_healthy,
@@ -58,11 +58,11 @@ SESSIONS = "{}/_stcore/metrics?families=active_sessions"
 
 def drawings(count: int) -> tuple[list[np.ndarray], list[int | None]]:
     """RGBA canvases of real handwriting and the offline pipeline's answers."""
-    from mnist_core.cli import DEFAULT_HANDWRITING
     from mnist_core.constants import SHIPPED_MODEL_PATH
     from mnist_core.data.pen_digits import draw_like_a_person, load_samples
     from mnist_core.models.storage import load_model
     from mnist_core.reading.classifier import Classifier
+    from tests.support.datasets import DEFAULT_HANDWRITING
 
     classifier = Classifier(load_model(SHIPPED_MODEL_PATH).model)
     rng = np.random.default_rng(0)

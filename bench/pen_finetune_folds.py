@@ -31,7 +31,6 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.test_time_augmentation import prepared_inputs  # noqa: E402
-from mnist_core.cli import DEFAULT_HANDWRITING  # noqa: E402
 from mnist_core.constants import SHIPPED_MODEL_PATH  # noqa: E402
 from mnist_core.data.mnist import load_mnist  # noqa: E402
 from mnist_core.data.pen_digits import (  # noqa: E402
@@ -50,8 +49,9 @@ from mnist_core.training.callbacks import (  # noqa: E402
     recalibrate_batch_norm,
 )
 from mnist_core.training.evaluation import evaluate  # noqa: E402
-from mnist_core.training.model_pool import POOL, copy_state  # noqa: E402
+from mnist_core.training.model_pool import COMPILED_MODELS, copy_state  # noqa: E402
 from mnist_core.training.pipeline import make_dataset  # noqa: E402
+from tests.support.datasets import DEFAULT_HANDWRITING  # noqa: E402
 
 HARDEST_FIRST = ["val", "syn", "ibm", "apb", "app", "ced", "apa"]
 STROKE_MOVE = 0.08  # each stroke's own shift, a fraction of the digit's size
@@ -122,7 +122,7 @@ def fine_tuned(base, data, pen: PenDigits, epochs: int, learning_rate: float):
     batches = -(-len(x) // BATCH)
     model = base.__class__.from_config(base.get_config())
     copy_state(base, model)
-    with POOL.borrow(model, "adam", learning_rate) as twin:
+    with COMPILED_MODELS.borrow(model, "adam", learning_rate) as twin:
         twin.fit(
             make_dataset(x, y, BATCH, seed=SEED, training=True, augment=True),
             epochs=epochs,

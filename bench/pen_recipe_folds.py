@@ -30,7 +30,6 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from mnist_core.cli import DEFAULT_HANDWRITING  # noqa: E402
 from mnist_core.constants import SHIPPED_MODEL_PATH  # noqa: E402
 from mnist_core.data.mnist import load_mnist  # noqa: E402
 from mnist_core.data.pen_digits import (  # noqa: E402
@@ -46,6 +45,7 @@ from mnist_core.training.config import (  # noqa: E402
     with_overrides,
 )
 from mnist_core.training.loop import train  # noqa: E402
+from tests.support.datasets import DEFAULT_HANDWRITING  # noqa: E402
 
 HARDEST_FIRST = ["syn", "val", "apb", "apa", "app", "ced", "ibm"]
 

@@ -22,7 +22,6 @@ from scipy import ndimage
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from mnist_core.cli import DEFAULT_HANDWRITING  # noqa: E402
 from mnist_core.constants import SHIPPED_MODEL_PATH  # noqa: E402
 from mnist_core.data.pen_digits import (  # noqa: E402
     draw_like_a_person,
@@ -33,6 +32,7 @@ from mnist_core.errors import EmptyImageError  # noqa: E402
 from mnist_core.models.storage import load_model  # noqa: E402
 from mnist_core.reading.classifier import Classifier  # noqa: E402
 from mnist_core.reading.preprocess import prepare_image  # noqa: E402
+from tests.support.datasets import DEFAULT_HANDWRITING  # noqa: E402
 
 SHIFTS_4 = [(1, 0), (-1, 0), (0, 1), (0, -1)]
 SHIFTS_8 = SHIFTS_4 + [(1, 1), (-1, -1), (1, -1), (-1, 1)]

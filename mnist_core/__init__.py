@@ -1,8 +1,15 @@
-"""MNIST Studio's core: data, models, training, preprocessing, inference, storage.
+"""MNIST Studio's core, never importing streamlit; its rooms from the top down:
 
-Importing this package is cheap: modules that need TensorFlow (`models`,
-`training`, `inference`, `storage`) import it themselves, so the app's first page
-never pays for it.
+- `cli`: the command line (`python -m mnist_core`).
+- `serving`: many users at once: the training queue, Ray trainings, links, limits.
+- `training`: settings (TF-free), the loop, callbacks, evaluation, export.
+- `reading`: any picture to a digit: preprocessing, classifier, explanations.
+- `models`: architectures, their anatomy and cost, model files and storage.
+- `data`: MNIST, its statistics, augmentation, pen digits, writing styles.
+
+Importing this package is cheap: modules that need TensorFlow (most of `models`
+and `training`, the classifier, augmentation) import it themselves, so the
+app's first page never pays for it.
 """
 
 import os

@@ -4,16 +4,20 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from pathlib import Path
 
-from mnist_core.constants import PROJECT_ROOT, SHIPPED_MODEL_PATH
+from mnist_core.constants import SHIPPED_MODEL_PATH
 from mnist_core.errors import MnistError
 
 EXIT_FAILED = 1  # some input could not be handled
 EXIT_ERROR = 2  # the command as a whole could not run
-DEFAULT_HANDWRITING = (
-    PROJECT_ROOT.parent / "shared" / "datasets" / "unipen-digits-dev.json.gz"
+# handwriting-eval's --samples when the command line names none.
+HANDWRITING_PATH_ENV = "MNIST_HANDWRITING_PATH"
+NO_SAMPLES = (
+    "handwriting-eval needs pen-written digits (a unipen-digits JSON file): pass "
+    f"--samples FILE or set ${HANDWRITING_PATH_ENV}."
 )
 
 
@@ -80,8 +84,8 @@ def _parser() -> argparse.ArgumentParser:
     hw.add_argument(
         "--samples",
         type=Path,
-        default=DEFAULT_HANDWRITING,
-        help="unipen-digits JSON (default: ../shared/datasets copy)",
+        default=None,
+        help=f"unipen-digits JSON (default: ${HANDWRITING_PATH_ENV})",
     )
     hw.add_argument("--limit", type=int, help="only the first N samples")
     hw.add_argument("--seed", type=int, default=0, help="pen widths and positions")
@@ -211,10 +215,11 @@ def run_handwriting_eval(args: argparse.Namespace) -> int:
     from mnist_core.reading.digit_check import load_check_for
     from mnist_core.reading.handwriting import evaluate_handwriting
 
+    samples_path = _samples_path(args.samples)  # before the slow model load
     path = _model_or_shipped(args.model)
     loaded = load_model(path)
     card = ModelCard.from_metadata(loaded.metadata)
-    samples = load_samples(args.samples)[: args.limit]
+    samples = load_samples(samples_path)[: args.limit]
     if args.cross_validate:
         result = _cross_validate(loaded, card, samples, args)
         print("\n".join(result.lines()))
@@ -232,6 +237,15 @@ def run_handwriting_eval(args: argparse.Namespace) -> int:
         record_metadata(path, "handwriting", summary)
         print(f"recorded in: {metadata_path(path)}")
     return 0
+
+
+def _samples_path(given: Path | None) -> Path:
+    """--samples, else $MNIST_HANDWRITING_PATH (a shipped CLI has no dev path)."""
+    if given is not None:
+        return given
+    if os.environ.get(HANDWRITING_PATH_ENV):
+        return Path(os.environ[HANDWRITING_PATH_ENV])
+    raise MnistError(NO_SAMPLES)
 
 
 LEARNED_FROM_THEM = (

@@ -7,9 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from mnist_core.constants import PROJECT_ROOT
+from mnist_core.cli import HANDWRITING_PATH_ENV
+from tests.support.datasets import DEFAULT_HANDWRITING, DEFAULT_MNIST
+from tests.support.drawing import ONE, SEVEN  # noqa: F401 (test_preprocess.py)
 
-DEFAULT_MNIST = PROJECT_ROOT.parent / "shared" / "datasets" / "mnist.npz"
+# The CLI's --samples default, for the tests that run handwriting-eval bare.
+os.environ.setdefault(HANDWRITING_PATH_ENV, str(DEFAULT_HANDWRITING))
 
 
 @pytest.fixture(scope="session")
@@ -49,24 +52,10 @@ def small_mnist(mnist):
 @pytest.fixture(scope="session")
 def trained(small_mnist):
     """A fast-architecture model trained briefly; shared by storage/inference tests."""
-    from mnist_core.training.config import TrainConfig
     from mnist_core.training.loop import train
+    from tests.support.configs import BRIEF
 
-    config = TrainConfig(
-        arch="fast",
-        epochs=2,
-        batch_size=64,
-        learning_rate=3e-3,
-        schedule="onecycle",
-        seed=1,
-    )
-    return train(config, small_mnist)
-
-
-# A 7 and a 1 as pen strokes in canvas pixels (280x280): the one shape every
-# test draws, from the core's unit tests to the mouse in a real browser.
-SEVEN = [[(70, 60), (130, 58), (205, 60), (180, 120), (150, 180), (125, 235)]]
-ONE = [[(140, 50), (140, 230)]]
+    return train(BRIEF, small_mnist)
 
 
 def pytest_collection_modifyitems(items):

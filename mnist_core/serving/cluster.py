@@ -47,7 +47,7 @@ UNREACHABLE = Message(
     "The computers that run trainings cannot be reached right now. Try again in "
     "a few minutes; if it keeps happening, tell whoever runs this app."
 )
-LOST = Message(
+WORKER_DIED = Message(
     "The training was lost: the computer running it stopped. Start it again."
 )
 CLUSTER_GONE = Message(
@@ -256,7 +256,7 @@ def _cluster_failure(exc: Exception) -> Message:
         return failure_message(cause)
     if isinstance(exc, exceptions.RayActorError | exceptions.WorkerCrashedError):
         LOG.warning("a training's worker died", exc_info=exc)
-        return LOST
+        return WORKER_DIED
     if isinstance(exc, ConnectionError | exceptions.RaySystemError):
         LOG.warning("the Ray cluster went away", exc_info=exc)
         return CLUSTER_GONE

@@ -28,7 +28,7 @@ class WarmingAverage:
     min(EMA_MOMENTUM, t / (t + WARMUP)) at step t.
 
     Overrides a private method of Keras 3.15 (pinned in requirements.txt);
-    tests/core/test_averaging.py checks the average against this formula.
+    tests/core/training/test_averaging.py checks the average against this formula.
     """
 
     def _update_model_variables_moving_average(self, trainable_variables):

@@ -11,7 +11,7 @@ import numpy as np
 from mnist_core.constants import NUM_CLASSES
 from mnist_core.data.mnist import MnistData
 from mnist_core.errors import MnistError
-from mnist_core.training.model_pool import POOL
+from mnist_core.training.model_pool import COMPILED_MODELS
 from mnist_core.training.pipeline import make_dataset
 
 if TYPE_CHECKING:
@@ -102,6 +102,6 @@ def evaluate(model: keras.Model, data: MnistData) -> tuple[float, float]:
     if model.compiled:
         scores = model.evaluate(test, verbose=0, return_dict=True)
     else:
-        with POOL.borrow(model, "adam") as twin:
+        with COMPILED_MODELS.borrow(model, "adam") as twin:
             scores = twin.evaluate(test, verbose=0, return_dict=True)
     return float(scores["loss"]), float(scores["accuracy"])

@@ -18,7 +18,7 @@ from mnist_core.errors import MnistError
 from mnist_core.training.callbacks import StopWhenGone, recalibrate_batch_norm
 from mnist_core.training.corrections import MAX_CORRECTIONS
 from mnist_core.training.evaluation import evaluate
-from mnist_core.training.model_pool import POOL, copy_state
+from mnist_core.training.model_pool import COMPILED_MODELS, copy_state
 from mnist_core.training.pipeline import make_dataset
 
 
@@ -76,7 +76,7 @@ def fine_tune(
     y = np.concatenate([mix_y, np.repeat(np.asarray(labels, np.uint8), config.repeats)])
     # A pooled compiled twin learns, then hands its weights to the copy: a
     # compile per correction would keep ~20 MB of traces each time.
-    with POOL.borrow(copy, "adam", config.learning_rate) as twin:
+    with COMPILED_MODELS.borrow(copy, "adam", config.learning_rate) as twin:
         twin.fit(
             make_dataset(x, y, 64, seed=config.seed, training=True),
             epochs=config.epochs,

@@ -27,7 +27,7 @@ from mnist_core.training.callbacks import (
 from mnist_core.training.config import TrainConfig
 from mnist_core.training.evaluation import EVAL_BATCH
 from mnist_core.training.events import EpochEvent, Listener
-from mnist_core.training.model_pool import POOL, copy_state
+from mnist_core.training.model_pool import COMPILED_MODELS, copy_state
 from mnist_core.training.pipeline import make_dataset
 
 
@@ -113,9 +113,9 @@ def train(
         callbacks.append(
             OneCycleScheduler(batches, config.epochs, config.learning_rate)
         )
-    # A pooled, already compiled twin does the training (see compiled.py), so
+    # A pooled, already compiled twin does the training (see model_pool.py), so
     # the server's memory stays flat however many trainings it serves.
-    with POOL.borrow(
+    with COMPILED_MODELS.borrow(
         model, config.optimizer, config.learning_rate, config.average_weights
     ) as twin:
         start = time.perf_counter()

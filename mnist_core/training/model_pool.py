@@ -141,4 +141,4 @@ class CompiledModels:
             self._give_back(key, model)
 
 
-POOL = CompiledModels()
+COMPILED_MODELS = CompiledModels()

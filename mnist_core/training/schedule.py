@@ -1,7 +1,7 @@
 """The one-cycle learning-rate schedule, set from Python before each batch.
 
 Keras's schedule objects are traced into the training step, so each new
-length or peak would mean a new trace (and ~20 MB kept; see compiled.py).
+length or peak would mean a new trace (and ~20 MB kept; see model_pool.py).
 Setting the optimizer's learning-rate variable from a callback keeps one
 trace for every training.
 """

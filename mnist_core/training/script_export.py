@@ -86,7 +86,7 @@ train_data = make_dataset(
 
 CONV = "x = layers.Conv2D({filters}, {size}{padding}, use_bias=False)({source})\n"
 BN_RELU = 'x = layers.Activation("relu")(layers.BatchNormalization(momentum=0.9)(x))\n'
-POOL = "x = layers.MaxPooling2D(2)(x)\n"
+POOL_LINE = "x = layers.MaxPooling2D(2)(x)\n"
 DENSE_BN = (
     """x = layers.Flatten()(x)
 x = layers.Dense({dense}, use_bias=False)(x)
@@ -97,14 +97,14 @@ x = layers.Dense({dense}, use_bias=False)(x)
 
 
 def _batch_norm_cnn(padding: str, dense: int, dropout: float, pool_first: bool) -> str:
-    """The code of mnist_core.models._batch_norm_cnn, `{source}` left open."""
-    tail = POOL + BN_RELU if pool_first else BN_RELU + POOL
+    """The code of models/architectures.py's `_batch_norm_cnn`, `{source}` open."""
+    tail = POOL_LINE + BN_RELU if pool_first else BN_RELU + POOL_LINE
     first = CONV.format(filters=24, size=5, padding=padding, source="{source}")
     second = CONV.format(filters=48, size=3, padding=padding, source="x")
     return first + tail + second + tail + DENSE_BN.format(dense=dense, dropout=dropout)
 
 
-ARCHITECTURES = {
+ARCHITECTURE_CODE = {
     "recipe": """x = layers.Conv2D(32, 3, activation="relu")({source})
 x = layers.Conv2D(64, 3, activation="relu")(x)
 x = layers.MaxPooling2D(2)(x)
@@ -116,7 +116,8 @@ x = layers.Dropout(0.5)(x)
     "fast": _batch_norm_cnn(
         ', padding="same"', dense=256, dropout=0.3, pool_first=False
     ),
-    # Pooling before BatchNorm and ReLU: less work, as accurate (see models.py).
+    # Pooling before BatchNorm and ReLU: less work, as accurate (see
+    # models/architectures.py).
     "small": _batch_norm_cnn("", dense=128, dropout=0.2, pool_first=True),
 }
 
@@ -160,7 +161,7 @@ model.save("mnist_model.keras")
 
 
 def _optimizer_call(name: str, lr: str, average_weights: bool) -> str:
-    """The Keras call that builds the app's optimizer `name` (compiled.py)."""
+    """The Keras call that builds the app's optimizer `name` (model_pool.py)."""
     arguments = optimizer_arguments(name, average_weights)
     written = [lr] + [f"{key}={value!r}" for key, value in arguments.items()]
     return f"keras.optimizers.{OPTIMIZER_KINDS[name][0].__name__}({', '.join(written)})"
@@ -323,7 +324,7 @@ def training_script(
     if config.augment:
         parts.append(part(AUGMENT).format(seed=config.seed, batch=config.batch_size))
     parts.append(part(PREPARE))
-    parts.append(ARCHITECTURES[config.arch].format(source="inputs"))
+    parts.append(ARCHITECTURE_CODE[config.arch].format(source="inputs"))
     parts.append(
         'outputs = layers.Dense(10, activation="softmax")(x)\n'
         "model = keras.Model(inputs, outputs)\n"

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from app_ui.digit_maps import map_server
-from mnist_core.data import stats as explore
+from mnist_core.data import stats
 
 pytestmark = pytest.mark.slow
 
@@ -22,7 +22,7 @@ def slow_tsne(monkeypatch):
         assert go.wait(60)
         return np.zeros((len(reduced), 2))
 
-    monkeypatch.setattr(explore, "tsne", tsne)
+    monkeypatch.setattr(stats, "tsne", tsne)
     map_server.clear()
     yield go, runs
     go.set()

@@ -13,7 +13,7 @@ from mnist_core.cli import main
 from mnist_core.constants import PROJECT_ROOT
 from mnist_core.models.storage import save_model
 from mnist_core.reading.strokes import render_strokes
-from tests.conftest import SEVEN
+from tests.support.drawing import SEVEN
 
 pytestmark = pytest.mark.slow
 
@@ -100,6 +100,12 @@ def test_classify_all_good_exits_zero(model_file, tmp_path, capsys):
     seven = tmp_path / "seven.png"
     Image.fromarray(render_strokes(SEVEN)).save(seven)
     assert main(["classify", "--model", str(model_file), str(seven)]) == 0
+    out, err = capsys.readouterr()
+    [line] = [json.loads(text) for text in out.splitlines()]
+    assert line["file"] == str(seven) and "error" not in line
+    assert line["digit"] == int(np.argmax(line["probabilities"]))
+    assert sum(line["probabilities"]) == pytest.approx(1, abs=1e-3)
+    assert err == ""
 
 
 def test_bad_settings_print_a_message_not_a_traceback(capsys, mnist_path):
@@ -145,8 +151,8 @@ def test_classify_command_and_app_pipeline_agree_on_the_same_pixels(
 
 
 def test_handwriting_eval_reports_and_records(model_file, capsys):
-    from mnist_core.cli import DEFAULT_HANDWRITING
     from mnist_core.models.card import read_card
+    from tests.support.datasets import DEFAULT_HANDWRITING
 
     if not DEFAULT_HANDWRITING.exists():
         pytest.skip("UNIPEN samples are only in the project's shared datasets")
@@ -158,6 +164,14 @@ def test_handwriting_eval_reports_and_records(model_file, capsys):
     recorded = read_card(model_file).handwriting
     assert recorded["samples"] == 40
     assert recorded["accuracy"] == pytest.approx(float(out[1].split()[1]), abs=1e-4)
+
+
+def test_handwriting_eval_without_samples_says_how_to_name_them(capsys, monkeypatch):
+    monkeypatch.delenv("MNIST_HANDWRITING_PATH", raising=False)
+    code = main(["handwriting-eval"])
+    err = capsys.readouterr().err
+    assert code == 2 and "--samples FILE or set $MNIST_HANDWRITING_PATH" in err
+    assert "Traceback" not in err
 
 
 def test_a_missing_model_is_named_without_a_traceback(capsys, tmp_path):
@@ -182,7 +196,7 @@ def test_without_the_shipped_model_classify_says_how_to_get_one(
 def test_training_on_pen_digits_is_recorded_and_measured_on_left_out_writers(
     tmp_path, mnist_path, capsys
 ):
-    from tests.conftest import ONE, SEVEN
+    from tests.support.drawing import ONE, SEVEN
 
     unit = lambda strokes: [[[x / 280, y / 280] for x, y in s] for s in strokes]  # noqa: E731
     records = [

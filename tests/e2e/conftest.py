@@ -8,7 +8,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from mnist_core.serving.local_server import (
+from tests.support.servers import (
     CHROMIUM_ARGS,
     free_port,
     start_streamlit,

@@ -7,9 +7,9 @@ from PIL import Image
 from playwright.sync_api import expect
 
 from app_ui.navigation import PAGES as NAVIGATION
-from mnist_core.reading.strokes import CANVAS_SIZE, render_strokes
-from tests.conftest import ONE, SEVEN
+from mnist_core.reading.strokes import render_strokes
 from tests.e2e.conftest import open_page, screenshot, wait_idle
+from tests.support.drawing import ONE, SEVEN, draw, prediction
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -27,27 +27,6 @@ def test_every_page_opens_from_the_sidebar(page):
     # The Model page draws the network as a diagram (Graphviz, rendered as SVG).
     page.locator("[data-testid=stGraphVizChart] svg").first.wait_for()
     assert page.locator("[data-testid=stGraphVizChart] svg g.node").count() >= 10
-
-
-def draw(page, strokes, steps: int = 3, width: int = CANVAS_SIZE) -> None:
-    """Replay strokes (canvas pixels) as real mouse moves on the drawing surface."""
-    surface = page.locator("canvas.upper-canvas").first
-    surface.wait_for()
-    box = surface.bounding_box()
-    sx, sy = box["width"] / width, box["height"] / CANVAS_SIZE
-    for stroke in strokes:
-        points = [(box["x"] + x * sx, box["y"] + y * sy) for x, y in stroke]
-        page.mouse.move(*points[0])
-        page.mouse.down()
-        for point in points[1:]:
-            page.mouse.move(*point, steps=steps)
-        page.mouse.up()
-
-
-def prediction(page) -> str:
-    metric = page.locator("[data-testid=stMetric]").filter(has_text="Prediction")
-    metric.wait_for(timeout=30_000)
-    return metric.locator("[data-testid=stMetricValue]").inner_text().strip()
 
 
 def test_drawing_a_seven_is_read_as_seven(page):

@@ -17,10 +17,10 @@ from PIL import Image
 
 from mnist_core.constants import PROJECT_ROOT
 from mnist_core.reading.strokes import render_strokes
-from mnist_core.serving.local_server import free_port
-from tests.conftest import SEVEN
 from tests.e2e.conftest import open_page, wait_idle
-from tests.e2e.test_browser import draw, prediction
+from tests.support.drawing import SEVEN, draw, prediction
+from tests.support.polling import wait_until
+from tests.support.servers import free_port
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -105,10 +105,8 @@ def served_by(key: str) -> set[str]:
 def replica_of(key: str) -> str:
     """The one replica that served this key (nginx logs a request just after
     answering it: wait a moment for the line)."""
-    deadline = time.monotonic() + 5
-    while not (replicas := served_by(key)) and time.monotonic() < deadline:
-        time.sleep(0.05)
-    [replica] = replicas
+    wait_until(lambda: served_by(key), 5, every=0.05)
+    [replica] = served_by(key)
     return replica
 
 
@@ -198,9 +196,7 @@ def test_stop_and_a_killed_worker_reach_their_users(server, make_page):
     stopper.get_by_text("Stopped after").wait_for(timeout=60_000)
     assert time.monotonic() - asked < 30
     # A killed worker: its user is told, within seconds.
-    deadline = time.monotonic() + 30
-    while len(training_workers()) > 1 and time.monotonic() < deadline:
-        time.sleep(0.2)  # the stopped training's worker is ended
+    wait_until(lambda: len(training_workers()) <= 1, 30, every=0.2)  # stopped one ends
     [worker] = training_workers()
     os.kill(worker, signal.SIGKILL)
     victim.get_by_text("The training was lost").wait_for(timeout=15_000)

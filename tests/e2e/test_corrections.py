@@ -2,9 +2,8 @@
 
 import pytest
 
-from tests.conftest import SEVEN
 from tests.e2e.conftest import open_page, wait_idle
-from tests.e2e.test_browser import draw, prediction
+from tests.support.drawing import SEVEN, draw, prediction
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 

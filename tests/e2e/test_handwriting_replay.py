@@ -4,12 +4,12 @@ import numpy as np
 import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-from mnist_core.cli import DEFAULT_HANDWRITING
 from mnist_core.constants import SHIPPED_MODEL_PATH
 from mnist_core.data.pen_digits import load_samples, place_on_canvas
 from mnist_core.reading.strokes import render_strokes
 from tests.e2e.conftest import open_page, wait_idle
-from tests.e2e.test_browser import draw, prediction
+from tests.support.datasets import DEFAULT_HANDWRITING
+from tests.support.drawing import draw, prediction
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 

@@ -6,9 +6,8 @@ import re
 
 import pytest
 
-from tests.conftest import SEVEN
 from tests.e2e.conftest import open_page, screenshot, wait_idle
-from tests.e2e.test_browser import draw
+from tests.support.drawing import SEVEN, draw
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 

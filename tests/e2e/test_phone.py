@@ -3,9 +3,8 @@
 import pytest
 
 from mnist_core.reading.strokes import CANVAS_SIZE
-from tests.conftest import SEVEN
 from tests.e2e.conftest import open_page, screenshot, wait_idle
-from tests.e2e.test_browser import prediction
+from tests.support.drawing import SEVEN, prediction
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 

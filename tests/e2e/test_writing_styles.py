@@ -6,7 +6,7 @@ import math
 import pytest
 
 from tests.e2e.conftest import open_page, wait_idle
-from tests.e2e.test_browser import draw, prediction
+from tests.support.drawing import draw, prediction
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 

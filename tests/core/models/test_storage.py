@@ -91,7 +91,7 @@ def test_an_upload_leaves_no_file_behind(trained, tmp_path, monkeypatch):
     (tmp_path / "tmp").mkdir()
     path = save_model(trained.model, tmp_path / "mine.keras", {})
     load_uploaded_model(path.read_bytes(), "mine.keras")
-    with pytest.raises(MnistError):
+    with pytest.raises(MnistError, match="junk.keras is not a Keras model file"):
         load_uploaded_model(b"junk", "junk.keras")
     assert list((tmp_path / "tmp").iterdir()) == []
 

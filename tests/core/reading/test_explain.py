@@ -1,6 +1,7 @@
 """Occlusion maps point at the pixels a model relies on."""
 
 import numpy as np
+from scipy import ndimage
 
 from mnist_core.reading.explain import heat_overlay, occlusion_map
 
@@ -34,6 +35,13 @@ def test_real_classifier_map_sits_on_the_ink(trained, small_mnist):
     on_ink = np.abs(heat[pixels > 0.5]).mean()
     far_away = np.abs(heat[:3, :3]).mean()  # a corner no patch with ink touches
     assert on_ink > far_away
+    # Not just some heat on the ink: the hottest pixel is ink, the ink is hot
+    # (the map peaks at 1), and most of the heat lies within 3 pixels of it.
+    peak = np.unravel_index(np.abs(heat).argmax(), heat.shape)
+    assert pixels[peak] > 0.5
+    assert on_ink > 0.1
+    near_ink = ndimage.binary_dilation(pixels > 0.1, iterations=3)
+    assert np.abs(heat)[near_ink].sum() > 0.8 * np.abs(heat).sum()
 
 
 def test_overlay_is_an_rgb_picture():

@@ -11,7 +11,7 @@ from mnist_core.errors import MnistError
 from mnist_core.reading.classifier import Prediction
 from mnist_core.reading.handwriting import evaluate_handwriting
 from mnist_core.reading.strokes import PEN_WIDTHS
-from tests.conftest import SEVEN as CANVAS_SEVEN
+from tests.support.drawing import SEVEN as CANVAS_SEVEN
 
 SEVEN = Sample(7, "abc", [[[x / 280, y / 280] for x, y in CANVAS_SEVEN[0]]])
 ONE = Sample(1, "xyz", [[[0.5, 0.0], [0.5, 1.0]]])
@@ -74,10 +74,10 @@ def test_an_empty_answer_counts_as_wrong():
 
 @pytest.mark.slow
 def test_shipped_model_reads_real_handwriting():
-    from mnist_core.cli import DEFAULT_HANDWRITING
     from mnist_core.constants import SHIPPED_MODEL_PATH
     from mnist_core.models.storage import load_model
     from mnist_core.reading.classifier import Classifier
+    from tests.support.datasets import DEFAULT_HANDWRITING
 
     if not DEFAULT_HANDWRITING.exists():
         pytest.skip("UNIPEN samples are only in the project's shared datasets")

@@ -5,7 +5,7 @@ import pytest
 
 from mnist_core.reading.strokes import render_strokes
 from mnist_core.reading.style_memory import blend
-from tests.conftest import SEVEN
+from tests.support.drawing import SEVEN
 
 # A one with a long, low flag: up from far left, then straight down. The
 # shipped model reads both as 7; the second is drawn a little differently.

@@ -10,7 +10,8 @@ from mnist_core.serving.clients import client_address, trusts_proxy
 from mnist_core.serving.cluster import ClusterTrainings
 from mnist_core.serving.jobs import JobState, TrainingJob, TrainingQueue
 from mnist_core.serving.teaching import TeachingTurns
-from tests.core.serving.test_jobs import fake_training, wait_until
+from tests.support.fakes import fake_training
+from tests.support.polling import wait_until
 
 FULL = "The training line is full: 2 trainings"
 SAME_ADDRESS = r"Your connection already has as many trainings .* allows \(1\)"

@@ -13,17 +13,18 @@ from mnist_core.data.mnist import to_model_input
 from mnist_core.errors import MnistError
 from mnist_core.serving.cluster import (
     CLUSTER_GONE,
-    LOST,
     UNREACHABLE,
+    WORKER_DIED,
     ClusterTrainings,
 )
 from mnist_core.serving.jobs import JobState, TrainingJob
-from mnist_core.serving.local_server import free_port, start_ray_head, wait_listening
 from mnist_core.training.config import TrainConfig
+from tests.support.configs import QUICK
+from tests.support.polling import finished_within, wait_until
+from tests.support.servers import free_port, start_ray_head, wait_listening
 
 pytestmark = pytest.mark.slow
 
-QUICK = TrainConfig(arch="fast", epochs=1, train_size=1000, batch_size=64, seed=3)
 LONG = TrainConfig(arch="fast", epochs=5, train_size=60000, batch_size=32, seed=3)
 
 
@@ -48,22 +49,16 @@ def head(mnist_path):
         log.close()
 
 
-def finished_within(job: TrainingJob, seconds: float) -> bool:
-    deadline = time.monotonic() + seconds
-    while not job.finished and time.monotonic() < deadline:
-        time.sleep(0.1)
-    return job.finished
-
-
 def running_within(job: TrainingJob, seconds: float) -> bool:
     """Running and already reporting batches: the worker is training."""
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
+
+    def reporting() -> bool:
         if job.snapshot().latest is not None:
             return True
         assert not job.finished, job.error
-        time.sleep(0.1)
-    return False
+        return False
+
+    return wait_until(reporting, seconds, every=0.1)
 
 
 def test_a_cluster_training_streams_its_progress_and_returns_its_model(head, mnist):
@@ -120,7 +115,7 @@ def test_a_killed_worker_is_explained_and_the_other_training_goes_on(head, mnist
     killed = time.monotonic()
     assert finished_within(doomed, 10), "the page would wait forever"
     assert time.monotonic() - killed < 10
-    assert doomed.state == JobState.FAILED and doomed.error == LOST
+    assert doomed.state == JobState.FAILED and doomed.error == WORKER_DIED
     assert finished_within(other, 240)
     assert other.state == JobState.DONE, other.error
 
@@ -133,7 +128,7 @@ def test_a_cluster_that_goes_away_is_explained_and_start_says_so(head, mnist):
     process.terminate()
     process.wait(60)
     assert finished_within(job, 90), "the page would wait forever"
-    assert job.state == JobState.FAILED and job.error in (LOST, CLUSTER_GONE)
+    assert job.state == JobState.FAILED and job.error in (WORKER_DIED, CLUSTER_GONE)
     started = time.monotonic()
     with pytest.raises(MnistError) as refused:
         trainings.submit(TrainingJob(QUICK, owner="f"), mnist)

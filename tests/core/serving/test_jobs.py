@@ -1,43 +1,13 @@
 """The training queue: one at a time, positions, stops, abandoned sessions, errors."""
 
 import threading
-import time
 
 import pytest
 
 from mnist_core.serving.jobs import MAX_POINTS, JobState, TrainingJob, TrainingQueue
-from mnist_core.training.events import BatchEvent, EpochEvent
-
-
-class FakeResult:
-    def __init__(self, stopped):
-        self.stopped = stopped
-        self.train_seconds = 0.0  # too short to teach the queue its pace
-
-
-def fake_training(batches=5, gate: threading.Event | None = None):
-    """A `run` that emits events like train() and waits on `gate` between batches."""
-
-    def run(config, data, listener, stop):
-        for b in range(1, batches + 1):
-            if gate is not None:
-                gate.wait(5)
-            listener(BatchEvent(1, 1, b, batches, 1.0 / b, 0.5, b * 0.1, 0.1))
-            if stop.is_set():
-                return FakeResult(stopped=True)
-        listener(EpochEvent(1, 1, 0.2, 0.9, 0.3, 0.88, 1.0, 0.0))
-        return FakeResult(stopped=False)
-
-    return run
-
-
-def wait_until(condition, seconds=5.0):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.01)
-    return False
+from mnist_core.training.events import BatchEvent
+from tests.support.fakes import fake_training
+from tests.support.polling import wait_until
 
 
 def test_one_training_at_a_time_and_others_see_their_place():

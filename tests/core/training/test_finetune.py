@@ -7,7 +7,7 @@ from mnist_core.errors import MnistError
 from mnist_core.reading.classifier import Classifier
 from mnist_core.reading.strokes import render_strokes
 from mnist_core.training.finetune import FineTuneConfig, fine_tune
-from tests.conftest import SEVEN
+from tests.support.drawing import SEVEN
 
 pytestmark = pytest.mark.slow
 

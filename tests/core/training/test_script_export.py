@@ -125,5 +125,5 @@ def test_a_run_and_its_script_see_the_same_augmented_batches(mnist):
 
 
 def test_out_of_range_config_is_refused_before_writing_code():
-    with pytest.raises(MnistError):
+    with pytest.raises(MnistError, match="epochs must be between 1 and 30"):
         training_script(TrainConfig(epochs=0))

@@ -1,7 +1,7 @@
 """Start the app with `streamlit run` on 127.0.0.1 and wait until it answers.
 
-Shared by the browser tests and the benchmarks, started as Streamlit's own e2e
-tests start it. (The core never imports Streamlit; this only runs it.)
+Also a Ray head for the cluster tests. Test and bench tooling, kept out of the
+shipped package; the app is started as Streamlit's own e2e tests start it.
 """
 
 from __future__ import annotations

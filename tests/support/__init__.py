@@ -1,0 +1,1 @@
+"""What the tests and benches share: tiny configs, polling, strokes, servers, paths."""
