@@ -97,7 +97,7 @@ def written_differently(sample: Sample, rng: np.random.Generator) -> Sample:
 def render_varied(samples: list[Sample], copies: int, seed: int) -> PenDigits:
     """Like render_pen_digits, every second copy written differently first:
     with every copy varied (and shifts of 0.12, bends of 0.07) the fine-tuned
-    models read new writers worse (docs/measurements-2026-11-30.md)."""
+    models read new writers worse (docs/log/2026-11-30.md)."""
     rng = np.random.default_rng(seed)
     x, y, groups = [], [], []
     for sample in samples:

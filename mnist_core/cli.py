@@ -15,6 +15,9 @@ EXIT_FAILED = 1  # some input could not be handled
 EXIT_ERROR = 2  # the command as a whole could not run
 # handwriting-eval's --samples when the command line names none.
 HANDWRITING_PATH_ENV = "MNIST_HANDWRITING_PATH"
+# Other writers, never trained or tuned on: the second yardstick of
+# --cross-validate (UNIPEN's unipen-digits-test.json.gz in a dev checkout).
+HANDWRITING_TEST_ENV = "MNIST_HANDWRITING_TEST_PATH"
 NO_SAMPLES = (
     "handwriting-eval needs pen-written digits (a unipen-digits JSON file): pass "
     f"--samples FILE or set ${HANDWRITING_PATH_ENV}."
@@ -99,6 +102,13 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help="train the model's recipe once per institution left out and read "
         "the left-out writers (a model trained on MNIST alone needs no training)",
+    )
+    hw.add_argument(
+        "--test",
+        type=Path,
+        default=None,
+        help="with --cross-validate, also read these other writers with the "
+        f"model as given (default: ${HANDWRITING_TEST_ENV}; never train on them)",
     )
     hw.add_argument("--data", help="MNIST for --cross-validate (default: $MNIST_PATH)")
     return parser
@@ -222,6 +232,7 @@ def run_handwriting_eval(args: argparse.Namespace) -> int:
     samples = load_samples(samples_path)[: args.limit]
     if args.cross_validate:
         result = _cross_validate(loaded, card, samples, args)
+        result = _with_test_writers(loaded, result, args)
         print("\n".join(result.lines()))
         summary = result.summary()
     else:
@@ -246,6 +257,22 @@ def _samples_path(given: Path | None) -> Path:
     if os.environ.get(HANDWRITING_PATH_ENV):
         return Path(os.environ[HANDWRITING_PATH_ENV])
     raise MnistError(NO_SAMPLES)
+
+
+def _with_test_writers(loaded, result, args: argparse.Namespace):
+    """The cross-validation, and the test file's writers read by the model as
+    given (trained on every dev digit), when a test file is named."""
+    from mnist_core.data.pen_digits import load_samples
+    from mnist_core.reading.classifier import Classifier
+    from mnist_core.training.cross_validation import BothYardsticks, read_test_writers
+
+    path = args.test or os.environ.get(HANDWRITING_TEST_ENV)
+    if not path:
+        return result
+    test = read_test_writers(
+        Classifier(loaded.model), load_samples(path), result.temperature, args.seed
+    )
+    return BothYardsticks(result, test)
 
 
 LEARNED_FROM_THEM = (

@@ -37,7 +37,7 @@ def _conv_block(x, filters: int, size: int, name: str, padding: str, pool_first:
 
     BatchNorm lets these nets take a large learning rate from the first step.
     Pooling first hands BatchNorm and ReLU a quarter of the pixels: faster, and
-    no less accurate (docs/measurements.md).
+    no less accurate (docs/log/2026-11-28.md).
     """
     x = layers.Conv2D(filters, size, padding=padding, use_bias=False, name=name)(x)
     pool = layers.MaxPooling2D(2, name=name.replace("conv", "pool"))

@@ -18,7 +18,7 @@ from mnist_core.reading.preprocess import prepare_image
 # Below this top probability the app says it is not sure and shows two guesses.
 # With calibrated confidence, on writers the model never saw, this line puts
 # three in four mistakes under "not sure", and 3 % of right answers
-# (docs/measurements-2026-11-29.md).
+# (docs/log/2026-11-29.md).
 SURE_ABOVE = 0.9
 
 

@@ -3,7 +3,7 @@ of its recent weights, not the last step's.
 
 At a high learning rate each step's weights jump around a good region; their
 average sits nearer its middle, so early epochs score higher
-(docs/performance.md has the measurements).
+(docs/log/2026-11-28-performance.md has the measurements).
 
 The average is Keras's optimizer EMA (`use_ema`), traced into the training
 step, with one change: its momentum grows with the step count. With Keras's

@@ -7,7 +7,7 @@ $MNIST_HANDWRITING_PATH or the command line); tests and benches read these.
 import os
 from pathlib import Path
 
-from mnist_core.cli import HANDWRITING_PATH_ENV
+from mnist_core.cli import HANDWRITING_PATH_ENV, HANDWRITING_TEST_ENV
 from mnist_core.constants import PROJECT_ROOT
 
 SHARED_DATASETS = PROJECT_ROOT.parent / "shared" / "datasets"
@@ -17,4 +17,9 @@ DEFAULT_MNIST = SHARED_DATASETS / "mnist.npz"
 DEFAULT_HANDWRITING = Path(
     os.environ.get(HANDWRITING_PATH_ENV)
     or SHARED_DATASETS / "unipen-digits-dev.json.gz"
+)
+# Other institutions' writers: never trained or tuned on, only reported on.
+TEST_HANDWRITING = Path(
+    os.environ.get(HANDWRITING_TEST_ENV)
+    or SHARED_DATASETS / "unipen-digits-test.json.gz"
 )
