@@ -183,7 +183,8 @@ def test_settings_links_and_cli_do_not_pull_in_tensorflow_or_ray():
         "mnist_core.serving.jobs, mnist_core.models.card, mnist_core.cli, "
         "mnist_core.drawing.strokes, mnist_core.reading.image_files, "
         "mnist_core.drawing.preprocess, mnist_core.models.model_files, "
-        "mnist_core.serving.cluster; "
+        "mnist_core.serving.cluster, mnist_core.serving.limits, "
+        "mnist_core.models.catalog; "
         "print('tensorflow' in sys.modules, 'keras' in sys.modules, "
         "'ray' in sys.modules)"
     )
