@@ -8,10 +8,10 @@ from app_ui.common import choose_model, enlarge, get_shipped, your_model
 from app_ui.corrections import offer_correction, style_reader, teach
 from app_ui.i18n import architecture_title, errors_shown, mark, number, say, t
 from app_ui.navigation import heading
+from mnist_core.drawing.strokes import CANVAS_SIZE, DEFAULT_PEN, PEN_WIDTHS
 from mnist_core.errors import UPLOAD_LIMIT_MB, EmptyImageError
 from mnist_core.reading.explain import heat_overlay, occlusion_map
 from mnist_core.reading.image_files import SUFFIXES, read_image
-from mnist_core.reading.strokes import CANVAS_SIZE, DEFAULT_PEN, PEN_WIDTHS
 from mnist_core.reading.whole_numbers import read_number
 
 WIDE_CANVAS = 700  # room for four or five digits

@@ -7,6 +7,7 @@ import os
 import secrets
 import threading
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 import streamlit as st
@@ -17,6 +18,9 @@ from app_ui.i18n import errors_shown, mark, t
 from mnist_core.constants import SHIPPED_MODEL_PATH
 from mnist_core.errors import MnistError
 from mnist_core.models.card import ModelCard
+
+if TYPE_CHECKING:
+    from mnist_core.serving.jobs import Trainings
 
 LOG = logging.getLogger(__name__)
 SHIPPED = mark("Shipped model")  # shown through t(), in the session's language
@@ -74,7 +78,7 @@ def get_shipped() -> ActiveModel:
 
 
 @st.cache_resource
-def get_queue():
+def get_queue() -> Trainings:
     """Where this server's trainings run.
 
     With MNIST_RAY_ADDRESS (st.secrets or the environment) they run on that

@@ -42,8 +42,8 @@ def warm_shipped_model() -> None:
     """What the first drawing does: load, read and explain one drawing."""
     try:
         from app_ui.common import get_shipped
+        from mnist_core.drawing.strokes import render_strokes
         from mnist_core.reading.explain import occlusion_map
-        from mnist_core.reading.strokes import render_strokes
 
         active = get_shipped()
         drawing = np.stack([render_strokes(STROKE)] * 3, axis=-1)

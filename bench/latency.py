@@ -49,9 +49,9 @@ def percentile(values, q):
 
 
 def prediction_latency(count: int) -> None:
+    from mnist_core.drawing.preprocess import prepare_image
     from mnist_core.models.storage import load_model
     from mnist_core.reading.classifier import Classifier
-    from mnist_core.reading.preprocess import prepare_image
     from tests.support.datasets import DEFAULT_HANDWRITING
 
     model = load_model(SHIPPED_MODEL_PATH).model

@@ -30,12 +30,12 @@ from mnist_core.data.pen_digits import (  # noqa: E402
     load_samples,
     sample_rng,
 )
+from mnist_core.drawing.preprocess import prepare_image  # noqa: E402
 from mnist_core.errors import EmptyImageError  # noqa: E402
 from mnist_core.reading.digit_check import (  # noqa: E402
     check_path,
     fit_digit_check,
 )
-from mnist_core.reading.preprocess import prepare_image  # noqa: E402
 
 DATA = ROOT.parent / "shared" / "datasets"
 MNIST_TRAIN = 20_000

@@ -41,9 +41,9 @@ from mnist_core.data.pen_digits import (  # noqa: E402
     render_pen_digits,
 )
 from mnist_core.data.writing_styles import add_writing_styles  # noqa: E402
+from mnist_core.drawing.preprocess import prepare_image  # noqa: E402
 from mnist_core.errors import EmptyImageError  # noqa: E402
 from mnist_core.models.storage import load_model  # noqa: E402
-from mnist_core.reading.preprocess import prepare_image  # noqa: E402
 from mnist_core.training.callbacks import (  # noqa: E402
     OneCycleScheduler,
     recalibrate_batch_norm,

@@ -34,10 +34,10 @@ import numpy as np
 from mnist_core.constants import PROJECT_ROOT, SHIPPED_MODEL_PATH
 from mnist_core.data.mnist import load_mnist
 from mnist_core.data.pen_digits import draw_like_a_person, load_samples, sample_rng
+from mnist_core.drawing.preprocess import prepare_image
 from mnist_core.errors import EmptyImageError
 from mnist_core.models.storage import load_model
 from mnist_core.reading.classifier import Classifier
-from mnist_core.reading.preprocess import prepare_image
 from mnist_core.reading.style_memory import (
     SIMILAR_ABOVE,
     STRENGTH,

@@ -28,10 +28,10 @@ from mnist_core.data.pen_digits import (  # noqa: E402
     load_samples,
     sample_rng,
 )
+from mnist_core.drawing.preprocess import prepare_image  # noqa: E402
 from mnist_core.errors import EmptyImageError  # noqa: E402
 from mnist_core.models.storage import load_model  # noqa: E402
 from mnist_core.reading.classifier import Classifier  # noqa: E402
-from mnist_core.reading.preprocess import prepare_image  # noqa: E402
 from tests.support.datasets import DEFAULT_HANDWRITING  # noqa: E402
 
 SHIFTS_4 = [(1, 0), (-1, 0), (0, 1), (0, -1)]

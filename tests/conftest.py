@@ -9,7 +9,6 @@ import pytest
 
 from mnist_core.cli import HANDWRITING_PATH_ENV
 from tests.support.datasets import DEFAULT_HANDWRITING, DEFAULT_MNIST
-from tests.support.drawing import ONE, SEVEN  # noqa: F401 (test_preprocess.py)
 
 # The CLI's --samples default, for the tests that run handwriting-eval bare.
 os.environ.setdefault(HANDWRITING_PATH_ENV, str(DEFAULT_HANDWRITING))

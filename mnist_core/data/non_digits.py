@@ -13,7 +13,7 @@ import numpy as np
 from PIL import Image, ImageDraw
 
 from mnist_core.data.pen_digits import Sample, place_on_canvas
-from mnist_core.reading.strokes import CANVAS_SIZE, render_strokes
+from mnist_core.drawing.strokes import CANVAS_SIZE, render_strokes
 
 KINDS = ("scribble", "letter", "shape", "blob")
 # Letters no reader would take for a digit (O, I, S, Z, B, G, l, q, ... would be).

@@ -18,9 +18,9 @@ from pathlib import Path
 
 import numpy as np
 
+from mnist_core.drawing.preprocess import prepare_image
+from mnist_core.drawing.strokes import CANVAS_SIZE, PEN_WIDTHS, render_strokes
 from mnist_core.errors import EmptyImageError, MnistError
-from mnist_core.reading.preprocess import prepare_image
-from mnist_core.reading.strokes import CANVAS_SIZE, PEN_WIDTHS, render_strokes
 
 HEIGHT_FRACTION = (0.5, 0.8)  # "about half to four fifths of the height"
 

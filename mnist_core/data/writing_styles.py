@@ -14,8 +14,8 @@ import math
 import numpy as np
 from PIL import Image, ImageDraw
 
+from mnist_core.drawing.preprocess import ink_bounds, prepare_image
 from mnist_core.errors import EmptyImageError
-from mnist_core.reading.preprocess import ink_bounds, prepare_image
 
 SCALE = 4  # strokes are drawn at 112x112, then anti-aliased down to 28x28
 SHARE = {0: 0.3, 7: 0.2, 1: 0.2}  # fraction of each digit given a styled copy

@@ -10,10 +10,10 @@ import tensorflow as tf
 from PIL import Image
 
 from mnist_core.constants import INPUT_SHAPE, NUM_CLASSES
+from mnist_core.drawing.preprocess import prepare_image
 from mnist_core.errors import EmptyImageError, Message
 from mnist_core.reading.calibration import with_temperature
 from mnist_core.reading.digit_check import LAYERS, NOT_A_DIGIT, DigitCheck
-from mnist_core.reading.preprocess import prepare_image
 
 # Below this top probability the app says it is not sure and shows two guesses.
 # With calibrated confidence, on writers the model never saw, this line puts

@@ -17,10 +17,10 @@ import tensorflow as tf
 from PIL import Image
 
 from mnist_core.constants import INPUT_SHAPE, NUM_CLASSES
+from mnist_core.drawing.preprocess import prepare_image
 from mnist_core.errors import EmptyImageError
 from mnist_core.reading.calibration import with_temperature
 from mnist_core.reading.classifier import Classifier, Prediction
-from mnist_core.reading.preprocess import prepare_image
 
 # An example votes only for drawings whose features have at least this cosine
 # similarity with its own; the vote grows from 0 there to STRENGTH at 1.

@@ -12,9 +12,9 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import ndimage
 
+from mnist_core.drawing.preprocess import INK_THRESHOLD, to_grey
 from mnist_core.errors import EmptyImageError
 from mnist_core.reading.classifier import Classifier, Prediction
-from mnist_core.reading.preprocess import INK_THRESHOLD, to_grey
 
 MERGE_OVERLAP = 0.5  # share of the narrower part's width that must overlap
 MIN_PART = 0.04  # parts smaller than this share of the image height are specks

@@ -18,6 +18,7 @@ import logging
 import os
 import socket
 import threading
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
@@ -103,8 +104,8 @@ def _reachable(address: str) -> bool:
 
 
 class ClusterTrainings:
-    """The TrainingQueue's face (submit, position, pace) over a Ray cluster,
-    with the queue's bounds: `max_queue` trainings in all, one per session,
+    """`Trainings` (submit, position, pace) over a Ray cluster, with the
+    TrainingQueue's bounds: `max_queue` trainings in all, one per session,
     `per_client` per address."""
 
     def __init__(
@@ -121,7 +122,7 @@ class ClusterTrainings:
         self._lock = threading.Lock()
 
     def submit(
-        self, job: TrainingJob, data: MnistData, run: object = None
+        self, job: TrainingJob, data: MnistData, run: Callable | None = None
     ) -> TrainingJob:
         """Hand `job` to the cluster (`data` and `run` are the queue's; the
         worker reads MNIST and trains on its own).
@@ -217,7 +218,7 @@ class ClusterTrainings:
 
         placed = actor.pid.remote()
         while not ray.wait([placed], timeout=POLL_SECONDS)[0]:
-            job._check_owner()
+            job.stop_if_owner_left()
             if job.stop_event.is_set():
                 return False
         job.worker_pid = ray.get(placed)

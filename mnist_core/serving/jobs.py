@@ -15,7 +15,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 from mnist_core.data.mnist import MnistData
 from mnist_core.errors import Message, MnistError
@@ -113,7 +113,7 @@ class TrainingJob:
     _accuracy: _Smoother = field(default_factory=_Smoother)
     _lock: threading.Lock = field(default_factory=threading.Lock)
     _owner_checked: float = 0.0
-    queue: TrainingQueue | None = None
+    queue: Trainings | None = None  # what numbers its place in line
 
     def request_stop(self) -> None:
         """Stop after the current batch (or leave the queue if still waiting)."""
@@ -126,7 +126,7 @@ class TrainingJob:
                 self._epochs.append(event)
             else:
                 self._record_batch(event)
-        self._check_owner()
+        self.stop_if_owner_left()
 
     def _record_batch(self, event: BatchEvent) -> None:
         self._latest = event
@@ -139,7 +139,9 @@ class TrainingJob:
             self._points = self._points[::2]
             self._stride *= 2
 
-    def _check_owner(self) -> None:
+    def stop_if_owner_left(self) -> None:
+        """Request a stop once the owner's session is gone; asks the owner at
+        most every OWNER_CHECK_SECONDS, so callers may call it in a loop."""
         now = time.monotonic()
         if now - self._owner_checked >= OWNER_CHECK_SECONDS:
             self._owner_checked = now
@@ -169,6 +171,29 @@ class TrainingJob:
     @property
     def finished(self) -> bool:
         return self.state in FINISHED
+
+
+@runtime_checkable
+class Trainings(Protocol):
+    """Where a server's trainings run, as the pages see it: the in-process
+    TrainingQueue or, with a cluster, serving.cluster.ClusterTrainings."""
+
+    pace: Pace  # how fast this server's trainings go, for the page's estimate
+
+    def submit(
+        self, job: TrainingJob, data: MnistData, run: Callable | None = None
+    ) -> TrainingJob:
+        """Start `job` (`run(config, data, listener, stop)` defaults to `train`).
+
+        Raises:
+            MnistError: the job's owner or address already has one waiting or
+                running, the line is full, or the trainings cannot be reached.
+        """
+        ...
+
+    def position(self, job: TrainingJob) -> int:
+        """1-based place in line while `job` waits, 0 otherwise."""
+        ...
 
 
 def failure_message(exc: Exception) -> Message:
@@ -281,7 +306,7 @@ class TrainingQueue:
                     job.state = JobState.RUNNING  # never out of line yet QUEUED
                     return True
                 self._turn.wait(timeout=OWNER_CHECK_SECONDS)
-                job._check_owner()
+                job.stop_if_owner_left()
             self._waiting.remove(job)
             self._turn.notify_all()
             return False

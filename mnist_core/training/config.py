@@ -16,6 +16,10 @@ from mnist_core.errors import MnistError
 from mnist_core.models.catalog import ARCHITECTURES
 
 OPTIMIZERS = ("adam", "adamw", "sgd", "rmsprop")  # built in training.model_pool
+# The optimizers' own settings besides the learning rate, fixed for every
+# training (model_pool builds them; the exported script writes the same).
+ADAMW_WEIGHT_DECAY = 1e-4  # decoupled weight decay (Keras's default is 4e-3)
+SGD_MOMENTUM = 0.9  # with Nesterov's look-ahead
 SCHEDULES = ("constant", "onecycle")
 
 
@@ -32,6 +36,7 @@ class Setting:
     bounds: tuple[float, float] | None = None  # (low, high) of a number
     stops: tuple = ()  # a select slider's values
     toggles: tuple = ()  # (off, on) values a toggle switches between
+    heading: str | None = None  # its column in the table of runs; None: left out
 
 
 def _setting(default, **meta) -> object:
@@ -45,6 +50,7 @@ class TrainConfig:
     arch: str = _setting(
         "recipe",
         link="arch",
+        heading="architecture",
         label="Architecture",
         help="The shape of the network: which layers, how many filters.",
         widget="radio",
@@ -53,6 +59,7 @@ class TrainConfig:
     epochs: int = _setting(
         10,  # the tutorial's 10 passes over the data
         link="epochs",
+        heading="epochs",
         label="Epochs (passes over the data)",
         help="How many times training goes through every image. More passes "
         "learn more, up to a point, and take proportionally longer.",
@@ -63,6 +70,7 @@ class TrainConfig:
     batch_size: int = _setting(
         128,  # the tutorial's batch
         link="batch",
+        heading="batch",
         label="Batch size",
         help="How many images the network looks at before each correction. "
         "Bigger batches make fewer, steadier corrections and run faster per image.",
@@ -74,6 +82,7 @@ class TrainConfig:
     train_size: int = _setting(
         MNIST_TRAIN_IMAGES,  # all of MNIST's training digits
         link="size",
+        heading="images",
         label="Training images",
         help="How many of the 60,000 training digits it learns from. Fewer "
         "images train faster but the model recognises less.",
@@ -85,6 +94,7 @@ class TrainConfig:
     learning_rate: float = _setting(
         1e-3,  # Adam's default, as the tutorial used
         link="lr",
+        heading="learning rate",
         label="Learning rate",
         help="How big each correction is. Too small learns slowly; too big "
         "jumps past good answers and the accuracy wobbles.",
@@ -96,6 +106,7 @@ class TrainConfig:
     optimizer: str = _setting(
         "adam",  # the tutorial's
         link="opt",
+        heading="optimizer",
         label="Optimizer",
         help="The rule that turns mistakes into corrections. Adam adapts the "
         "step for every weight and is a safe choice.",
@@ -106,6 +117,7 @@ class TrainConfig:
     schedule: str = _setting(
         "constant",  # "onecycle": warm up, then cosine decay to ~0
         link="schedule",
+        heading="schedule",
         label="Warm-up + cosine schedule",
         help="Start with small corrections, grow them, then shrink them "
         "smoothly to almost nothing: usually a better model in fewer passes.",
@@ -117,6 +129,7 @@ class TrainConfig:
     augment: bool = _setting(
         False,  # random warps and thickness, plus extra writing styles
         link="aug",
+        heading="augment",
         label="Augmentation",
         help="Shows every digit a little tilted, moved, resized or thickened "
         "each time: slower to learn, better at reading other people's writing.",
@@ -126,6 +139,7 @@ class TrainConfig:
     average_weights: bool = _setting(
         False,  # test and keep a moving average of the weights
         link="avg",
+        heading="weights averaged",
         label="Average the weights",
         help="The test and the model you get use the average of the last ~50 "
         "steps' weights. At a high learning rate each step's weights jump "
@@ -149,17 +163,12 @@ class TrainConfig:
         return self
 
     def summary(self) -> dict:
-        """The settings as one row of the run table (the results follow)."""
+        """The settings as one row of the run table (the results follow): each
+        setting with a heading, in the order of the fields."""
         return {
-            "architecture": self.arch,
-            "epochs": self.epochs,
-            "batch": self.batch_size,
-            "learning rate": self.learning_rate,
-            "optimizer": self.optimizer,
-            "schedule": self.schedule,
-            "augment": self.augment,
-            "weights averaged": self.average_weights,
-            "images": self.train_size,
+            setting.heading: getattr(self, name)
+            for name, setting in SETTINGS.items()
+            if setting.heading
         }
 
 

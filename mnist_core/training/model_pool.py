@@ -19,6 +19,7 @@ from contextlib import contextmanager
 import keras
 
 from mnist_core.training.averaging import EMA_MOMENTUM, averaging
+from mnist_core.training.config import ADAMW_WEIGHT_DECAY, SGD_MOMENTUM
 
 # Idle compiled models kept; two networks x four optimizers fit, and an
 # uploaded model's twin does not push out the ones trainings need for long.
@@ -32,8 +33,8 @@ PoolKey = tuple[str, str, bool]
 # (and between batches) without a new trace.
 OPTIMIZER_KINDS = {
     "adam": (keras.optimizers.Adam, {}),
-    "adamw": (keras.optimizers.AdamW, {"weight_decay": 1e-4}),
-    "sgd": (keras.optimizers.SGD, {"momentum": 0.9, "nesterov": True}),
+    "adamw": (keras.optimizers.AdamW, {"weight_decay": ADAMW_WEIGHT_DECAY}),
+    "sgd": (keras.optimizers.SGD, {"momentum": SGD_MOMENTUM, "nesterov": True}),
     "rmsprop": (keras.optimizers.RMSprop, {}),
 }
 

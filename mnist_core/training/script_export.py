@@ -214,7 +214,7 @@ def project_code() -> str:
     """The project's augmentation and what it needs, as one block of code."""
     from mnist_core import constants, errors
     from mnist_core.data import augment, writing_styles
-    from mnist_core.reading import preprocess
+    from mnist_core.drawing import preprocess
     from mnist_core.training import pipeline
 
     imports, bodies = [], []

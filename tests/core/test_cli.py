@@ -11,8 +11,8 @@ from PIL import Image
 
 from mnist_core.cli import main
 from mnist_core.constants import PROJECT_ROOT
+from mnist_core.drawing.strokes import render_strokes
 from mnist_core.models.storage import save_model
-from mnist_core.reading.strokes import render_strokes
 from tests.support.drawing import SEVEN
 
 pytestmark = pytest.mark.slow

@@ -7,7 +7,7 @@ from PIL import Image
 from playwright.sync_api import expect
 
 from app_ui.navigation import PAGES as NAVIGATION
-from mnist_core.reading.strokes import render_strokes
+from mnist_core.drawing.strokes import render_strokes
 from tests.e2e.conftest import open_page, screenshot, wait_idle
 from tests.support.drawing import ONE, SEVEN, draw, prediction
 

@@ -16,7 +16,7 @@ import pytest
 from PIL import Image
 
 from mnist_core.constants import PROJECT_ROOT
-from mnist_core.reading.strokes import render_strokes
+from mnist_core.drawing.strokes import render_strokes
 from tests.e2e.conftest import open_page, wait_idle
 from tests.support.drawing import SEVEN, draw, prediction
 from tests.support.polling import wait_until

@@ -6,7 +6,7 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from mnist_core.constants import SHIPPED_MODEL_PATH
 from mnist_core.data.pen_digits import load_samples, place_on_canvas
-from mnist_core.reading.strokes import render_strokes
+from mnist_core.drawing.strokes import render_strokes
 from tests.e2e.conftest import open_page, wait_idle
 from tests.support.datasets import DEFAULT_HANDWRITING
 from tests.support.drawing import draw, prediction

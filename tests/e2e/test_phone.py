@@ -2,7 +2,7 @@
 
 import pytest
 
-from mnist_core.reading.strokes import CANVAS_SIZE
+from mnist_core.drawing.strokes import CANVAS_SIZE
 from tests.e2e.conftest import open_page, screenshot, wait_idle
 from tests.support.drawing import SEVEN, prediction
 

@@ -1,6 +1,6 @@
 """Digits as pen strokes, and drawing them on the Draw page's canvas in Chromium."""
 
-from mnist_core.reading.strokes import CANVAS_SIZE
+from mnist_core.drawing.strokes import CANVAS_SIZE
 
 # A 7 and a 1 as pen strokes in canvas pixels (280x280): the one shape every
 # test draws, from the core's unit tests to the mouse in a real browser.

@@ -3,7 +3,7 @@
 import numpy as np
 
 from mnist_core.data.pen_digits import Sample, render_pen_digits
-from mnist_core.reading.preprocess import prepare_image
+from mnist_core.drawing.preprocess import prepare_image
 from tests.support.drawing import ONE, SEVEN
 
 STROKES_SEVEN = [[[x / 280, y / 280] for x, y in SEVEN[0]]]

@@ -4,8 +4,8 @@ from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 
+from mnist_core.drawing.strokes import render_strokes
 from mnist_core.reading.classifier import Classifier
-from mnist_core.reading.strokes import render_strokes
 
 
 def test_probabilities_match_keras_predict(trained, small_mnist):

@@ -7,10 +7,10 @@ import numpy as np
 import pytest
 
 from mnist_core.data.pen_digits import Sample, draw_like_a_person, load_samples
+from mnist_core.drawing.strokes import PEN_WIDTHS
 from mnist_core.errors import MnistError
 from mnist_core.reading.classifier import Prediction
 from mnist_core.reading.handwriting import evaluate_handwriting
-from mnist_core.reading.strokes import PEN_WIDTHS
 from tests.support.drawing import SEVEN as CANVAS_SEVEN
 
 SEVEN = Sample(7, "abc", [[[x / 280, y / 280] for x, y in CANVAS_SEVEN[0]]])

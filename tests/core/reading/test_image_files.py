@@ -8,9 +8,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from PIL import Image, ImageDraw
 
+from mnist_core.drawing.preprocess import prepare_image
 from mnist_core.errors import UPLOAD_LIMIT_MB, MnistError
 from mnist_core.reading.image_files import read_image
-from mnist_core.reading.preprocess import prepare_image
 
 # Starts of real formats, so that the fuzzing reaches the decoders.
 HEADERS = [b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"GIF89a", b"BM", b"RIFF"]

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from mnist_core.reading.strokes import render_strokes
+from mnist_core.drawing.strokes import render_strokes
 from mnist_core.reading.style_memory import blend
 from tests.support.drawing import SEVEN
 

@@ -4,8 +4,8 @@ import numpy as np
 import pytest
 from PIL import Image
 
+from mnist_core.drawing.strokes import render_strokes
 from mnist_core.errors import EmptyImageError
-from mnist_core.reading.strokes import render_strokes
 from mnist_core.reading.whole_numbers import read_number, split_digits
 
 

@@ -3,9 +3,9 @@
 import numpy as np
 import pytest
 
+from mnist_core.drawing.strokes import render_strokes
 from mnist_core.errors import MnistError
 from mnist_core.reading.classifier import Classifier
-from mnist_core.reading.strokes import render_strokes
 from mnist_core.training.finetune import FineTuneConfig, fine_tune
 from tests.support.drawing import SEVEN
 

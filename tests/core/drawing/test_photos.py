@@ -4,10 +4,10 @@ ruling, shadow and table edge are not."""
 import numpy as np
 import pytest
 
-from mnist_core.reading.photos import looks_like_photo
-from mnist_core.reading.preprocess import prepare_image, to_grey
-from mnist_core.reading.strokes import render_strokes
-from tests.conftest import ONE, SEVEN
+from mnist_core.drawing.photos import looks_like_photo
+from mnist_core.drawing.preprocess import prepare_image, to_grey
+from mnist_core.drawing.strokes import render_strokes
+from tests.support.drawing import ONE, SEVEN
 
 THREE = [[(90, 60), (150, 45), (195, 80), (170, 125), (130, 140), (180, 160),
           (200, 205), (160, 240), (95, 230)]]  # fmt: skip

@@ -6,16 +6,16 @@ import numpy as np
 import pytest
 from scipy import ndimage
 
-from mnist_core.errors import EmptyImageError, MnistError
-from mnist_core.reading import preprocess
-from mnist_core.reading.preprocess import (
+from mnist_core.drawing import preprocess
+from mnist_core.drawing.preprocess import (
     MAX_STROKE_RATIO,
     prepare_image,
     stroke_width,
     to_grey,
 )
-from mnist_core.reading.strokes import render_strokes
-from tests.conftest import ONE, SEVEN
+from mnist_core.drawing.strokes import render_strokes
+from mnist_core.errors import EmptyImageError, MnistError
+from tests.support.drawing import ONE, SEVEN
 
 
 def ink_extent(pixels):
@@ -151,7 +151,7 @@ def test_mnist_sized_images_are_never_thinned(mnist):
 def test_any_picture_costs_bounded_work_and_memory(side, monkeypatch):
     # A filled square is the worst case for thinning: its "stroke" is as broad
     # as the whole picture. The erosion must stay small whatever the size.
-    from mnist_core.reading.preprocess import MAX_THINNING_RADIUS, WORK_SIZE
+    from mnist_core.drawing.preprocess import MAX_THINNING_RADIUS, WORK_SIZE
 
     seen = []
     erode = ndimage.grey_erosion

@@ -16,8 +16,8 @@ from PIL import Image
 from scipy import ndimage
 
 from mnist_core.constants import CENTRE_OF_MASS, DIGIT_BOX, IMAGE_SIZE
+from mnist_core.drawing.photos import ink_from_photo, looks_like_photo
 from mnist_core.errors import EmptyImageError, MnistError
-from mnist_core.reading.photos import ink_from_photo, looks_like_photo
 
 INK_THRESHOLD = 0.2  # ink map value above which a pixel counts as ink
 # A mark whose longer side is under this fraction of the image is a dot, not a digit.
@@ -55,7 +55,7 @@ def to_grey(image: np.ndarray | Image.Image) -> np.ndarray:
 
     Polarity is detected: white on black, black on white, and ink on a
     transparent background all give bright ink on a dark field. A photo (no
-    flat background) has its paper, light and ruling taken out (reading.photos).
+    flat background) has its paper, light and ruling taken out (drawing.photos).
     """
     array = np.asarray(image)
     if array.ndim == 3 and array.shape[2] == 1:

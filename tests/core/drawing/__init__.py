@@ -1,0 +1,1 @@
+"""Tests of mnist_core.drawing."""
