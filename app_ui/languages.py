@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
-from babel import Locale
+from babel import Locale, UnknownLocaleError
 from babel.dates import format_date
 from babel.messages.pofile import read_po
 from babel.numbers import parse_pattern
@@ -175,7 +175,14 @@ def found_languages(folder: Path = LOCALES_DIR) -> dict[str, Language]:
     languages = {SOURCE: Language(SOURCE, Locale.parse(SOURCE_LOCALE))}
     for path in sorted(folder.glob(f"*/{CATALOG}")):
         code = path.parents[1].name
-        languages[code] = Language(code, Locale.parse(code), read_catalog(path))
+        try:
+            locale = Locale.parse(code)
+        except (ValueError, UnknownLocaleError) as exc:
+            raise ValueError(
+                f"{path}: {code!r} is not a language code CLDR knows; name the"
+                " folder with one, such as ca, pt or pt_BR."
+            ) from exc
+        languages[code] = Language(code, locale, read_catalog(path))
     return languages
 
 

@@ -279,6 +279,17 @@ def test_a_dropped_catalog_is_a_language_written_the_cldr_way(tmp_path):
     assert vega["time"]["days"][0] == "diumenge"  # d3 starts on Sunday
 
 
+def test_a_catalog_in_a_folder_that_is_no_language_code_says_how_to_name_it(
+    tmp_path,
+):
+    folder = tmp_path / "catalan" / "LC_MESSAGES"
+    folder.mkdir(parents=True)
+    with (folder / "messages.po").open("wb") as file:
+        write_po(file, Catalog())
+    with pytest.raises(ValueError, match="such as ca, pt or pt_BR"):
+        languages.found_languages(tmp_path)
+
+
 def test_the_registry_names_english_and_spanish_as_before():
     found = languages.LANGUAGES
     assert {code: lang.name for code, lang in found.items()} == {
