@@ -13,19 +13,13 @@ import numpy as np
 import pandas as pd
 
 from app_ui.i18n import language, t
+from app_ui.languages import LANGUAGES
 
-# How Vega writes numbers on Spanish pages: 7.000, 99,5 %.
-LOCALES = {
-    "es": {
-        "number": {
-            "decimal": ",",
-            "thousands": ".",
-            "grouping": [3],
-            "currency": ["", " €"],
-            "percent": " %",
-        }
-    }
-}
+
+def vega_locale() -> dict | None:
+    """How Vega writes numbers and dates on this session's pages (7.000, 99,5 %
+    in Spanish), from the language's record; None: Vega's own English."""
+    return LANGUAGES[language()].vega_locale
 
 
 def localized(make):
@@ -34,7 +28,7 @@ def localized(make):
     @functools.wraps(make)
     def in_language(*args, **kwargs):
         chart = make(*args, **kwargs)
-        locale = LOCALES.get(language())
+        locale = vega_locale()
         return chart.configure(locale=locale) if locale else chart
 
     return in_language
@@ -178,8 +172,8 @@ def probabilities(probs) -> tuple[pd.DataFrame, dict]:
     )
     # A copy: Streamlit may add to the spec it is given; the cached one stays clean.
     spec = copy.deepcopy(_probabilities_spec(t("digit"), t("probability")))
-    if language() in LOCALES:
-        spec["config"] = {"locale": LOCALES[language()]}
+    if locale := vega_locale():
+        spec["config"] = {"locale": locale}
     return frame, spec
 
 

@@ -1,9 +1,9 @@
-"""English and Spanish: which language a session reads, and every text in it.
+"""Which language a session reads, and every text in it.
 
-Pages write their English text inside `t(...)`; the English is the key of its
-Spanish translation in app_ui/spanish.py (gettext's convention, so a page
-still reads as plain English). Messages from mnist_core arrive as templates
-(mnist_core.errors.Message) and are translated the same way by `say`.
+Pages write their English text inside `t(...)`; the English is the msgid of its
+translation in each language's gettext catalog (app_ui/languages.py reads them),
+so a page still reads as plain English. Messages from mnist_core arrive as
+templates (mnist_core.errors.Message) and are translated the same way by `say`.
 """
 
 from __future__ import annotations
@@ -16,45 +16,38 @@ from contextlib import contextmanager
 
 import streamlit as st
 
-from app_ui.spanish import SPANISH
+from app_ui.languages import LANGUAGES, SOURCE, Language
 from mnist_core.errors import Message, MnistError
 from mnist_core.models.catalog import ARCHITECTURES
 
-LANGUAGES = {"en": "English", "es": "Español"}
-CATALOGS = {"en": {}, "es": SPANISH}
 KEY = "lang"  # the sidebar switch's session-state key
 
 
 def browser_language() -> str:
-    """Spanish for any `es-*` browser, English for everything else."""
-    locale = st.context.locale or ""
-    return "es" if locale.lower().startswith("es") else "en"
+    """The language of the browser's locale ("pt-BR" → pt_BR, else pt), if the
+    app speaks it; English otherwise."""
+    parts = (st.context.locale or "").replace("-", "_").split("_")
+    for size in range(len(parts), 0, -1):
+        for code in LANGUAGES:
+            if code.lower() == "_".join(parts[:size]).lower():
+                return code
+    return SOURCE
 
 
 def language() -> str:
-    return st.session_state.get(KEY) or browser_language()
+    code = st.session_state.get(KEY)
+    return code if code in LANGUAGES else browser_language()
+
+
+def current() -> Language:
+    """The session's language, as one record (catalog, numbers, dates, charts)."""
+    return LANGUAGES[language()]
 
 
 def mark(text: str) -> str:
     """Mark a constant for translation where it is defined (gettext's N_):
     `t()` translates it where it is shown, in the language of that moment."""
     return text
-
-
-class SpanishNumbers(string.Formatter):
-    """Formats numbers the Spanish way: 12.447 digits, 99,52 %."""
-
-    def format_field(self, value, format_spec: str) -> str:
-        text = super().format_field(value, format_spec)
-        if isinstance(value, int | float) and not isinstance(value, bool):
-            text = text.translate(SWAP_SEPARATORS)
-            if format_spec.endswith("%"):
-                text = text[:-1] + " %"
-        return text
-
-
-SWAP_SEPARATORS = str.maketrans(",.", ".,")
-FORMATTERS = {"en": string.Formatter(), "es": SpanishNumbers()}
 
 
 LITERAL_LIMIT = 60  # characters of someone else's text shown; the rest is "…"
@@ -88,11 +81,10 @@ def literal(text: object) -> Literal:
 
 
 def is_app_text(text: str) -> bool:
-    """Whether `text` is one of the app's own words, in either language."""
-    return text in SPANISH or text in SPANISH_WORDS
-
-
-SPANISH_WORDS = frozenset(SPANISH.values())
+    """Whether `text` is one of the app's own words, in any language."""
+    return any(
+        text in lang.catalog or text in lang.translations for lang in LANGUAGES.values()
+    )
 
 
 class Shown(str):
@@ -110,11 +102,12 @@ def shown_value(value):
 def t(text: str, /, **params) -> str:
     """`text` in the session's language, with `params` filled in (numbers
     written as that language writes them, anyone else's text shown literally)."""
-    translated = CATALOGS[language()].get(text, text)
+    lang = current()
+    translated = lang.catalog.get(text, text)
     if not params:
         return translated
     shown = {name: shown_value(value) for name, value in params.items()}
-    return Shown(FORMATTERS[language()].format(translated, **shown))
+    return Shown(lang.formatter.format(translated, **shown))
 
 
 def number(value: float, spec: str = "") -> str:
@@ -143,14 +136,6 @@ def say(message: Message | MnistError | str) -> str:
     return t(message.template, **params)
 
 
-MONTHS = {
-    "en": "January February March April May June July August September October "
-    "November December",
-    "es": "enero febrero marzo abril mayo junio julio agosto septiembre octubre "
-    "noviembre diciembre",
-}
-
-
 def date_words(iso: str | None) -> str:
     """An ISO date-time as people write the date: 27 November 2026, or in
     Spanish 27 de noviembre de 2026; "?" when there is none."""
@@ -158,10 +143,7 @@ def date_words(iso: str | None) -> str:
         day = dt.date.fromisoformat(str(iso)[:10])
     except ValueError:
         return "?"
-    month = MONTHS[language()].split()[day.month - 1]
-    if language() == "es":
-        return f"{day.day} de {month} de {day.year}"
-    return f"{day.day} {month} {day.year}"
+    return current().date(day)
 
 
 def duration_words(seconds: float) -> str:
@@ -205,7 +187,7 @@ def language_switch() -> None:
     st.sidebar.radio(
         "Language · Idioma",
         list(LANGUAGES),
-        format_func=LANGUAGES.get,
+        format_func=lambda code: LANGUAGES[code].name,
         horizontal=True,
         key=KEY,
     )

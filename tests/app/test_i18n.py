@@ -1,16 +1,23 @@
 """Spanish and English: every text the app shows has both, and pages render in both.
 
 The source scan is what keeps the catalog complete: a new `st.button("Go")`
-without t(), or a t("...") without a Spanish entry, fails here.
+without t(), or a t("...") without a Spanish entry in
+app_ui/locales/es/LC_MESSAGES/messages.po, fails here.
 """
 
 import ast
+import datetime as dt
+import re
 import string
 
 import pytest
+from babel import Locale
+from babel.messages.catalog import Catalog
+from babel.messages.pofile import read_po, write_po
 
+from app_ui import languages
+from app_ui.languages import CATALOG, LOCALES_DIR, Language, read_catalog
 from app_ui.navigation import PAGES as NAVIGATION
-from app_ui.spanish import SPANISH
 from mnist_core.constants import PROJECT_ROOT
 from mnist_core.models.catalog import ARCHITECTURES
 from mnist_core.training.config import SETTINGS
@@ -30,6 +37,7 @@ SHOWN = {
 }  # fmt: skip
 TEXT_KEYWORDS = {"label", "help", "caption", "text", "placeholder"}
 NAMES = {"MNIST Studio", "Language · Idioma"}  # the same in both languages
+SPANISH = read_catalog(LOCALES_DIR / "es" / CATALOG)  # English → Spanish
 
 
 def fields(template: str) -> set[str]:
@@ -188,13 +196,16 @@ TITLES = {
 
 def shown_texts(at) -> list[str]:
     """The text of every element AppTest can see: titles, prose, labels, options."""
-    texts = [e.value for e in (*at.title, *at.subheader, *at.markdown, *at.caption)]
-    texts += [e.value for e in (*at.info, *at.warning, *at.error)]
+    texts = [e.value for e in (*at.title, *at.header, *at.subheader, *at.markdown)]
+    texts += [e.value for e in (*at.caption, *at.info, *at.warning, *at.error)]
+    texts += [e.value for e in at.success]
     texts += [m.label for m in at.metric] + [b.label for b in at.button]
-    for widget in (*at.radio, *at.selectbox):
+    texts += [e.label for e in (*at.expander, *at.tabs)]
+    for widget in (*at.radio, *at.selectbox, *at.multiselect):
         texts += [widget.label, *widget.options]
     for widget in (*at.slider, *at.select_slider, *at.toggle, *at.number_input):
         texts.append(widget.label)
+    texts += [w.label for w in (*at.checkbox, *at.text_input)]
     return [str(t) for t in texts]
 
 
@@ -237,3 +248,122 @@ def test_spanish_pages_write_numbers_the_spanish_way(page):
     assert "." in values["Parámetros"]  # 616.962
     english = {m.label: m.value for m in page("home").metric}
     assert english["Test accuracy"].endswith("%") and "." in english["Test accuracy"]
+
+
+def test_the_template_lists_every_text_the_spanish_catalog_translates():
+    # Translators start from messages.pot: a text missing there is never translated.
+    with (LOCALES_DIR / "messages.pot").open("rb") as file:
+        template = {m.id: m.string for m in read_po(file) if m.id}
+    assert set(template) == set(SPANISH) and not any(template.values())
+
+
+def test_a_dropped_catalog_is_a_language_written_the_cldr_way(tmp_path):
+    # A teacher's Catalan: one .po file, no Python; numbers, dates and charts
+    # come from CLDR's data for "ca".
+    catalog = Catalog(locale="ca")
+    catalog.add("Draw", "Dibuixar")
+    catalog.add("Home", "")  # not translated yet: the English shows
+    folder = tmp_path / "ca" / "LC_MESSAGES"
+    folder.mkdir(parents=True)
+    with (folder / "messages.po").open("wb") as file:
+        write_po(file, catalog)
+    found = languages.found_languages(tmp_path)
+    assert list(found) == ["en", "ca"]
+    catalan = found["ca"]
+    assert catalan.name == "Català" and catalan.catalog == {"Draw": "Dibuixar"}
+    numbers = catalan.formatter.format("{n:,} {p:.1%}", n=1024, p=0.995)
+    assert numbers == "1.024 99,5 %"
+    assert catalan.date(dt.date(2026, 11, 27)) == "27 de novembre del 2026"
+    vega = catalan.vega_locale
+    assert vega["number"]["decimal"] == "," and vega["time"]["months"][0] == "gener"
+    assert vega["time"]["days"][0] == "diumenge"  # d3 starts on Sunday
+
+
+def test_a_catalog_in_a_folder_that_is_no_language_code_says_how_to_name_it(
+    tmp_path,
+):
+    folder = tmp_path / "catalan" / "LC_MESSAGES"
+    folder.mkdir(parents=True)
+    with (folder / "messages.po").open("wb") as file:
+        write_po(file, Catalog())
+    with pytest.raises(ValueError, match="such as ca, pt or pt_BR"):
+        languages.found_languages(tmp_path)
+
+
+def test_the_registry_names_english_and_spanish_as_before():
+    found = languages.LANGUAGES
+    assert {code: lang.name for code, lang in found.items()} == {
+        "en": "English",
+        "es": "Español",
+    }
+    assert found["en"].date(dt.date(2026, 11, 27)) == "27 November 2026"
+    assert found["es"].date(dt.date(2026, 11, 27)) == "27 de noviembre de 2026"
+
+
+# --- The pseudo-locale: every translation bracketed and accented ------------
+# A page rendered in it shows English only where a text bypassed the catalog.
+ACCENTED = str.maketrans(
+    "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ",
+    "åƀçđéƒĝĥîĵķļɱñöþǫŕšţûṽŵẋýžÅƁÇĐÉƑĜĤÎĴĶĻṀÑÖÞǪŔŠŢÛṼŴẊÝŽ",
+)
+ACCENTS = "".join(map(chr, ACCENTED.values()))
+PSEUDO_LETTERS = re.compile(f"[{ACCENTS}\\[\\]]")  # and the brackets
+KEPT = re.compile(r"(\{[^{}]*\}|`[^`]*`)")  # placeholders and code, untouched
+# Words that are names, not English to translate: they read the same in any
+# language (and some arrive as values: an architecture's id, a file's name).
+NOT_WORDS = {
+    "MNIST", "Studio", "CNN", "PCA", "t-SNE", "SNE", "Keras", "UNIPEN",
+    "Language", "Idioma", "English", "Español",
+    "adam", "adamw", "rmsprop", "sgd",  # the optimizers, as Keras names them
+}  # fmt: skip
+# The pseudo-locale writes dates with CLDR's English: its month names come through
+# the language's record, not past it.
+NOT_WORDS |= set(Locale.parse("en").months["format"]["wide"].values())
+FILE_NAME = re.compile(r"[\w-]+(\\?\.[A-Za-z0-9]{1,5})+\b")  # mnist\.npz
+NAMES_SEEN = re.compile(r"(?<![\w-])(" + "|".join(sorted(NOT_WORDS)) + r")(?![\w-])")
+
+
+def pseudo(text: str) -> str:
+    """`text` as the pseudo-locale writes it: "[Ṫŕåîñ]", "{count:,}" kept."""
+    parts = KEPT.split(text)
+    return (
+        "["
+        + "".join(p if KEPT.fullmatch(p) else p.translate(ACCENTED) for p in parts)
+        + "]"
+    )
+
+
+def english_left(text: str) -> list[str]:
+    """The words of `text` that did not come through the pseudo catalog."""
+    text = re.sub(r"`[^`]*`", " ", text)  # code: file names, commands
+    text = NAMES_SEEN.sub(" ", FILE_NAME.sub(" ", text))
+    words = re.findall(r"[A-Za-z][\w.\-]*", PSEUDO_LETTERS.sub(" ", text))
+    # A word with a digit or "_" is an identifier (a layer's name, "conv1").
+    return [w for w in words if not re.search(r"[\d_]", w)]
+
+
+@pytest.fixture
+def pseudo_locale(monkeypatch):
+    """The pseudo-locale as a language of the app, for this test only."""
+    catalog = {msgid: pseudo(msgid) for msgid in SPANISH}
+    monkeypatch.setitem(
+        languages.LANGUAGES, "en_XA", Language("en_XA", Locale.parse("en"), catalog)
+    )
+
+
+def test_pseudo_translation_keeps_placeholders_markdown_and_code():
+    text = "**Dataset** has {count:,} digits in `mnist.npz`"
+    assert pseudo(text) == "[**Đåţåšéţ** ĥåš {count:,} đîĝîţš îñ `mnist.npz`]"
+    assert fields(pseudo(text)) == fields(text)
+    assert english_left(pseudo(text).format(count=12)) == []
+    assert english_left(text.format(count=12)) == ["Dataset", "has", "digits", "in"]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", PAGES)
+def test_every_page_in_the_pseudo_locale_shows_no_english(page, pseudo_locale, name):
+    at = page(name, locale="en-XA")
+    assert not at.exception
+    assert at.session_state["lang"] == "en_XA"
+    left = {s: english_left(s) for s in shown_texts(at)}
+    assert {s: words for s, words in left.items() if words} == {}
