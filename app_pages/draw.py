@@ -4,7 +4,13 @@ import streamlit as st
 
 from app_ui import charts
 from app_ui.canvas import OversizedDrawing, drawing_canvas, drawing_pixels
-from app_ui.common import choose_model, enlarge, get_shipped, your_model
+from app_ui.common import (
+    choose_model,
+    enlarge,
+    get_shipped,
+    new_writers_words,
+    your_model,
+)
 from app_ui.corrections import offer_correction, style_reader, teach
 from app_ui.i18n import architecture_title, errors_shown, mark, number, say, t
 from app_ui.navigation import heading
@@ -148,7 +154,7 @@ def show_prediction(prediction, classifier, from_photo: bool = False) -> None:
     )
 
 
-def claim(active) -> str:
+def measured_words(active) -> str:
     """What was measured about the model in use, and on what."""
     card = active.card
     text = t(
@@ -157,17 +163,13 @@ def claim(active) -> str:
         arch=architecture_title(card.architecture),
         accuracy=card.test_accuracy,
     )
-    if card.handwriting:
-        text += t(
-            "; {accuracy:.1%} on {samples:,} pen-written digits by people whose "
-            "writing it never trained on",
-            accuracy=card.handwriting["accuracy"],
-            samples=card.handwriting["samples"],
-        )
+    writers = new_writers_words(card)
+    if writers:
+        text += t("; people whose writing it never saw: {writers}", writers=writers)
     return text + "."
 
 
-def lesson(shipped_card) -> str:
+def learned_from_words(shipped_card) -> str:
     """What the shipped model learned from, next to what a trained one does."""
     if shipped_card.pen_digits:
         return t(
@@ -257,7 +259,7 @@ st.title(t(heading(__file__)))
 with st.container():
     active = choose_model()
     if active.card.test_accuracy is not None:
-        st.caption(claim(active))
+        st.caption(measured_words(active))
 if st.toggle(
     t("Whole number"),
     key="number_mode",
@@ -268,7 +270,7 @@ if st.toggle(
 digit_part(active)
 teach(active)
 with errors_shown():  # the card of the model loaded once per server, no file read
-    st.caption(lesson(get_shipped().card))
+    st.caption(learned_from_words(get_shipped().card))
 st.caption(
     t(
         "Uploads up to {limit} MB are read in memory, never stored.",

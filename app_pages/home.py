@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from app_ui.common import new_writers_words
 from app_ui.i18n import architecture_title, date_words, number, t
 from app_ui.navigation import PAGES, heading
 from mnist_core.constants import SHIPPED_MODEL_PATH
@@ -86,6 +87,13 @@ else:
                 "canvas like this app's and read through the same pipeline as the "
                 "Draw page.",
                 samples=card.handwriting["samples"],
+            )
+        )
+    if card.handwriting:
+        st.caption(
+            t(
+                "People whose writing it never saw, read right: {writers}.",
+                writers=new_writers_words(card),
             )
         )
     if card.temperature != 1.0:

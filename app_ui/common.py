@@ -14,7 +14,7 @@ import streamlit as st
 from PIL import Image
 
 from app_ui.choices import choice, keep
-from app_ui.i18n import errors_shown, mark, t
+from app_ui.i18n import Shown, errors_shown, mark, t
 from mnist_core.constants import SHIPPED_MODEL_PATH
 from mnist_core.errors import MnistError
 from mnist_core.models.card import ModelCard
@@ -43,6 +43,29 @@ def get_data():
     from mnist_core.data.mnist import load_mnist
 
     return load_mnist()
+
+
+def new_writers_words(card: ModelCard) -> str | None:
+    """Both yardsticks in plain words: people whose writing the model never
+    saw, in the dev file's institutions (each left out) and the test file's."""
+    dev = card.handwriting
+    if not dev:
+        return None
+    text = t(
+        "{accuracy:.1%} of {samples:,} digits from {insts} institutions",
+        accuracy=dev["accuracy"],
+        samples=dev["samples"],
+        insts=len(dev.get("by_inst", {})),
+    )
+    test = dev.get("test")
+    if test:
+        text += t(
+            ", {accuracy:.1%} of {samples:,} from {insts} others",
+            accuracy=test["accuracy"],
+            samples=test["samples"],
+            insts=len(test.get("by_inst", {})),
+        )
+    return Shown(text)
 
 
 @st.cache_resource(show_spinner=False)

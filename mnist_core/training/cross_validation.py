@@ -10,6 +10,7 @@ which is what a user is. The same readings calibrate the confidence.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -29,6 +30,9 @@ from mnist_core.training.loop import train
 METHOD = "writers left out: one model per institution, trained without it"
 UNSEEN = "writers left out: the model learned from MNIST alone"
 DETAILS = ("digit ", "inst ", "confusion ")  # report lines kept as they are
+# An institution of a handful of digits says little on its own: the lowest
+# one named is among those with at least this many.
+LOWEST_AMONG = 100
 
 
 @dataclass(frozen=True)
@@ -114,9 +118,15 @@ class BothYardsticks:
             return f"{name}: " + " | ".join(value(report) for _, report in columns)
 
         def lowest(report: HandwritingReport) -> str:
-            inst, accuracy = min(
-                report.accuracy_by(report.insts).items(), key=lambda kv: kv[1]
-            )
+            counts = Counter(report.insts.tolist())
+            big = {
+                inst: accuracy
+                for inst, accuracy in report.accuracy_by(report.insts).items()
+                if counts[inst] >= LOWEST_AMONG
+            }
+            if not big:
+                return "-"
+            inst, accuracy = min(big.items(), key=lambda kv: kv[1])
             return f"{inst} {accuracy:.4f}"
 
         return [
@@ -124,7 +134,7 @@ class BothYardsticks:
             row("yardstick", lambda r: f"{len(r.labels)} digits"),
             "columns: " + " | ".join(name for name, _ in columns),
             row("both accuracy", lambda r: f"{r.accuracy:.4f}"),
-            row("both lowest institution", lowest),
+            row(f"both lowest institution (>= {LOWEST_AMONG} digits)", lowest),
             row("both sure but wrong", lambda r: f"{r.sure_but_wrong:.4f}"),
             row("both calibration error", lambda r: f"{r.calibration_error:.4f}"),
         ]
