@@ -214,11 +214,12 @@ def project_code() -> str:
     """The project's augmentation and what it needs, as one block of code."""
     from mnist_core import constants, errors
     from mnist_core.data import augment, writing_styles
-    from mnist_core.drawing import preprocess
+    from mnist_core.drawing import photos, preprocess
     from mnist_core.training import pipeline
 
     imports, bodies = [], []
-    for module in (constants, errors, preprocess, writing_styles, augment, pipeline):
+    modules = (constants, errors, photos, preprocess, writing_styles, augment, pipeline)
+    for module in modules:
         kept, body = _module_body(module)
         imports += kept
         bodies.append(f"# {module.__name__}\n{body}")
