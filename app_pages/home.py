@@ -37,7 +37,7 @@ for column, pages in zip(st.columns(2), (linked[:half], linked[half:]), strict=T
             st.page_link(page.path, label=t(page.link), icon=page.material_icon)
             st.caption(t(page.blurb))
 
-st.subheader(t("The model in use"))
+st.subheader(t("The shipped model"))
 card = read_card(SHIPPED_MODEL_PATH)
 if card is None:
     st.warning(

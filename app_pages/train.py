@@ -72,12 +72,17 @@ def config_value(name: str, shown):
     return setting.toggles[shown] if setting.toggles else shown
 
 
+# Widgets whose value Streamlit keeps as its label, which changes with the
+# language: their choice is kept by value instead (app_ui/choices.py).
+LABELLED = ("radio", "select_slider")
+
+
 def apply_config(config: TrainConfig, notes: list[Message] | None = None) -> None:
     """Put a configuration into the widgets (their keys in session state)."""
     notes = [] if notes is None else notes
     for name, setting in WIDGETS.items():
         value = widget_value(name, config, notes)
-        if setting.widget == "radio":
+        if setting.widget in LABELLED:
             keep(f"tr_{setting.link}", value)
         else:
             st.session_state[f"tr_{setting.link}"] = value
@@ -114,9 +119,9 @@ def draw_widget(column, name: str, disabled: bool):
         return column.selectbox(label, setting.choices, **common)
     if setting.widget == "slider":
         return column.slider(label, *setting.bounds, **common)
-    if setting.widget == "select_slider":
-        return column.select_slider(
-            label, setting.stops, format_func=stop_words, **common
+    if setting.widget == "select_slider":  # numbers written per language
+        return choice(
+            column.select_slider, label, setting.stops, format_func=stop_words, **common
         )
     return column.toggle(label, **common)
 

@@ -156,11 +156,10 @@ def duration_words(seconds: float) -> str:
 def span_words(low: float, high: float) -> str:
     """A duration known to lie between `low` and `high` seconds: "about 25
     seconds" when they are close, else "between 25 seconds and 2 minutes"."""
-    if high <= low * 1.25:
+    words = plain_duration(low), plain_duration(high)
+    if high <= low * 1.25 or words[0] == words[1]:  # no range worth saying
         return duration_words((low + high) / 2)
-    return t(
-        "between {low} and {high}", low=plain_duration(low), high=plain_duration(high)
-    )
+    return t("between {low} and {high}", low=words[0], high=words[1])
 
 
 def plain_duration(seconds: float) -> str:

@@ -93,3 +93,16 @@ def test_picking_the_shipped_model_on_draw_holds_on_model(page, your_model):
     switch(at, "es")
     at.switch_page("app_pages/model.py").run()
     assert shown(at, "radio", "model_in_use").value == SHIPPED
+
+
+def test_select_sliders_keep_their_values_across_language_round_trips(page):
+    # Their labels are numbers written per language (10,000 / 10.000): a
+    # switch must not reset them to the first stop.
+    at = page("train")
+    shown(at, "select_slider", "tr_size").set_value(10000).run()
+    shown(at, "select_slider", "tr_lr").set_value(8e-3).run()
+    for lang in ROUND_TRIP:
+        switch(at, lang)
+        assert shown(at, "select_slider", "tr_size").value == 10000
+        assert shown(at, "select_slider", "tr_lr").value == 8e-3
+        assert (at.query_params["size"], at.query_params["lr"]) == ("10000", "0.008")

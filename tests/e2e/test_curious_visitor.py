@@ -57,9 +57,14 @@ class Visitor:
         raise AssertionError(f"no sidebar link to /{name}")
 
     def switch_language(self) -> None:
+        """Switch, and check the page's choices (its link) did not move."""
+        before = self.tab.url
         self.lang = "es" if self.lang == "en" else "en"
         sidebar = self.tab.locator("[data-testid=stSidebar] [data-testid=stRadio]")
         sidebar.locator("label").filter(has_text=LANGUAGES[self.lang]).click()
+        self.settle()
+        if self.page in ("train", "dataset"):  # their settings live in the link
+            assert self.tab.url == before, f"{before} became {self.tab.url}"
 
     def main_widgets(self, testid: str):
         main = self.tab.locator("[data-testid=stMain]")

@@ -70,7 +70,7 @@ def test_train_settings_come_from_the_link_clamped_with_a_note(page):
     assert not at.exception
     assert at.radio(key="tr_arch@en").value == "recipe"
     assert at.slider(key="tr_epochs").value == 30
-    assert at.select_slider(key="tr_batch").value == 128
+    assert at.select_slider(key="tr_batch@en").value == 128
     notes = " ".join(i.value for i in at.info)
     assert "Epochs (passes over the data) 99 is outside 1–30: using 30." in notes
     assert "Batch size 100 is not on the slider: using 128." in notes
