@@ -28,7 +28,9 @@ class ModelCard:
     @classmethod
     def from_metadata(cls, meta: dict) -> ModelCard:
         return cls(
-            architecture=meta.get("architecture", "unknown"),
+            # A run's own metadata names its network in its config.
+            architecture=meta.get("architecture")
+            or meta.get("config", {}).get("arch", "unknown"),
             test_accuracy=meta.get("test_accuracy"),
             test_loss=meta.get("test_loss"),
             params=meta.get("params"),
