@@ -5,7 +5,9 @@
 `--fit` first fits the shipped model's check (models/mnist_cnn.digits.npz) on
 real digits only: each digit's Gaussians from 20,000 MNIST training digits and
 the 12,447 dev pen digits drawn once (seed 1), the scale and the line from the
-same pen digits drawn as handwriting-eval draws them (seed 0). Then it prints:
+same pen digits drawn as handwriting-eval draws them (seed 0), the scores'
+weights from those against 3,000 practice non-digits (data.practice_non_digits,
+another recipe than the measured ones). Then it prints:
 the dev pen digits refused (seed 0: the drawings the line was chosen on; seed 2:
 new pen widths, sizes and places), the non-digits of data.non_digits caught
 (seed 11, by kind: seed 1's were looked at while the scores were chosen), and
@@ -30,6 +32,7 @@ from mnist_core.data.pen_digits import (  # noqa: E402
     load_samples,
     sample_rng,
 )
+from mnist_core.data.practice_non_digits import practice_non_digits  # noqa: E402
 from mnist_core.drawing.preprocess import prepare_image  # noqa: E402
 from mnist_core.errors import EmptyImageError  # noqa: E402
 from mnist_core.reading.digit_check import (  # noqa: E402
@@ -39,6 +42,7 @@ from mnist_core.reading.digit_check import (  # noqa: E402
 
 DATA = ROOT.parent / "shared" / "datasets"
 MNIST_TRAIN = 20_000
+PRACTICE, PRACTICE_SEED = 3000, 777
 NON_DIGIT_SEED = 11  # not seed 1, whose drawings were seen while choosing the scores
 
 
@@ -85,15 +89,20 @@ def fit(classifier, dev) -> None:
     train = np.concatenate([mnist.x_train[:MNIST_TRAIN] / 255.0, pen])
     train_labels = np.concatenate([mnist.y_train[:MNIST_TRAIN], labels])
     drawn_pixels, ratios, _ = prepared(drawn(dev, seed=0))
+    made = practice_non_digits(dev, PRACTICE, seed=PRACTICE_SEED)
+    practice_pixels, practice_ratios, _ = prepared(image for _, image in made)
     check = fit_digit_check(
         features(classifier, train),
         train_labels,
-        features(classifier, drawn_pixels),
-        drawn_pixels,
-        ratios,
+        (features(classifier, drawn_pixels), drawn_pixels, ratios),
+        (features(classifier, practice_pixels), practice_pixels, practice_ratios),
     )
     check.save(check_path(SHIPPED_MODEL_PATH))
-    print(f"fitted: line {check.threshold:.2f} -> {check_path(SHIPPED_MODEL_PATH)}")
+    weights = " ".join(f"{w:.2f}" for w in check.weights)
+    print(
+        f"fitted: weights {weights}, line {check.threshold:.2f} -> "
+        f"{check_path(SHIPPED_MODEL_PATH)}"
+    )
 
 
 def main() -> None:

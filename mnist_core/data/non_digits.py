@@ -107,7 +107,9 @@ def _scribble(rng: np.random.Generator) -> list:
     return [smooth]
 
 
-def _drawn(strokes: list, rng: np.random.Generator) -> np.ndarray:
+def draw_strokes(strokes: list, rng: np.random.Generator) -> np.ndarray:
+    """Strokes in the unit box, drawn on the canvas at a person's size, place
+    and pen width, as the pen digits are."""
     sample = Sample(label=-1, inst="non-digit", strokes=strokes)
     placed, width = place_on_canvas(sample, rng)
     return render_strokes([list(map(tuple, s)) for s in placed], width=width)
@@ -140,10 +142,10 @@ def draw_non_digit(kind: str, rng: np.random.Generator) -> np.ndarray:
     if kind == "blob":
         return _blob(rng)
     if kind == "scribble":
-        return _drawn(_scribble(rng), rng)
+        return draw_strokes(_scribble(rng), rng)
     models = LETTERS if kind == "letter" else SHAPES
     name = list(models)[int(rng.integers(len(models)))]
-    return _drawn(_jitter(models[name], rng), rng)
+    return draw_strokes(_jitter(models[name], rng), rng)
 
 
 def non_digits(count: int, seed: int = 0) -> list[tuple[str, np.ndarray]]:

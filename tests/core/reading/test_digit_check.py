@@ -84,7 +84,8 @@ def test_a_check_fitted_on_real_digits_refuses_what_is_far_from_them(tmp_path):
     pixels = np.zeros((2000, 28, 28))
     pixels[:, 4:24, 13:16] = 1.0  # a 1's worth of ink
     ratios = rng.uniform(0.05, 0.2, 2000)
-    check = fit_digit_check(train, labels, drawn, pixels, ratios, refused_share=0.01)
+    check = fit_digit_check(train, labels, (drawn, pixels, ratios), refused_share=0.01)
+    np.testing.assert_array_equal(check.weights, np.ones(7))  # no practice: all 1
     assert np.mean(check.score(drawn, pixels, ratios) > check.threshold) <= 0.011
     far, _ = synthetic_features(rng, 200, shift=4.0)
     assert (
@@ -100,3 +101,38 @@ def test_a_check_fitted_on_real_digits_refuses_what_is_far_from_them(tmp_path):
         check.score(far, pixels[:200], ratios[:200]),
         rtol=1e-4,
     )
+
+
+def test_weights_follow_the_scores_that_tell_practice_from_digits():
+    from mnist_core.reading.digit_check import fit_weights
+
+    rng = np.random.default_rng(1)
+    real = rng.normal(size=(3000, 3))
+    practice = rng.normal(size=(1000, 3)) + [3.0, 0.0, -2.0]
+    weights = fit_weights(real, practice)
+    # The separating score leads; the useless one barely counts; the one
+    # that runs backwards may not speak for a digit: it gets nothing.
+    assert weights[0] > 1.0 and weights[1] < 0.2 * weights[0]
+    assert weights[2] == 0.0 and np.all(weights >= 0)
+
+
+def test_practice_shapes_the_weights_and_the_line_still_holds():
+    from mnist_core.reading.digit_check import fit_digit_check
+
+    rng = np.random.default_rng(2)
+    train, labels = synthetic_features(rng, 4000)
+    drawn, _ = synthetic_features(rng, 2000)
+    far, _ = synthetic_features(rng, 500, shift=2.0)
+    pixels = np.zeros((2500, 28, 28))
+    pixels[:, 4:24, 13:16] = 1.0
+    ratios = rng.uniform(0.05, 0.2, 2500)
+    check = fit_digit_check(
+        train,
+        labels,
+        (drawn, pixels[:2000], ratios[:2000]),
+        (far, pixels[2000:], ratios[2000:]),
+        refused_share=0.01,
+    )
+    assert not np.allclose(check.weights, 1.0) and np.all(check.weights >= 0)
+    refused = check.score(drawn, pixels[:2000], ratios[:2000]) > check.threshold
+    assert np.mean(refused) <= 0.011
