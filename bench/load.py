@@ -50,6 +50,7 @@ from tests.support.servers import (  # noqa: E402
 )
 
 TRAINING = "epochs=1&size=1000"
+NO_DIGIT = "does not look like a digit"
 TRAINING_DEADLINE = 600  # seconds: a training not done by then counts as an error
 # A replica's own count of its sessions (only that family: sizing the caches,
 # the default answer's other part, costs the server more).
@@ -57,14 +58,19 @@ SESSIONS = "{}/_stcore/metrics?families=active_sessions"
 
 
 def drawings(count: int) -> tuple[list[np.ndarray], list[int | None]]:
-    """RGBA canvases of real handwriting and the offline pipeline's answers."""
+    """RGBA canvases of real handwriting and the offline pipeline's answers
+    (None: the shipped model's digit check finds no digit, as the page will)."""
     from mnist_core.constants import SHIPPED_MODEL_PATH
     from mnist_core.data.pen_digits import draw_like_a_person, load_samples
     from mnist_core.models.storage import load_model
     from mnist_core.reading.classifier import Classifier
+    from mnist_core.reading.digit_check import load_check_for
     from tests.support.datasets import DEFAULT_HANDWRITING
 
-    classifier = Classifier(load_model(SHIPPED_MODEL_PATH).model)
+    classifier = Classifier(
+        load_model(SHIPPED_MODEL_PATH).model,
+        digit_check=load_check_for(SHIPPED_MODEL_PATH),
+    )
     rng = np.random.default_rng(0)
     opaque = np.full((280, 280), 255, np.uint8)
     canvases = [
@@ -108,6 +114,8 @@ async def drawer(url: str, tally: Tally, think: float = 0.0, seed: int = 0) -> N
                 state = canvas_state(canvas, tally.canvases[index])
                 screen = await asyncio.wait_for(user.run([state]), 60)
                 shown = screen.metric("Prediction")
+                if shown is None and any(NO_DIGIT in t for t in screen.texts()):
+                    shown = "None"  # the page says it is no digit
                 if screen.exceptions or shown is None:
                     tally.errors.append(f"no Prediction; {screen.exceptions[:1]}")
                     continue
