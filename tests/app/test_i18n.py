@@ -367,3 +367,22 @@ def test_every_page_in_the_pseudo_locale_shows_no_english(page, pseudo_locale, n
     assert at.session_state["lang"] == "en_XA"
     left = {s: english_left(s) for s in shown_texts(at)}
     assert {s: words for s, words in left.items() if words} == {}
+
+
+def used_texts() -> set[str]:
+    """Every string literal of the app and the core, and the exported script's
+    comments: a catalog entry none of them holds is shown nowhere."""
+    from mnist_core.training.script_export import comment_texts
+
+    texts = set(comment_texts())
+    for path in [*SOURCES, *CORE]:
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.Constant) and isinstance(node.value, str):
+                texts.add(node.value)
+    return texts
+
+
+def test_the_catalog_holds_no_text_the_app_no_longer_shows():
+    # A translator would translate it for nothing, and not know which to skip.
+    used = used_texts()
+    assert sorted(text for text in SPANISH if text not in used) == []

@@ -1,6 +1,6 @@
 """Does test-time augmentation lift the shipped model on pen-written digits?
 
-    python bench/test_time_augmentation.py [--model models/mnist_cnn.keras]
+    python -m bench.experiments.augmented_reading [--model models/mnist_cnn.keras]
 
 Draws every UNIPEN digit on the canvas as `handwriting-eval` does (the same
 drawings), prepares it with the Draw page's pipeline, then reads the 28x28
@@ -14,25 +14,21 @@ variant is fitted to them, so no cross-validation is needed.
 from __future__ import annotations
 
 import argparse
-import sys
-from pathlib import Path
 
 import numpy as np
 from scipy import ndimage
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
-from mnist_core.constants import SHIPPED_MODEL_PATH  # noqa: E402
-from mnist_core.data.pen_digits import (  # noqa: E402
+from mnist_core.constants import SHIPPED_MODEL_PATH
+from mnist_core.data.pen_digits import (
     draw_like_a_person,
     load_samples,
     sample_rng,
 )
-from mnist_core.drawing.preprocess import prepare_image  # noqa: E402
-from mnist_core.errors import EmptyImageError  # noqa: E402
-from mnist_core.models.storage import load_model  # noqa: E402
-from mnist_core.reading.classifier import Classifier  # noqa: E402
-from tests.support.datasets import DEFAULT_HANDWRITING  # noqa: E402
+from mnist_core.drawing.preprocess import prepare_image
+from mnist_core.errors import EmptyImageError
+from mnist_core.models.storage import load_model
+from mnist_core.reading.classifier import Classifier
+from tests.support.datasets import DEFAULT_HANDWRITING
 
 SHIFTS_4 = [(1, 0), (-1, 0), (0, 1), (0, -1)]
 SHIFTS_8 = SHIFTS_4 + [(1, 1), (-1, -1), (1, -1), (-1, 1)]
