@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import weakref
+
 import numpy as np
 import tensorflow as tf
 
@@ -17,6 +19,13 @@ _IMAGES_SHAPE = (None, *INPUT_SHAPE)
 _LABELS_SHAPE = (None, NUM_CLASSES)
 
 
+class _Arrays:
+    """The images and labels one dataset reads."""
+
+    def __init__(self, x: np.ndarray, y: np.ndarray):
+        self.x, self.y = x, y
+
+
 def make_dataset(
     x: np.ndarray,
     y: np.ndarray,
@@ -30,10 +39,20 @@ def make_dataset(
 
     Each batch is gathered from the NumPy arrays themselves, not from copies
     in TensorFlow constants, which cost more peak memory (docs/performance.md).
+    The arrays live as long as the returned dataset: keep it while it is read.
     """
+    # TensorFlow never lets go of a numpy_function's Python function
+    # (tensorflow/tensorflow#35084): closing over the arrays kept every
+    # training's and every Teach's copy for the server's life. The function
+    # holds a weak reference; the dataset object holds the arrays.
+    source = _Arrays(x, y)
+    arrays = weakref.ref(source)
 
     def take(index):
-        return x[index], y[index]
+        held = arrays()
+        if held is None:
+            raise RuntimeError("read after its dataset was dropped")
+        return held.x[index], held.y[index]
 
     ds = tf.data.Dataset.range(len(x))
     if training:
@@ -53,4 +72,6 @@ def make_dataset(
         return batch, tf.ensure_shape(tf.one_hot(labels, NUM_CLASSES), _LABELS_SHAPE)
 
     ds = ds.map(load, num_parallel_calls=tf.data.AUTOTUNE).prefetch(tf.data.AUTOTUNE)
-    return ds.with_options(_PIPELINE_OPTIONS)
+    ds = ds.with_options(_PIPELINE_OPTIONS)
+    ds.source_arrays = source
+    return ds

@@ -45,3 +45,18 @@ def test_test_data_keeps_its_order():
     x, y = marked_images()
     numbers, _ = one_epoch(make_dataset(x, y, 16))
     np.testing.assert_array_equal(numbers, np.arange(COUNT))
+
+
+def test_a_dropped_dataset_lets_go_of_its_arrays():
+    # Every training and every Teach makes new arrays; a server that kept
+    # them all grew by each training's images (tensorflow/tensorflow#35084).
+    import gc
+    import weakref
+
+    x, y = marked_images()
+    ds = make_dataset(x, y, 16, training=True)
+    assert len(one_epoch(ds)[0]) == COUNT
+    gone = weakref.ref(x)
+    del x, y, ds
+    gc.collect()
+    assert gone() is None
