@@ -131,7 +131,7 @@ def show_prediction(prediction, classifier, from_photo: bool = False) -> None:
         advice = PHOTO_ADVICE if from_photo else DRAWING_ADVICE
         st.warning(
             t(
-                "Not sure: it could be a **{d1}** ({p1:.0%}) or a **{d2}** ({p2:.0%}).",
+                "Not sure: it could be **{d1}** ({p1:.0%}) or **{d2}** ({p2:.0%}).",
                 d1=d1,
                 p1=p1,
                 d2=d2,

@@ -31,7 +31,7 @@ from app_ui.training_view import compare_runs, live, results
 from mnist_core.errors import Message
 from mnist_core.models.catalog import ARCHITECTURES
 from mnist_core.serving.jobs import TrainingJob
-from mnist_core.serving.limits import cap_training
+from mnist_core.serving.limits import MIN_TIMED_SECONDS, cap_training
 from mnist_core.serving.links import config_from_query, config_to_query
 from mnist_core.training.config import PRESETS, SETTINGS, TrainConfig
 from mnist_core.training.script_export import training_script
@@ -174,10 +174,11 @@ def time_to_train(config: TrainConfig) -> str:
             time=span_words(low, high),
         )
     return t(
-        "Training with these settings should take {time}: this server has not "
-        "timed a training yet, and a busy one is slower. The time left is shown "
-        "once it starts.",
+        "Training with these settings should take {time}: this server has not yet "
+        "timed a training of {seconds:.0f} s or more (shorter ones are mostly "
+        "start-up), and a busy one is slower. The time left is shown once it starts.",
         time=span_words(low, high),
+        seconds=MIN_TIMED_SECONDS,
     )
 
 

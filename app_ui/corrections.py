@@ -77,7 +77,7 @@ def offer_correction(prediction) -> None:
     blocked = truth is None or corrections.full or known
     if right.button(t("Add correction"), disabled=blocked):
         corrections.add(prediction.pixels, truth)
-        st.toast(t("Noted: this one is a {digit}.", digit=truth))
+        st.toast(t("Noted: this one is the digit {digit}.", digit=truth))
         st.rerun()  # the whole page: the list to teach from is outside a fragment
 
 
@@ -117,7 +117,7 @@ def teach(active: ActiveModel) -> None:
     st.image(
         [enlarge(pixels, 56) for pixels in corrections.pixels],
         width=56,
-        caption=[t("is a {digit}", digit=label) for label in corrections.labels],
+        caption=[t("the digit {digit}", digit=label) for label in corrections.labels],
     )
     at_once_note()
     if st.button(t("Teach the model"), type="primary"):

@@ -157,7 +157,7 @@ def results(job: TrainingJob, data: MnistData) -> None:
     wrong = report.mistakes(30)
     st.markdown(
         t(
-            "**Mistakes**: {errors} of {count:,} test digits; "
+            "**Mistakes**: {errors:,} of {count:,} test digits; "
             "the most confident mistakes first",
             errors=report.error_count,
             count=len(report.labels),
