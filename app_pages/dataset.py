@@ -89,7 +89,9 @@ def sample_grid() -> int | None:
     _, pages = stats.sample_page(y, chosen, 1, GRID)
     if st.session_state.get("ds_page", 1) > pages:  # a new digit has fewer pages
         st.session_state.ds_page = pages
-    page = st.number_input(t("Page (of {pages})", pages=pages), 1, pages, key="ds_page")
+    page = st.number_input(
+        t("Page (of {pages:,})", pages=pages), 1, pages, key="ds_page"
+    )
     shown, _ = stats.sample_page(y, chosen, page, GRID)
     st.image(
         [enlarge(x[i] / 255.0, 56) for i in shown],

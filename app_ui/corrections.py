@@ -1,4 +1,4 @@
-"""Draw page: "That's wrong, it's a 7" — collect corrections, teach a copy."""
+"""Draw page: "That's wrong, it's… 7" — collect corrections, teach a copy."""
 
 from dataclasses import replace
 
@@ -67,7 +67,7 @@ def offer_correction(prediction) -> None:
     corrections = st.session_state.setdefault("corrections", Corrections())
     left, right = st.columns([2, 1])
     truth = left.selectbox(
-        t("That's wrong, it's a…"),
+        t("That's wrong, it's…"),
         [d for d in range(10) if d != prediction.digit],
         index=None,
         placeholder=t("the right digit"),

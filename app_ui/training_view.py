@@ -5,7 +5,7 @@ import streamlit as st
 
 from app_ui import charts
 from app_ui.common import YOURS, ActiveModel, enlarge, use_model
-from app_ui.i18n import duration_words, number, say, t
+from app_ui.i18n import architecture_title, duration_words, number, say, t
 from mnist_core.data.mnist import MnistData
 from mnist_core.models.card import ModelCard
 from mnist_core.serving.jobs import JobState, TrainingJob
@@ -101,7 +101,11 @@ def shown(column: str, value):
     formats = {"test accuracy": ".2%", "test loss": ".4f", "seconds": ".1f"}
     if column in formats:
         return number(value, formats[column])
-    return f"{value:g}" if isinstance(value, float) else value
+    if column == "architecture":
+        return architecture_title(value)
+    if isinstance(value, int) and column != "run":  # the run's number stays one
+        return number(value, ",")  # 60,000; in Spanish 60.000
+    return number(value, "g") if isinstance(value, float) else value
 
 
 def compare_runs() -> None:

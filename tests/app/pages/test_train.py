@@ -4,6 +4,7 @@ import re
 
 import pytest
 
+from mnist_core.models.catalog import ARCHITECTURES
 from mnist_core.serving.jobs import JobState
 from mnist_core.serving.links import config_from_query
 from mnist_core.training.config import PRESETS, TrainConfig
@@ -87,7 +88,10 @@ def test_two_runs_are_compared_side_by_side(page):
     assert not at.exception
     assert any(h.value == "Your runs, side by side" for h in at.subheader)
     table = at.table[-1].value
-    assert list(table.index) == [1, 2] and list(table["epochs"]) == [1, 2]
+    assert list(table.index) == [1, 2] and list(table["epochs"]) == ["1", "2"]
+    # As a person reads them: the network's name, counts with separators.
+    assert set(table["architecture"]) <= {a.title for a in ARCHITECTURES.values()}
+    assert all(re.fullmatch(r"\d{1,3}(,\d{3})*", n) for n in table["images"])
     assert all(re.fullmatch(r"\d+\.\d\d%", a) for a in table["test accuracy"])
     assert set(table["augment"]) == {"no"}
     # Each run's curve ends at the accuracy of the model it delivered.
