@@ -92,7 +92,10 @@ start() {
   # private. Without the first variable Ray listens on every network
   # interface; with it, the head and its client server (which listens on the
   # node's address) take 127.0.0.1 only (docs/scale.md: closing it elsewhere).
-  launch ray env RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER=0 "$RAY" start --head --block \
+  # RAY_AUTH_MODE: a token in ~/.ray would turn on token auth, which Ray's
+  # ray:// client (the replicas') cannot pass (docs/scale.md).
+  launch ray env RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER=0 RAY_AUTH_MODE=disabled \
+    "$RAY" start --head --block \
     --node-ip-address=127.0.0.1 --port="$RAY_PORT" \
     --ray-client-server-port="$RAY_CLIENT_PORT" --num-cpus="$RAY_CPUS" \
     --include-dashboard=false --disable-usage-stats \

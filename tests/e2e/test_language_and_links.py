@@ -66,6 +66,6 @@ def test_a_train_link_sets_the_sliders_and_two_runs_are_compared(page):
     compared.scroll_into_view_if_needed()
     table = page.locator("[data-testid=stTable]").last
     rows = table.locator("tbody tr").all_inner_texts()
-    assert len(rows) == 2 and all("fast" in row and "1000" in row for row in rows)
+    assert len(rows) == 2 and all("Fast CNN" in row and "1,000" in row for row in rows)
     assert "epochs=1" in page.url and "size=1000" in page.url
     screenshot(page, "compare-runs")
