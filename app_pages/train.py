@@ -21,7 +21,7 @@ from app_ui.i18n import (
     architecture_title,
     errors_shown,
     mark,
-    number,
+    plain_number,
     say,
     span_words,
     t,
@@ -121,15 +121,13 @@ def draw_widget(column, name: str, disabled: bool):
         return column.slider(label, *setting.bounds, **common)
     if setting.widget == "select_slider":  # numbers written per language
         return choice(
-            column.select_slider, label, setting.stops, format_func=stop_words, **common
+            column.select_slider,
+            label,
+            setting.stops,
+            format_func=plain_number,
+            **common,
         )
     return column.toggle(label, **common)
-
-
-def stop_words(value) -> str:
-    """A select slider's stop as the page's language writes it: 20.000, 0,008.
-    (st.slider's `format` is printf-style: no separators; docs/translation.md)"""
-    return number(value, ",") if isinstance(value, int) else number(value, "g")
 
 
 # A widget's key: Streamlit drops it after a run of another page, and then the

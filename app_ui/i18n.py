@@ -115,6 +115,12 @@ def number(value: float, spec: str = "") -> str:
     return t("{value:" + spec + "}", value=value)
 
 
+def plain_number(value: int | float) -> str:
+    """A count or a setting as the page's language writes it: 20.000, 0,008.
+    (st.slider's `format` is printf-style: no separators; docs/translation.md)"""
+    return number(value, ",") if isinstance(value, int) else number(value, "g")
+
+
 def architecture_title(name: str) -> str:
     """An architecture as users know it ("Fast CNN", "CNN rápida"); a name we
     do not know (an uploaded model's) is shown literally."""

@@ -22,8 +22,6 @@ tests/app/test_server_guards.py drive the real classes.
 
 from __future__ import annotations
 
-import ctypes
-import ctypes.util
 import gc
 import logging
 import threading
@@ -35,6 +33,7 @@ from streamlit.runtime.memory_uploaded_file_manager import MemoryUploadedFileMan
 from streamlit.runtime.uploaded_file_manager import UploadedFileRec
 
 from mnist_core.errors import UPLOAD_LIMIT_MB
+from mnist_core.serving.memory import release_free_memory
 
 LOG = logging.getLogger(__name__)
 MB = 1024 * 1024
@@ -94,11 +93,7 @@ def _make_room(manager: MemoryUploadedFileManager, session_id: str, size: int):
 def give_back_memory() -> None:
     """Free unreachable cycles, then return free heap pages to the system."""
     gc.collect()
-    libc = ctypes.util.find_library("c")
-    if libc:  # glibc only; elsewhere the allocator decides by itself
-        trim = getattr(ctypes.CDLL(libc), "malloc_trim", None)
-        if trim is not None:
-            trim(0)
+    release_free_memory()
 
 
 def _keep_memory() -> None:

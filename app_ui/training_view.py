@@ -5,7 +5,14 @@ import streamlit as st
 
 from app_ui import charts
 from app_ui.common import YOURS, ActiveModel, enlarge, use_model
-from app_ui.i18n import architecture_title, duration_words, number, say, t
+from app_ui.i18n import (
+    architecture_title,
+    duration_words,
+    number,
+    plain_number,
+    say,
+    t,
+)
 from mnist_core.data.mnist import MnistData
 from mnist_core.models.card import ModelCard
 from mnist_core.serving.jobs import JobState, TrainingJob
@@ -103,9 +110,9 @@ def shown(column: str, value):
         return number(value, formats[column])
     if column == "architecture":
         return architecture_title(value)
-    if isinstance(value, int) and column != "run":  # the run's number stays one
-        return number(value, ",")  # 60,000; in Spanish 60.000
-    return number(value, "g") if isinstance(value, float) else value
+    if isinstance(value, (int, float)) and column != "run":  # the run's own number
+        return plain_number(value)
+    return value
 
 
 def compare_runs() -> None:

@@ -17,10 +17,10 @@ is shared by every later visitor; one that costs it every round ratchets.
 from __future__ import annotations
 
 import argparse
-import ctypes
 import gc
 
 from mnist_core.constants import SHIPPED_MODEL_PATH
+from mnist_core.serving.memory import release_free_memory
 
 PARTS = ("mnist", "upload", "teach", "tsne")
 
@@ -33,7 +33,7 @@ def anonymous_mb() -> float:
 
 def settle() -> float:
     gc.collect()
-    ctypes.CDLL("libc.so.6").malloc_trim(0)
+    release_free_memory()
     return anonymous_mb()
 
 
