@@ -19,22 +19,17 @@ from __future__ import annotations
 import argparse
 import gc
 
+from bench.performance.latency import rss_parts_mb
 from mnist_core.constants import SHIPPED_MODEL_PATH
 from mnist_core.serving.memory import release_free_memory
 
 PARTS = ("mnist", "upload", "teach", "tsne")
 
 
-def anonymous_mb() -> float:
-    with open("/proc/self/status") as status:
-        fields = dict(line.split(":", 1) for line in status)
-    return int(fields["RssAnon"].split()[0]) / 1024
-
-
 def settle() -> float:
     gc.collect()
     release_free_memory()
-    return anonymous_mb()
+    return rss_parts_mb()[0]
 
 
 class Visit:

@@ -93,12 +93,17 @@ def rss_mb(pid: int) -> float:
     return sum(int(v) for v in out) / 1024
 
 
-def memory_split(pid: int) -> str:
-    """RSS split into anonymous memory (the process's own) and file-backed pages
+def rss_parts_mb(pid: int | str = "self") -> tuple[float, float]:
+    """RSS as anonymous memory (the process's own) and file-backed pages
     (mostly TensorFlow's shared libraries: counted in RSS, but reclaimable)."""
     with open(f"/proc/{pid}/status") as status:
         fields = dict(line.split(":", 1) for line in status)
     anon, file = (int(fields[k].split()[0]) / 1024 for k in ("RssAnon", "RssFile"))
+    return anon, file
+
+
+def memory_split(pid: int) -> str:
+    anon, file = rss_parts_mb(pid)
     return f"anonymous {anon:.0f} MB + file-backed {file:.0f} MB"
 
 
