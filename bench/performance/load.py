@@ -40,6 +40,7 @@ import numpy as np
 
 from bench.performance.latency import rss_mb
 from bench.performance.ws_user import StreamlitUser, canvas_state, click
+from mnist_core.reading.digit_check import NOT_A_DIGIT
 from tests.support.servers import (
     free_port,
     start_streamlit,
@@ -49,7 +50,6 @@ from tests.support.servers import (
 ROOT = Path(__file__).resolve().parents[2]
 
 TRAINING = "epochs=1&size=1000"
-NO_DIGIT = "does not look like a digit"
 TRAINING_DEADLINE = 600  # seconds: a training not done by then counts as an error
 # A replica's own count of its sessions (only that family: sizing the caches,
 # the default answer's other part, costs the server more).
@@ -113,7 +113,7 @@ async def drawer(url: str, tally: Tally, think: float = 0.0, seed: int = 0) -> N
                 state = canvas_state(canvas, tally.canvases[index])
                 screen = await asyncio.wait_for(user.run([state]), 60)
                 shown = screen.metric("Prediction")
-                if shown is None and any(NO_DIGIT in t for t in screen.texts()):
+                if shown is None and str(NOT_A_DIGIT) in screen.texts():
                     shown = "None"  # the page says it is no digit
                 if screen.exceptions or shown is None:
                     tally.errors.append(f"no Prediction; {screen.exceptions[:1]}")
