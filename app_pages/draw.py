@@ -5,6 +5,7 @@ import streamlit as st
 from app_ui import charts
 from app_ui.canvas import OversizedDrawing, drawing_canvas, drawing_pixels
 from app_ui.common import (
+    SHIPPED,
     choose_model,
     enlarge,
     get_shipped,
@@ -269,8 +270,9 @@ if st.toggle(
     st.stop()
 digit_part(active)
 teach(active)
-with errors_shown():  # the card of the model loaded once per server, no file read
-    st.caption(learned_from_words(get_shipped().card))
+if active.label == SHIPPED:  # its words speak of the numbers shown above
+    with errors_shown():  # the card of the model loaded once per server
+        st.caption(learned_from_words(get_shipped().card))
 st.caption(
     t(
         "Uploads up to {limit} MB are read in memory, never stored.",

@@ -25,3 +25,21 @@ def test_draw_page_uses_corrections_at_once_and_forgets_them(page):
     forget.click().run()
     assert not at.exception and len(at.session_state["corrections"]) == 0
     assert "used at once" not in texts(at)
+
+
+def test_the_shipped_models_footnote_shows_only_while_it_is_in_use(page):
+    # Its words ("each number above was measured on people it never saw")
+    # speak of the shipped model's numbers, not of a model the user trained.
+    from dataclasses import replace
+
+    from app_ui.common import SHIPPED, YOURS, get_shipped
+
+    footnote = "each number above was measured"
+    at = page("draw")
+    assert footnote in texts(at) or "also learned from" in texts(at)
+    mine = replace(get_shipped(), label=YOURS)
+    at = page("draw", your_model=mine, model_in_use=YOURS)
+    assert not at.exception
+    assert footnote not in texts(at) and "also learned from" not in texts(at)
+    at.radio(key="model_in_use@en").set_value(SHIPPED).run()
+    assert footnote in texts(at) or "also learned from" in texts(at)
