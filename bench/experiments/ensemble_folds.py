@@ -2,14 +2,17 @@
 
     python -m bench.experiments.ensemble_folds [--epochs N] [--copies 2]
         [--only syn val]
-        [--save artifacts/pen_member.keras]
+        [--save artifacts/pen_member.keras] [--member artifacts/pen_member.keras]
 
 First the pen member is trained on every dev institution (the shipped recipe,
 models/mnist_cnn.json, plus the dev pen digits drawn `--copies` times) and the
 average of it and the shipped model reads the test file's writers (never
 trained on, never tuned by). Then, per dev institution left out, a pen member
 trained without it; the average reads the left-out writers. One JSON line per
-step, as each finishes: about 10-15 minutes a training on 2 cores.
+step, as each finishes: about 10-15 minutes a training on 2 cores. Each
+fold's member is saved next to `--save` (pen_member-without-syn.keras, ...), so
+other ways of joining the readers can be measured without training again;
+`--member` reads the test file with an all-dev member saved before.
 """
 
 from __future__ import annotations
@@ -65,6 +68,7 @@ def main() -> None:
     parser.add_argument("--epochs", type=int)
     parser.add_argument("--only", nargs="*", default=HARDEST_FIRST)
     parser.add_argument("--save", type=Path, default=Path("artifacts/pen_member.keras"))
+    parser.add_argument("--member", type=Path, help="an all-dev pen member saved before")
     args = parser.parse_args()
     record = read_metadata(SHIPPED_MODEL_PATH)
     config = with_overrides(config_from_record(record["config"]), epochs=args.epochs)
@@ -74,18 +78,23 @@ def main() -> None:
     shipped = load_model(SHIPPED_MODEL_PATH).model
     print(config, f"pen copies {args.copies}", flush=True)
     start = time.perf_counter()
-    member = train(config, data, pen=pen)
-    args.save.parent.mkdir(parents=True, exist_ok=True)
-    save_model(member.model, args.save, member.metadata())
-    pair = average_models([load_model(SHIPPED_MODEL_PATH).model, member.model])
+    if args.member:
+        member_model = load_model(args.member).model
+    else:
+        member = train(config, data, pen=pen)
+        save_model(member.model, args.save, member.metadata())
+        member_model = member.model
+    pair = average_models([load_model(SHIPPED_MODEL_PATH).model, member_model])
     step = {"step": "test file", "digits": len(test)}
-    readers = {"shipped": shipped, "pen": member.model, "pair": pair}
+    readers = {"shipped": shipped, "pen": member_model, "pair": pair}
     step |= readings(readers, test, data)
     step["wall_seconds"] = round(time.perf_counter() - start)
     print(json.dumps(step), flush=True)
     for group in args.only:
         start = time.perf_counter()
         member = train(config, data, pen=pen.without(group))
+        fold_path = args.save.with_name(f"{args.save.stem}-without-{group}.keras")
+        save_model(member.model, fold_path, member.metadata())
         pair = average_models([load_model(SHIPPED_MODEL_PATH).model, member.model])
         left_out = [s for s in dev if s.inst == group]
         step = {"step": f"without {group}", "digits": len(left_out)}

@@ -2,7 +2,7 @@
 
     python -m bench.experiments.style_memory [--model models/mnist_cnn.keras]
         [--dev PATH] [--test PATH] [--corrections 3] [--min-digits 20]
-        [--grid]
+        [--grid] [--spaces]
 
 For each writer with at least `--min-digits` digits, in the dev file and in the
 test file, the digits are drawn as the Draw page gets them (`draw_like_a_person`,
@@ -19,6 +19,12 @@ change its reading.
 `--grid` prints the same on the dev file and MNIST's first 10,000 training
 digits for a grid of SIMILAR_ABOVE x STRENGTH: they are chosen there; the test
 file and MNIST's test digits are only reported on.
+
+`--spaces` compares, on the same dev writers and MNIST training digits, other
+spaces to measure "close" in than the raw hidden features: centred (minus the
+mean of MNIST's training digits 10,000-19,999), the pre-activation centred, and
+the pre-activation whitened by its within-digit spread (the shipped
+architectures' `dense_bn` layer).
 """
 
 from __future__ import annotations
@@ -29,6 +35,7 @@ import time
 from collections import defaultdict
 from pathlib import Path
 
+import keras
 import numpy as np
 
 from mnist_core.constants import PROJECT_ROOT, SHIPPED_MODEL_PATH
@@ -68,6 +75,7 @@ def read_file(memory: StyleMemory, path: Path) -> dict:
         "drawn": np.array(drawn),
         "features": features,
         "probabilities": probabilities,
+        "pixels": np.stack(pixels),
     }
 
 
@@ -138,6 +146,65 @@ def mnist_check(memory: StyleMemory, x: np.ndarray, y: np.ndarray, given: dict,
     ]
 
 
+def _unit(a: np.ndarray) -> np.ndarray:
+    return a / np.maximum(np.linalg.norm(a, axis=1, keepdims=True), 1e-9)
+
+
+def feature_spaces(model, x_fit: np.ndarray, y_fit: np.ndarray) -> dict:
+    """name -> function (N, 28, 28) -> unit features, each fitted on x_fit."""
+    inside = keras.Model(
+        model.inputs,
+        [model.get_layer("dense_bn").output, model.get_layer("dense_relu").output],
+    )
+
+    def both(x):
+        parts = [inside(x[i : i + 1000, ..., None].astype(np.float32), training=False)
+                 for i in range(0, len(x), 1000)]  # fmt: skip
+        return [np.concatenate([p[k].numpy() for p in parts]) for k in (0, 1)]
+
+    pre, post = both(x_fit)
+    mu_pre, mu_post = pre.mean(0), post.mean(0)
+    centres = np.stack([pre[y_fit == k].mean(0) for k in range(10)])
+    gaps = pre - centres[y_fit]
+    cov = gaps.T @ gaps / len(gaps)
+    cov += 1e-2 * np.trace(cov) / len(cov) * np.eye(len(cov))
+    values, vectors = np.linalg.eigh(cov)
+    white = vectors / np.sqrt(values)
+    return {
+        "raw": lambda x: _unit(both(x)[1]),
+        "centred": lambda x: _unit(both(x)[1] - mu_post),
+        "pre-activation centred": lambda x: _unit(both(x)[0] - mu_pre),
+        "pre-activation whitened": lambda x: _unit((both(x)[0] - mu_pre) @ white),
+    }
+
+
+def compare_spaces(model, dev: dict, data, common: dict) -> None:
+    """Fixed/broken on the dev writers and MNIST train[:10000] per space and line."""
+    x, y = data.x_train[:10000] / 255.0, data.y_train[:10000]
+    spaces = feature_spaces(model, data.x_train[10000:20000] / 255.0,
+                            data.y_train[10000:20000])  # fmt: skip
+    pixels = dev["pixels"]
+    for name, space in spaces.items():
+        in_space = dev | {"features": space(pixels)}
+        mnist_features = space(x)
+        mnist_probabilities = model.predict(x[..., None], verbose=0, batch_size=1000)
+        base = mnist_probabilities.argmax(1) == y
+        lines_ = (0.0, 0.2, 0.4, 0.6) if "whitened" in name else (0.5, 0.7, 0.8, 0.9)
+        for similar_above in lines_:
+            params = {"similar_above": similar_above, "strength": STRENGTH}
+            result = replay(in_space, **common, **params)
+            before, after = result["before"], result["after"]
+            broken = [
+                int((base & ~(blend(mnist_probabilities, mnist_features, e, lab,
+                                    **params).argmax(1) == y)).sum())
+                for e, lab in result["given"].values() if len(lab)
+            ]  # fmt: skip
+            print(f"{name}, line {similar_above}: dev fixed "
+                  f"{(after & ~before).sum()}, broken {(before & ~after).sum()}; "
+                  f"MNIST train[:10000] broken: max {max(broken)}, "
+                  f"total {sum(broken)}", flush=True)  # fmt: skip
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--model", type=Path, default=SHIPPED_MODEL_PATH)
@@ -150,12 +217,16 @@ def main() -> None:
     parser.add_argument("--corrections", type=int, default=3)
     parser.add_argument("--min-digits", type=int, default=20)
     parser.add_argument("--grid", action="store_true")
+    parser.add_argument("--spaces", action="store_true")
     args = parser.parse_args()
     started = time.perf_counter()
     memory = StyleMemory(Classifier(load_model(args.model).model))
     dev = read_file(memory, args.dev)
     common = {"corrections": args.corrections, "min_digits": args.min_digits}
     data = load_mnist(os.environ.get("MNIST_PATH"))
+    if args.spaces:
+        compare_spaces(memory.model, dev, data, common)
+        return
     if args.grid:  # chosen on the dev file and MNIST's training digits
         x, y = data.x_train[:10000], data.y_train[:10000]
         for similar_above in (0.75, 0.8, 0.85, 0.9):

@@ -31,3 +31,22 @@ def test_the_average_reads_as_its_members_averaged_and_survives_the_door():
     loaded = load_uploaded_model(model_bytes(pair), "pair.keras")  # safe_mode on
     np.testing.assert_allclose(loaded(digits).numpy(), expected, atol=1e-6)
     assert [layer.name for layer in loaded.layers][-1] == "average"
+
+
+def test_the_first_member_keeps_its_layer_names_so_its_digit_check_still_applies():
+    from mnist_core.models.architectures import build_model
+    from mnist_core.reading.classifier import Classifier
+    from mnist_core.reading.digit_check import LAYERS
+
+    keras.utils.set_random_seed(3)
+    first, second = build_model("fast"), build_model("fast")
+    pair = average_models([first, second])
+    names = {layer.name for layer in pair.layers}
+    assert set(LAYERS) <= names
+    assert {f"member1_{n}" for n in LAYERS} <= names
+    digits = np.random.default_rng(1).random((4, 28, 28), dtype=np.float32)
+    alone, joined = Classifier(first), Classifier(pair)
+    for ours, theirs in zip(
+        joined.layer_features(digits), alone.layer_features(digits), strict=True
+    ):
+        np.testing.assert_allclose(ours, theirs, atol=1e-5)
