@@ -16,6 +16,7 @@ from app_ui.i18n import (
 from mnist_core.data.mnist import MnistData
 from mnist_core.models.card import ModelCard
 from mnist_core.serving.jobs import JobState, TrainingJob
+from mnist_core.training.config import SETTINGS
 
 MAX_RUNS = 10
 
@@ -101,8 +102,14 @@ def adopt(job: TrainingJob, data: MnistData) -> None:
     use_model(YOURS)
 
 
+# A toggle's column reads as its switch did (yes/no), not as its value's id.
+TOGGLE_COLUMNS = {s.heading: s.toggles for s in SETTINGS.values() if s.toggles}
+
+
 def shown(column: str, value):
     """A run-table cell as a person reads it."""
+    if column in TOGGLE_COLUMNS:
+        value = value == TOGGLE_COLUMNS[column][1]
     if isinstance(value, bool):
         return t("yes") if value else t("no")
     formats = {"test accuracy": ".2%", "test loss": ".4f", "seconds": ".1f"}

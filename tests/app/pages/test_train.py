@@ -94,6 +94,7 @@ def test_two_runs_are_compared_side_by_side(page):
     assert all(re.fullmatch(r"\d{1,3}(,\d{3})*", n) for n in table["images"])
     assert all(re.fullmatch(r"\d+\.\d\d%", a) for a in table["test accuracy"])
     assert set(table["augment"]) == {"no"}
+    assert set(table["schedule"]) == {"yes"}  # as its toggle reads, not "onecycle"
     # Each run's curve ends at the accuracy of the model it delivered.
     runs = at.session_state["runs"]
     for run in runs:
