@@ -37,6 +37,10 @@ WHAT_IT_SEES = mark(
     "20×20 and centred in 28×28, like MNIST's digits"
 )
 DRAWING_ADVICE = mark("Try drawing it larger and clearer.")
+# When the doubt comes from the user's own corrections, not from the drawing.
+CORRECTED_ADVICE = mark(
+    "Your corrections weigh in this reading: if it is wrong, correct it too."
+)
 PHOTO_ADVICE = mark(
     "Try a photo in even light, the digit large and dark, filling most of the picture."
 )
@@ -130,6 +134,8 @@ def show_prediction(prediction, classifier, from_photo: bool = False) -> None:
     if not prediction.is_sure:
         (d1, p1), (d2, p2) = prediction.top(2)
         advice = PHOTO_ADVICE if from_photo else DRAWING_ADVICE
+        if prediction.by_corrections:
+            advice = CORRECTED_ADVICE
         st.warning(
             t(
                 "Not sure: it could be **{d1}** ({p1:.0%}) or **{d2}** ({p2:.0%}).",

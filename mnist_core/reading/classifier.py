@@ -32,6 +32,7 @@ class Prediction:
     probabilities: tuple[float, ...]  # 10 values summing to 1, empty if no digit
     pixels: np.ndarray | None  # the 28x28 input the model saw
     reason: Message | None = None  # why there is no digit
+    by_corrections: bool = False  # the user's corrections changed this reading
 
     @property
     def is_sure(self) -> bool:

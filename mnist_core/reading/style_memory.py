@@ -17,8 +17,6 @@ import tensorflow as tf
 from PIL import Image
 
 from mnist_core.constants import INPUT_SHAPE, NUM_CLASSES
-from mnist_core.drawing.preprocess import prepare_image
-from mnist_core.errors import EmptyImageError
 from mnist_core.reading.calibration import with_temperature
 from mnist_core.reading.classifier import Classifier, Prediction
 
@@ -200,15 +198,26 @@ class StyleMemory:
         )
 
     def classify(self, image: np.ndarray | Image.Image) -> Prediction:
-        """Any image of one digit -> a Prediction, like Classifier.classify."""
-        if not self._labels:
-            return self.classifier.classify(image)
-        try:
-            prepared = prepare_image(image)
-        except EmptyImageError as exc:
-            return Prediction(None, 0.0, (), None, reason=exc.message)
-        probs = self.probabilities(prepared.as_batch())[0]
+        """Any image of one digit -> a Prediction, like Classifier.classify
+        (what it finds empty or not a digit stays so); `by_corrections` says
+        whether the stored examples changed its probabilities."""
+        own = self.classifier.classify(image)
+        if not self._labels or own.digit is None:
+            return own
+        features, _ = self.read(own.pixels[None])
+        probs = blend(
+            np.array([own.probabilities]),
+            features,
+            self._examples,
+            np.array(self._labels),
+            self.similar_above,
+            self.strength,
+        )[0]
         digit = int(np.argmax(probs))
         return Prediction(
-            digit, float(probs[digit]), tuple(map(float, probs)), prepared.pixels
+            digit,
+            float(probs[digit]),
+            tuple(map(float, probs)),
+            own.pixels,
+            by_corrections=not np.allclose(probs, own.probabilities, atol=1e-6),
         )

@@ -6,11 +6,7 @@ import pytest
 from mnist_core.data.non_digits import KINDS, draw_non_digit, non_digits
 from mnist_core.drawing.strokes import render_strokes
 from mnist_core.reading.digit_check import NOT_A_DIGIT
-from tests.support.drawing import ONE, SEVEN
-
-# What a visitor scribbles across the canvas to try the app.
-SCRIBBLE = [[(40, 60), (240, 80), (50, 120), (230, 150), (60, 200), (220, 240),
-             (100, 40), (180, 250), (30, 140), (250, 130)]]  # fmt: skip
+from tests.support.drawing import ONE, SCRIBBLE, SEVEN
 
 
 @pytest.fixture(scope="module")

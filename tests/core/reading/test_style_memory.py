@@ -5,7 +5,7 @@ import pytest
 
 from mnist_core.drawing.strokes import render_strokes
 from mnist_core.reading.style_memory import blend
-from tests.support.drawing import SEVEN
+from tests.support.drawing import SCRIBBLE, SEVEN
 
 # A one with a long, low flag: up from far left, then straight down. The
 # shipped model reads both as 7; the second is drawn a little differently.
@@ -18,8 +18,10 @@ def shipped():
     from mnist_core.constants import SHIPPED_MODEL_PATH
     from mnist_core.models.storage import load_model
     from mnist_core.reading.classifier import Classifier
+    from mnist_core.reading.digit_check import load_check_for
 
-    return Classifier(load_model(SHIPPED_MODEL_PATH).model)
+    model, check = load_model(SHIPPED_MODEL_PATH).model, load_check_for(SHIPPED_MODEL_PATH)
+    return Classifier(model, digit_check=check)  # as the Draw page reads
 
 
 def corrected(classifier, strokes, digit):
@@ -38,7 +40,17 @@ def test_after_one_correction_the_next_flagged_one_reads_as_one(shipped):
     assert shipped.classify(second).digit != 1  # the model alone misreads both
     memory = corrected(shipped, FLAGGED_ONE, 1)
     assert memory.available and len(memory) == 1
-    assert memory.classify(second).digit == 1
+    answer = memory.classify(second)
+    assert answer.digit == 1 and answer.by_corrections
+
+
+@pytest.mark.slow
+def test_a_scribble_after_a_correction_is_still_not_a_digit(shipped):
+    from mnist_core.reading.digit_check import NOT_A_DIGIT
+
+    memory = corrected(shipped, FLAGGED_ONE, 1)
+    answer = memory.classify(render_strokes(SCRIBBLE, width=20))
+    assert answer.digit is None and answer.reason == NOT_A_DIGIT
 
 
 @pytest.mark.slow
@@ -57,7 +69,7 @@ def test_an_unrelated_seven_reads_as_before(shipped):
     seven = render_strokes(SEVEN)
     memory = corrected(shipped, FLAGGED_ONE, 1)
     before, after = shipped.classify(seven), memory.classify(seven)
-    assert after.digit == before.digit == 7
+    assert after.digit == before.digit == 7 and not after.by_corrections
     np.testing.assert_allclose(after.probabilities, before.probabilities, atol=1e-6)
 
 
