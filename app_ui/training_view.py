@@ -19,7 +19,7 @@ from mnist_core.serving.jobs import JobState, TrainingJob
 from mnist_core.training.config import SETTINGS
 
 MAX_RUNS = 10
-
+ALMOST_DONE_SECONDS = 3.0  # the last batches and the test pass after them
 
 def progress(snapshot) -> None:
     if snapshot.state == JobState.QUEUED and not snapshot.position:
@@ -41,7 +41,9 @@ def progress(snapshot) -> None:
     # The time left comes from this run's own batch rate (BatchClock), once
     # its first, slow batches are behind it.
     left = t("estimating the time left…")
-    if event.eta is not None:
+    if event.eta is not None and event.eta < ALMOST_DONE_SECONDS:
+        left = t("almost done")  # "about 5 seconds" is the shortest span said
+    elif event.eta is not None:
         left = t("{time} left", time=duration_words(event.eta))
     st.progress(
         event.progress,

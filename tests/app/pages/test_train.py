@@ -216,7 +216,11 @@ def test_the_train_page_says_how_long_a_run_will_take(page):
 
 @pytest.mark.parametrize(
     ("eta", "expected"),
-    [(None, "estimating the time left…"), (42.0, "about 40 seconds left")],
+    [
+        (None, "estimating the time left…"),
+        (42.0, "about 40 seconds left"),
+        (0.4, "almost done"),  # not "about 5 seconds left" at the last batch
+    ],
 )
 def test_the_time_left_is_the_runs_own_estimate(page, eta, expected):
     from mnist_core.serving.jobs import TrainingJob
