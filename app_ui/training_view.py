@@ -21,6 +21,7 @@ from mnist_core.training.config import SETTINGS
 MAX_RUNS = 10
 ALMOST_DONE_SECONDS = 3.0  # the last batches and the test pass after them
 
+
 def progress(snapshot) -> None:
     if snapshot.state == JobState.QUEUED and not snapshot.position:
         st.info(t("Waiting for a free worker in the cluster; yours starts by itself."))

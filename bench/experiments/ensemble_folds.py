@@ -68,7 +68,9 @@ def main() -> None:
     parser.add_argument("--epochs", type=int)
     parser.add_argument("--only", nargs="*", default=HARDEST_FIRST)
     parser.add_argument("--save", type=Path, default=Path("artifacts/pen_member.keras"))
-    parser.add_argument("--member", type=Path, help="an all-dev pen member saved before")
+    parser.add_argument(
+        "--member", type=Path, help="an all-dev pen member saved before"
+    )
     args = parser.parse_args()
     record = read_metadata(SHIPPED_MODEL_PATH)
     config = with_overrides(config_from_record(record["config"]), epochs=args.epochs)

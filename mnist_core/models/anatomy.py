@@ -133,14 +133,26 @@ def activation_word(layer: keras.layers.Layer) -> str:
     return ACTIVATION_WORDS.get(name, name)
 
 
+def layer_edges(model: keras.Model) -> list[tuple[int, int]]:
+    """(from, to) indices into model.layers: which layer feeds which. Chains,
+    branches (an averaged ensemble's members, an upload's skip connections)."""
+    index = {id(layer): i for i, layer in enumerate(model.layers)}
+    edges = []
+    for i, layer in enumerate(model.layers):
+        for node in layer._inbound_nodes:
+            for tensor in node.input_tensors:
+                source = index.get(id(tensor._keras_history.operation))
+                if source is not None and (source, i) not in edges:
+                    edges.append((source, i))
+    return edges
+
+
 def to_dot(model: keras.Model, say: Callable[[Message], str] = str) -> str:
     """The network as a Graphviz DOT diagram: one box per layer, top to bottom.
 
     Args:
         say: writes a layer's words in the reader's language (the app passes
             its translator; English by default).
-
-    Our architectures are plain chains, so each layer feeds the next one.
     """
     lines = [
         "digraph model {",
@@ -152,8 +164,7 @@ def to_dot(model: keras.Model, say: Callable[[Message], str] = str) -> str:
         words = describe_layer(model.layers[i])
         detail = info.kind + (f": {dot_text(say(words))}" if words else "")
         lines.append(f'  l{i} [label="{dot_text(info.name)}\\n{detail}\\n→ {shape}"];')
-        if i:
-            lines.append(f"  l{i - 1} -> l{i};")
+    lines += [f"  l{a} -> l{b};" for a, b in layer_edges(model)]
     lines.append("}")
     return "\n".join(lines)
 

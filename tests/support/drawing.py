@@ -29,6 +29,7 @@ def prediction(page) -> str:
     metric.wait_for(timeout=30_000)
     return metric.locator("[data-testid=stMetricValue]").inner_text().strip()
 
+
 # What a visitor scribbles across the canvas to try the app.
 SCRIBBLE = [[(40, 60), (240, 80), (50, 120), (230, 150), (60, 200), (220, 240),
              (100, 40), (180, 250), (30, 140), (250, 130)]]  # fmt: skip

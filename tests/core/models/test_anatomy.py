@@ -6,6 +6,7 @@ import pytest
 from mnist_core.models.anatomy import (
     feature_maps,
     first_layer_filters,
+    layer_edges,
     layer_table,
     to_dot,
 )
@@ -55,3 +56,18 @@ def test_diagram_words_go_through_the_translator_given():
     dot = to_dot(build_model("fast"), say)
     assert "Conv2D: «24 filters 5×5»" in dot and "Dropout: «drop 30%»" in dot
     assert {"normalise", "{units} units, {activation}"} <= set(seen)
+
+
+def test_diagram_draws_branches_as_they_are_wired():
+    # Two members side by side: each starts at the picture and ends in the
+    # average; neither feeds the other (a chain drawn in layer order would).
+    from mnist_core.models.ensemble import average_models
+
+    model = average_models([build_model("small"), build_model("small")])
+    names = [layer.name for layer in model.layers]
+    edges = {(names[a], names[b]) for a, b in layer_edges(model)}
+    assert {("image", "conv1"), ("image", "member1_conv1")} <= edges
+    assert {("probabilities", "average"), ("member1_probabilities", "average")} <= edges
+    assert not any(a.startswith("member1_") != b.startswith("member1_")
+                   for a, b in edges if "image" != a and b != "average")  # fmt: skip
+    assert to_dot(model).count("->") == len(edges) == len(names)

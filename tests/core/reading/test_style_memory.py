@@ -20,7 +20,10 @@ def shipped():
     from mnist_core.reading.classifier import Classifier
     from mnist_core.reading.digit_check import load_check_for
 
-    model, check = load_model(SHIPPED_MODEL_PATH).model, load_check_for(SHIPPED_MODEL_PATH)
+    model, check = (
+        load_model(SHIPPED_MODEL_PATH).model,
+        load_check_for(SHIPPED_MODEL_PATH),
+    )
     return Classifier(model, digit_check=check)  # as the Draw page reads
 
 
