@@ -6,6 +6,9 @@ from mnist_core.drawing.strokes import CANVAS_SIZE
 # test draws, from the core's unit tests to the mouse in a real browser.
 SEVEN = [[(70, 60), (130, 58), (205, 60), (180, 120), (150, 180), (125, 235)]]
 ONE = [[(140, 50), (140, 230)]]
+# What a visitor scribbles across the canvas to try the app.
+SCRIBBLE = [[(40, 60), (240, 80), (50, 120), (230, 150), (60, 200), (220, 240),
+             (100, 40), (180, 250), (30, 140), (250, 130)]]  # fmt: skip
 
 
 def draw(page, strokes, steps: int = 3, width: int = CANVAS_SIZE) -> None:
@@ -29,7 +32,3 @@ def prediction(page) -> str:
     metric.wait_for(timeout=30_000)
     return metric.locator("[data-testid=stMetricValue]").inner_text().strip()
 
-
-# What a visitor scribbles across the canvas to try the app.
-SCRIBBLE = [[(40, 60), (240, 80), (50, 120), (230, 150), (60, 200), (220, 240),
-             (100, 40), (180, 250), (30, 140), (250, 130)]]  # fmt: skip
