@@ -31,4 +31,3 @@ def prediction(page) -> str:
     metric = page.locator("[data-testid=stMetric]").filter(has_text="Prediction")
     metric.wait_for(timeout=30_000)
     return metric.locator("[data-testid=stMetricValue]").inner_text().strip()
-
