@@ -1,4 +1,5 @@
-"""The command line: `python -m mnist_core train | evaluate | classify`."""
+"""The command line: `python -m mnist_core train | evaluate | classify |
+handwriting-eval | average`."""
 
 from __future__ import annotations
 
@@ -111,6 +112,12 @@ def _parser() -> argparse.ArgumentParser:
         f"model as given (default: ${HANDWRITING_TEST_ENV}; never train on them)",
     )
     hw.add_argument("--data", help="MNIST for --cross-validate (default: $MNIST_PATH)")
+    av = commands.add_parser(
+        "average", help="join models into one whose answer is their average"
+    )
+    av.add_argument("models", nargs="+", type=Path, help="two or more .keras models")
+    av.add_argument("--out", type=Path, required=True, help="the joined model (.keras)")
+    av.add_argument("--data", help="MNIST to measure it on (default: $MNIST_PATH)")
     return parser
 
 
@@ -282,7 +289,9 @@ LEARNED_FROM_THEM = (
 
 
 def _cross_validate(loaded, card, samples, args: argparse.Namespace):
-    """Left-out-writer numbers for the model's own training recipe."""
+    """Left-out-writer numbers for the model's own training recipe; for an
+    averaged model, its pen-trained member's recipe, joined each time with
+    the members that learned from MNIST alone."""
     from mnist_core.data.mnist import load_mnist
     from mnist_core.data.pen_digits import render_pen_digits
     from mnist_core.reading.classifier import Classifier
@@ -293,10 +302,70 @@ def _cross_validate(loaded, card, samples, args: argparse.Namespace):
     if not card.pen_digits:
         report = evaluate_handwriting(Classifier(loaded.model), samples, args.seed)
         return unseen_writers(report)
-    config = config_from_record(loaded.metadata.get("config", {}))
-    pen = render_pen_digits(samples, card.pen_digits["copies"], config.seed)
+    recipe, join = loaded.metadata, None
+    if card.members:
+        recipe, join = _pen_member(loaded, card)
+    config = config_from_record(recipe.get("config", {}))
+    pen = render_pen_digits(samples, recipe["pen_digits"]["copies"], config.seed)
     data = load_mnist(args.data)
-    return cross_validate(config, data, samples, pen, args.seed, log=print)
+    return cross_validate(config, data, samples, pen, args.seed, log=print, join=join)
+
+
+def _pen_member(loaded, card):
+    """An averaged model's one pen-trained member's metadata, and how a model
+    trained by its recipe takes its place among the other members."""
+    from mnist_core.models.ensemble import average_models, members_of
+
+    slots = [i for i, member in enumerate(card.members) if member.get("pen_digits")]
+    if len(slots) != 1:
+        raise MnistError(
+            "--cross-validate retrains one member that learned from pen digits; "
+            "this model has {count}.",
+            count=len(slots),
+        )
+    members, slot = members_of(loaded.model), slots[0]
+
+    def join(trained):
+        return average_models([*members[:slot], trained, *members[slot + 1 :]])
+
+    return card.members[slot], join
+
+
+def run_average(args: argparse.Namespace) -> int:
+    import shutil
+
+    from mnist_core.data.mnist import load_mnist
+    from mnist_core.models.card import read_metadata
+    from mnist_core.models.ensemble import average_models
+    from mnist_core.models.storage import load_model, save_model
+    from mnist_core.reading.digit_check import check_path
+    from mnist_core.training.evaluation import evaluate
+
+    if len(args.models) < 2:
+        raise MnistError("average needs two or more models; got {count}.",
+                         count=len(args.models))  # fmt: skip
+    joined = average_models([load_model(path).model for path in args.models])
+    loss, accuracy = evaluate(joined, load_mnist(args.data))
+    members = [_as_member(read_metadata(path)) for path in args.models]
+    about = {"members": members, "test_loss": loss, "test_accuracy": accuracy}
+    pen = next((m["pen_digits"] for m in members if m.get("pen_digits")), None)
+    save_model(joined, args.out, about | ({"pen_digits": pen} if pen else {}))
+    # The first member keeps its layers' names: its digit check still applies.
+    if check_path(args.models[0]).exists():
+        shutil.copyfile(check_path(args.models[0]), check_path(args.out))
+    print(f"saved: {args.out}")
+    print(f"loss: {loss:.4f} accuracy: {accuracy:.4f}")
+    return 0
+
+
+# What a member's sidecar says that stays true inside the joined model (its
+# numbers on pen digits are its own, not the average's).
+MEMBER_FACTS = ("architecture", "config", "pen_digits", "test_accuracy",
+                "train_seconds", "data_fingerprint", "created")  # fmt: skip
+
+
+def _as_member(metadata: dict) -> dict:
+    return {key: metadata[key] for key in MEMBER_FACTS if key in metadata}
 
 
 COMMANDS = {
@@ -304,6 +373,7 @@ COMMANDS = {
     "evaluate": run_evaluate,
     "classify": run_classify,
     "handwriting-eval": run_handwriting_eval,
+    "average": run_average,
 }
 
 

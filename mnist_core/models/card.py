@@ -24,6 +24,7 @@ class ModelCard:
     train_seconds: float | None
     handwriting: dict  # results on pen-written digits by unseen writers, or {}
     pen_digits: dict  # the pen-written digits it learned from, {} if none
+    members: tuple = ()  # an averaged model's readers, each's own facts
 
     @classmethod
     def from_metadata(cls, meta: dict) -> ModelCard:
@@ -39,6 +40,7 @@ class ModelCard:
             train_seconds=meta.get("train_seconds"),
             handwriting=meta.get("handwriting", {}),
             pen_digits=meta.get("pen_digits", {}),
+            members=tuple(meta.get("members", ())),
         )
 
     @property

@@ -45,3 +45,13 @@ def average_models(members: list[keras.Model], name: str = "averaged") -> keras.
     ]
     average = keras.layers.Average(name=AVERAGE_LAYER)(outputs)
     return keras.Model(inputs, average, name=name)
+
+
+def members_of(model: keras.Model) -> list[keras.Model]:
+    """The readers an averaged model joins, each as a model of its own (sharing
+    its weights), in order; [] for a model that averages nothing."""
+    try:
+        average = model.get_layer(AVERAGE_LAYER)
+    except ValueError:
+        return []
+    return [keras.Model(model.input, tensor) for tensor in average.input]

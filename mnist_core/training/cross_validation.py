@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from mnist_core.data.mnist import MnistData
 from mnist_core.data.pen_digits import PenDigits, Sample
@@ -25,7 +26,11 @@ from mnist_core.reading.handwriting import (
     join_reports,
 )
 from mnist_core.training.config import TrainConfig
+from mnist_core.training.evaluation import evaluate_test_set
 from mnist_core.training.loop import train
+
+if TYPE_CHECKING:
+    import keras
 
 METHOD = "writers left out: one model per institution, trained without it"
 UNSEEN = "writers left out: the model learned from MNIST alone"
@@ -80,6 +85,7 @@ def cross_validate(
     pen: PenDigits,
     seed: int = 0,
     log: Callable[[str], None] = lambda line: None,
+    join: Callable[[keras.Model], keras.Model] | None = None,
 ) -> CrossValidation:
     """Train one model per institution left out and read its writers' digits.
 
@@ -87,13 +93,21 @@ def cross_validate(
         pen: the training drawings of every sample (data.pen_digits); each
             fold trains on those of the other institutions only.
         seed: the evaluation drawings' pens and places, as handwriting-eval.
+        join: what each fold's model becomes before it reads; for an averaged
+            model, the fold's member joined with the members that learned
+            from no pen digit (they need no fold of their own).
     """
     reports, mnist = [], {}
     for group in sorted({s.inst for s in samples}):
         result = train(config, data, pen=pen.without(group))
+        reader = Classifier(result.model if join is None else join(result.model))
         left_out = [s for s in samples if s.inst == group]
-        reports.append(evaluate_handwriting(Classifier(result.model), left_out, seed))
-        mnist[group] = result.test_accuracy
+        reports.append(evaluate_handwriting(reader, left_out, seed))
+        mnist[group] = (
+            result.test_accuracy
+            if join is None
+            else evaluate_test_set(reader.probabilities, data).accuracy
+        )
         log(f"without {group}: {reports[-1].accuracy:.4f} on its {len(left_out)}")
     raw = join_reports(reports)
     return CrossValidation(raw, *calibrate(raw), mnist)

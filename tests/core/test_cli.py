@@ -4,6 +4,7 @@ import json
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -192,10 +193,8 @@ def test_without_the_shipped_model_classify_says_how_to_get_one(
     assert code == 2 and "python -m mnist_core train --preset fast --out" in err
 
 
-@pytest.mark.slow
-def test_training_on_pen_digits_is_recorded_and_measured_on_left_out_writers(
-    tmp_path, mnist_path, capsys
-):
+def two_institutions_pen_file(tmp_path) -> Path:
+    """A 7 and a 1 from each of two institutions, as a unipen-digits file."""
     from tests.support.drawing import ONE, SEVEN
 
     unit = lambda strokes: [[[x / 280, y / 280] for x, y in s] for s in strokes]  # noqa: E731
@@ -206,6 +205,14 @@ def test_training_on_pen_digits_is_recorded_and_measured_on_left_out_writers(
     ]
     pen_file = tmp_path / "strokes.json"
     pen_file.write_text(json.dumps({"samples": records}))
+    return pen_file
+
+
+@pytest.mark.slow
+def test_training_on_pen_digits_is_recorded_and_measured_on_left_out_writers(
+    tmp_path, mnist_path, capsys
+):
+    pen_file = two_institutions_pen_file(tmp_path)
     model = tmp_path / "pen.keras"
     settings = ["--arch", "small", "--epochs", "1", "--train-size", "500"]
     common = ["--data", str(mnist_path), "--seed", "3"]
@@ -238,3 +245,35 @@ def test_training_on_pen_digits_is_recorded_and_measured_on_left_out_writers(
     recorded = json.loads(model.with_suffix(".json").read_text())["handwriting"]
     assert recorded["method"].startswith("writers left out: one model per")
     assert recorded["samples"] == 4 and "temperature" in recorded
+
+
+@pytest.mark.slow
+def test_an_averaged_model_is_cross_validated_by_retraining_its_pen_member(
+    tmp_path, mnist_path, capsys
+):
+    pen_file = two_institutions_pen_file(tmp_path)
+    common = ["--arch", "small", "--epochs", "1", "--train-size", "500",
+              "--data", str(mnist_path), "--seed", "3"]  # fmt: skip
+    plain, pen, joined = (tmp_path / f"{n}.keras" for n in ("plain", "pen", "joined"))
+    assert main(["train", *common, "--out", str(plain)]) == 0
+    assert (
+        main(["train", *common, "--pen-digits", str(pen_file), "--out", str(pen)]) == 0
+    )
+    assert main(["average", str(plain), "--out", str(joined)]) == 2
+    assert "two or more models" in capsys.readouterr().err
+    args = ["average", str(plain), str(pen), "--out", str(joined)]
+    assert main([*args, "--data", str(mnist_path)]) == 0
+    sidecar = json.loads(joined.with_suffix(".json").read_text())
+    assert sidecar["architecture"] == "averaged" and len(sidecar["members"]) == 2
+    assert sidecar["pen_digits"]["samples"] == 4  # what the pair learned from
+    assert "pen_digits" not in sidecar["members"][0]
+    capsys.readouterr()
+    evaluate = ["handwriting-eval", "--model", str(joined), "--samples", str(pen_file)]
+    command = [*evaluate, "--cross-validate", "--record", "--data", str(mnist_path)]
+    assert main(command) == 0
+    out = capsys.readouterr().out
+    # One pen member per institution left out, each joined with the plain one.
+    assert "without north:" in out and "without south:" in out
+    assert "mnist without north:" in out
+    recorded = json.loads(joined.with_suffix(".json").read_text())["handwriting"]
+    assert recorded["method"].startswith("writers left out: one model per")

@@ -50,3 +50,15 @@ def test_the_first_member_keeps_its_layer_names_so_its_digit_check_still_applies
         joined.layer_features(digits), alone.layer_features(digits), strict=True
     ):
         np.testing.assert_allclose(ours, theirs, atol=1e-5)
+
+
+def test_the_members_come_back_out_of_the_joined_model():
+    from mnist_core.models.ensemble import members_of
+
+    first, second = tiny_reader(1), tiny_reader(2)
+    digits = np.random.default_rng(2).random((3, 28, 28, 1), dtype=np.float32)
+    pair = average_models([first, second])
+    out = members_of(load_uploaded_model(model_bytes(pair), "pair.keras"))
+    assert len(out) == 2 and members_of(first) == []
+    for member, original in zip(out, (first, second), strict=True):
+        np.testing.assert_allclose(member(digits), original(digits), atol=1e-6)
