@@ -13,7 +13,7 @@ from app_ui.common import (
     your_model,
 )
 from app_ui.corrections import offer_correction, style_reader, teach
-from app_ui.i18n import architecture_title, errors_shown, mark, number, say, t
+from app_ui.i18n import errors_shown, mark, model_title, number, say, t
 from app_ui.navigation import heading
 from mnist_core.drawing.strokes import CANVAS_SIZE, DEFAULT_PEN, PEN_WIDTHS
 from mnist_core.errors import UPLOAD_LIMIT_MB, EmptyImageError
@@ -167,7 +167,7 @@ def measured_words(active) -> str:
     text = t(
         "{model} ({arch}): {accuracy:.2%} right on MNIST's 10,000 test digits",
         model=t(active.label),
-        arch=architecture_title(card.architecture),
+        arch=model_title(card),
         accuracy=card.test_accuracy,
     )
     writers = new_writers_words(card)

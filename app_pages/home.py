@@ -3,10 +3,57 @@
 import streamlit as st
 
 from app_ui.common import new_writers_words
-from app_ui.i18n import architecture_title, date_words, number, t
+from app_ui.i18n import (
+    Shown,
+    architecture_title,
+    date_words,
+    member_architecture,
+    model_title,
+    number,
+    t,
+)
 from app_ui.navigation import PAGES, heading
 from mnist_core.constants import SHIPPED_MODEL_PATH
 from mnist_core.models.card import read_card
+
+
+def how_it_was_made(card) -> str:
+    """Its training, in a sentence; an averaged model's, member by member."""
+    if not card.members:
+        return t(
+            "Trained by this project's own command line on the 60,000 MNIST "
+            "training digits ({epochs} epochs, augmentation {augmentation}), created "
+            "{created}. Test accuracy is measured on the 10,000 MNIST test digits it "
+            "never saw.",
+            epochs=card.config.get("epochs", "?"),
+            augmentation=t("on") if card.config.get("augment") else t("off"),
+            created=date_words(card.created),
+        )
+    return t(
+        "{count} networks trained by this project's own command line, their "
+        "answers averaged inside one model, created {created}: {members}. Test "
+        "accuracy is measured on the 10,000 MNIST test digits it never saw.",
+        count=len(card.members),
+        created=date_words(card.created),
+        members=Shown("; ".join(member_words(m) for m in card.members)),
+    )
+
+
+def member_words(member: dict) -> str:
+    """One member of an averaged model: its network and what it learned from."""
+    fields = dict(
+        arch=architecture_title(member_architecture(member)),
+        epochs=member.get("config", {}).get("epochs", "?"),
+    )
+    if member.get("pen_digits"):
+        return t(
+            "a {arch} that learned from MNIST and {samples:,} pen-written digits "
+            "({epochs} epochs)",
+            samples=member["pen_digits"]["samples"],
+            **fields,
+        )
+    return t("a {arch} that learned from MNIST alone ({epochs} epochs)", **fields)
+
 
 st.title(t(heading(__file__)))
 st.markdown(
@@ -56,19 +103,9 @@ else:
             number(card.handwriting["accuracy"], ".1%"),
             help=t("Pen-written digits by writers never used in training."),
         )
-    c2.metric(t("Architecture"), architecture_title(card.architecture))
+    c2.metric(t("Architecture"), model_title(card))
     c3.metric(t("Parameters"), number(card.params, ",") if card.params else "?")
-    st.caption(
-        t(
-            "Trained by this project's own command line on the 60,000 MNIST "
-            "training digits ({epochs} epochs, augmentation {augmentation}), created "
-            "{created}. Test accuracy is measured on the 10,000 MNIST test digits it "
-            "never saw.",
-            epochs=card.config.get("epochs", "?"),
-            augmentation=t("on") if card.config.get("augment") else t("off"),
-            created=date_words(card.created),
-        )
-    )
+    st.caption(how_it_was_made(card))
     if card.pen_digits:
         st.caption(
             t(

@@ -127,6 +127,20 @@ def architecture_title(name: str) -> str:
     return t(ARCHITECTURES[name].title) if name in ARCHITECTURES else literal(name)
 
 
+def model_title(card) -> str:
+    """A model card's network as users know it; an averaged model names its
+    members ("Fast CNN + Fast CNN, averaged")."""
+    if not card.members:
+        return architecture_title(card.architecture)
+    names = [architecture_title(member_architecture(m)) for m in card.members]
+    return t("{networks}, averaged", networks=Shown(" + ".join(names)))
+
+
+def member_architecture(member: dict) -> str:
+    """The architecture an averaged model's member was trained as."""
+    return member.get("architecture") or member.get("config", {}).get("arch", "?")
+
+
 def say(message: Message | MnistError | str) -> str:
     """A message from mnist_core (or its exception) in the session's language."""
     if isinstance(message, MnistError):
