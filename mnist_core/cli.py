@@ -164,13 +164,7 @@ def _pen_digits(args: argparse.Namespace, seed: int):
     samples = load_samples(args.pen_digits)
     pen = render_pen_digits(samples, args.pen_copies, seed)
     print(f"pen digits: {len(pen.y)} drawings of {len(samples)} samples", flush=True)
-    about = {
-        "file": args.pen_digits.name,
-        "samples": len(samples),
-        "copies": args.pen_copies,
-        "institutions": sorted({s.inst for s in samples}),
-    }
-    return pen, {"pen_digits": about}
+    return pen, {"pen_digits": {"file": args.pen_digits.name, **pen.about()}}
 
 
 def run_evaluate(args: argparse.Namespace) -> int:

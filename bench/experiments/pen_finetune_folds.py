@@ -108,7 +108,7 @@ def render_varied(samples: list[Sample], copies: int, seed: int) -> PenDigits:
             x.append((prepared.pixels * 255).round().astype(np.uint8))
             y.append(sample.label)
             groups.append(sample.inst)
-    return PenDigits(np.stack(x), np.array(y, np.uint8), np.array(groups))
+    return PenDigits(np.stack(x), np.array(y, np.uint8), np.array(groups), copies)
 
 
 def fine_tuned(base, data, pen: PenDigits, epochs: int, learning_rate: float):

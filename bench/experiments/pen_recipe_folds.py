@@ -56,7 +56,7 @@ def learned_from(pen: PenDigits, left_out: str, count: int | None) -> PenDigits:
     rng = np.random.default_rng(sum(map(ord, left_out)))
     chosen = rng.choice(sorted(set(rest.groups.tolist())), count, replace=False)
     keep = np.isin(rest.groups, chosen)
-    return PenDigits(rest.x[keep], rest.y[keep], rest.groups[keep])
+    return rest.where(keep)
 
 
 def main() -> None:

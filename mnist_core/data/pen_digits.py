@@ -92,19 +92,38 @@ class PenDigits:
     x: np.ndarray  # uint8 (N, 28, 28)
     y: np.ndarray  # uint8 (N,)
     groups: np.ndarray  # (N,) the institution each came from
+    copies: int = 1  # drawings made of each sample
+    sources: np.ndarray | None = None  # (N,) which sample each was drawn from
+
+    def where(self, keep: np.ndarray) -> PenDigits:
+        """The drawings where `keep` (N,) is True."""
+        sources = None if self.sources is None else self.sources[keep]
+        return PenDigits(
+            self.x[keep], self.y[keep], self.groups[keep], self.copies, sources
+        )
 
     def without(self, group: str) -> PenDigits:
         """All but one institution's digits (its writers left out)."""
-        keep = self.groups != group
-        return PenDigits(self.x[keep], self.y[keep], self.groups[keep])
+        return self.where(self.groups != group)
+
+    def about(self) -> dict:
+        """What a model trained on them learned from, for its sidecar: a model
+        that says nothing of pen digits is taken to know none of the writers."""
+        return {
+            "samples": round(len(self.y) / self.copies)
+            if self.sources is None
+            else len(np.unique(self.sources)),
+            "copies": self.copies,
+            "institutions": sorted(set(self.groups.tolist())),
+        }
 
 
 def render_pen_digits(samples: list[Sample], copies: int, seed: int) -> PenDigits:
     """Each sample drawn `copies` times (pen width, size and place vary) and
     prepared by the Draw page's pipeline; drawings judged empty are skipped."""
     rng = np.random.default_rng(seed)
-    x, y, groups = [], [], []
-    for sample in samples:
+    x, y, groups, sources = [], [], [], []
+    for index, sample in enumerate(samples):
         for _ in range(copies):
             try:
                 prepared = prepare_image(draw_like_a_person(sample, rng))
@@ -113,6 +132,9 @@ def render_pen_digits(samples: list[Sample], copies: int, seed: int) -> PenDigit
             x.append((prepared.pixels * 255).round().astype(np.uint8))
             y.append(sample.label)
             groups.append(sample.inst)
+            sources.append(index)
     if not x:
         raise MnistError("The pen-digit file holds no digit that could be drawn.")
-    return PenDigits(np.stack(x), np.array(y, np.uint8), np.array(groups))
+    return PenDigits(
+        np.stack(x), np.array(y, np.uint8), np.array(groups), copies, np.array(sources)
+    )

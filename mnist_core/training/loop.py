@@ -43,6 +43,7 @@ class TrainResult:
     stopped: bool  # True when a stop request ended it early
     data_fingerprint: str
     history: list[EpochEvent] = field(default_factory=list)
+    pen_digits: dict | None = None  # PenDigits.about() of those it learned from
 
     def summary(self) -> dict:
         """One row for a table comparing runs: settings, then results."""
@@ -64,7 +65,7 @@ class TrainResult:
             "stopped": self.stopped,
             "epochs_completed": len(self.history),
             "data_fingerprint": self.data_fingerprint,
-        }
+        } | ({"pen_digits": self.pen_digits} if self.pen_digits else {})
 
 
 def train(
@@ -142,4 +143,5 @@ def train(
         stopped=progress.stopped,
         data_fingerprint=fingerprint(x, y),
         history=progress.history,
+        pen_digits=None if pen is None else pen.about(),
     )

@@ -35,3 +35,19 @@ def test_leaving_a_group_out_drops_exactly_its_digits():
     north = pen.without("south")
     assert set(north.groups) == {"north"} and len(north.y) == 4
     np.testing.assert_array_equal(north.x, pen.x[:4])
+
+
+def test_what_was_learned_from_is_told_after_leaving_a_group_out():
+    # A model's sidecar says which writers it saw: one that says nothing is
+    # read as never having seen any, and its numbers would be claimed as new.
+    pen = render_pen_digits(SAMPLES, copies=2, seed=0)
+    assert pen.about() == {
+        "samples": 3,
+        "copies": 2,
+        "institutions": ["north", "south"],
+    }
+    assert pen.without("north").about() == {
+        "samples": 1,
+        "copies": 2,
+        "institutions": ["south"],
+    }

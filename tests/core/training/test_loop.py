@@ -157,3 +157,22 @@ def test_recalibration_sets_batch_norm_means_to_the_training_images_means(mnist)
     # Chunked for memory, yet the mean over all sampled images, not the last chunk's.
     moving = model.get_layer("conv1_bn").moving_mean.numpy()
     np.testing.assert_allclose(moving, expected, rtol=1e-3, atol=1e-5)
+
+
+def test_a_model_trained_on_pen_digits_says_so_whoever_trains_it(small_mnist):
+    # Not only the CLI: a bench or a test that trains with pen digits hands
+    # back metadata that keeps its numbers on those writers from being claimed.
+    from mnist_core.data.pen_digits import Sample, render_pen_digits
+    from tests.support.drawing import ONE, SEVEN
+
+    unit = lambda strokes: [[[x / 280, y / 280] for x, y in s] for s in strokes]  # noqa: E731
+    samples = [Sample(7, "north", unit(SEVEN)), Sample(1, "south", unit(ONE))]
+    pen = render_pen_digits(samples, copies=2, seed=0)
+    config = replace(TINY, epochs=1)
+    assert "pen_digits" not in train(config, small_mnist).metadata()
+    learned = train(config, small_mnist, pen=pen.without("south")).metadata()
+    assert learned["pen_digits"] == {
+        "samples": 1,
+        "copies": 2,
+        "institutions": ["north"],
+    }
