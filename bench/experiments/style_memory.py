@@ -43,6 +43,7 @@ from mnist_core.data.mnist import load_mnist
 from mnist_core.data.pen_digits import draw_like_a_person, load_samples, sample_rng
 from mnist_core.drawing.preprocess import prepare_image
 from mnist_core.errors import EmptyImageError
+from mnist_core.models.card import read_metadata
 from mnist_core.models.storage import load_model
 from mnist_core.reading.classifier import Classifier
 from mnist_core.reading.style_memory import (
@@ -243,6 +244,9 @@ def main() -> None:
         return
     params = {"similar_above": SIMILAR_ABOVE, "strength": STRENGTH}
     print(f"model {args.model}, similar_above={SIMILAR_ABOVE}, strength={STRENGTH}")
+    if read_metadata(args.model).get("pen_digits"):
+        print("note: this model learned from the dev file's writers: its dev lines "
+              "are not about new writers (the test file's are)")  # fmt: skip
     result = replay(dev, **common, **params)
     given = dict(result["given"])
     report = lines("dev", result)
