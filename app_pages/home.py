@@ -30,9 +30,9 @@ def how_it_was_made(card) -> str:
             created=date_words(card.created),
         )
     return t(
-        "{count} networks trained by this project's own command line, their "
-        "answers averaged inside one model, created {created}: {members}. Test "
-        "accuracy is measured on the 10,000 MNIST test digits it never saw.",
+        "The average of {count} networks trained by this project's own command "
+        "line, inside one model, created {created}: {members}. Test accuracy is "
+        "measured on the 10,000 MNIST test digits it never saw.",
         count=len(card.members),
         created=date_words(card.created),
         members=Shown("; ".join(member_words(m) for m in card.members)),
@@ -137,6 +137,6 @@ else:
         st.caption(
             t(
                 "Its confidence is calibrated on writers it never saw: when it says "
-                "90 %, it is right about 90 % of the time."
+                "90%, it is right about 90% of the time."
             )
         )

@@ -16,12 +16,13 @@ from app_ui.common import (
     session_alive,
     use_model,
 )
-from app_ui.i18n import architecture_title, number, say, t
+from app_ui.i18n import architecture_title, literal, number, say, t
 from app_ui.navigation import heading
 from mnist_core.errors import UPLOAD_LIMIT_MB, MnistError
 from mnist_core.models import anatomy
 from mnist_core.models.architectures import ARCHITECTURES, build_model, summarize
 from mnist_core.models.card import ModelCard
+from mnist_core.models.ensemble import member_prefix, members_of
 from mnist_core.models.storage import load_uploaded_model
 
 
@@ -116,6 +117,22 @@ shown = choice(
 network = model if shown == IN_USE else build_model(shown)
 st.graphviz_chart(anatomy.to_dot(network, say))
 st.caption(t("Each box is a layer; the last line is the shape of what it passes on."))
+joined = members_of(network)
+if joined:
+    prefixes = ", ".join(member_prefix(i) for i in range(1, len(joined)))
+    st.info(
+        t(
+            "This model joins {count} networks side by side: each reads the "
+            "picture on its own, and the average at the bottom joins their "
+            "answers. The first network's layers have the plain names, the "
+            "others' start with {prefixes}. The filters and maps further down "
+            "are the first network's.",
+            count=len(joined),
+            prefixes=literal(
+                ", ".join(member_prefix(i) for i in range(1, len(joined)))
+            ),
+        )
+    )
 
 st.subheader(t("Layers"))
 table = pd.DataFrame(

@@ -34,6 +34,7 @@ LAYER_WORDS = {
     "Flatten": "Lays the maps out as one long list of numbers.",
     "Dense": "Every number votes with its own weight; the last one gives one "
     "score per digit, turned into probabilities.",
+    "Average": "Averages the networks' ten probabilities: their joint answer.",
 }
 
 
@@ -125,6 +126,8 @@ def describe_layer(layer: keras.layers.Layer) -> Message | None:
         return Message("{activation}", dict(activation=activation_word(layer)))
     if isinstance(layer, keras.layers.BatchNormalization):
         return Message("normalise")
+    if isinstance(layer, keras.layers.Average):
+        return Message("mean of {count} networks", dict(count=len(layer.input)))
     return None
 
 

@@ -90,3 +90,21 @@ def test_a_network_without_convolutions_shows_what_it_can(page):
     assert "dense_only" not in [e.value for e in at.error]
     assert any("no convolution layer" in i.value for i in at.info)
     assert any(m.label == "Parameters" for m in at.metric)
+
+
+def test_an_averaged_model_says_which_layers_are_whose(page):
+    from app_ui.common import YOURS, ActiveModel
+    from mnist_core.models.architectures import build_model
+    from mnist_core.models.card import ModelCard
+    from mnist_core.models.ensemble import average_models
+    from mnist_core.reading.classifier import Classifier
+
+    pair = average_models([build_model("small"), build_model("small")])
+    mine = ActiveModel(YOURS, pair, Classifier(pair), ModelCard.of_model(pair, 0.9))
+    at = page("model", your_model=mine, model_in_use=YOURS, locale="es-ES")
+    assert not at.exception
+    assert any("une 2 redes" in i.value and "member1" in i.value for i in at.info)
+    table = at.table[0].value
+    average = table[table["capa"] == "average"].iloc[0]
+    assert average["qué hace"].startswith("Promedia las diez probabilidades")
+    assert "media de 2 redes" in at.get("graphviz_chart")[0].proto.spec
