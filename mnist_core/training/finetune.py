@@ -15,6 +15,7 @@ import numpy as np
 
 from mnist_core.data.mnist import MnistData, subsample
 from mnist_core.errors import MnistError
+from mnist_core.models.ensemble import average_models, members_of
 from mnist_core.training.callbacks import StopWhenGone, recalibrate_batch_norm
 from mnist_core.training.corrections import MAX_CORRECTIONS
 from mnist_core.training.evaluation import evaluate
@@ -55,6 +56,9 @@ def fine_tune(
 ) -> FineTuneResult:
     """Fine-tune a copy of `model` on corrections (N, 28, 28) in [0, 1];
     `alive()` turning False (the page was closed) ends it after a batch.
+    An averaged model's members are taught one by one, then joined again:
+    taught through their average, each member only half learns a correction
+    (the shipped pair still read a corrected 7 as 7, at 52 %).
 
     Raises:
         MnistError: no corrections, or too many; or the page was closed.
@@ -65,6 +69,35 @@ def fine_tune(
             limit=MAX_CORRECTIONS,
             count=len(labels),
         )
+    members = members_of(model)
+    if members:
+        taught = [
+            _taught_copy(m, pixels, labels, data, config, alive)[0] for m in members
+        ]
+        copy = average_models(taught)
+        mnist_after = evaluate(copy, data)[1]
+    else:
+        copy, mnist_after = _taught_copy(model, pixels, labels, data, config, alive)
+    return FineTuneResult(
+        model=copy,
+        before=_answers(model, pixels),
+        after=_answers(copy, pixels),
+        labels=list(labels),
+        mnist_before=evaluate(model, data)[1],
+        mnist_after=mnist_after,
+    )
+
+
+def _taught_copy(
+    model: keras.Model,
+    pixels: np.ndarray,
+    labels: list[int],
+    data: MnistData,
+    config: FineTuneConfig,
+    alive: Callable[[], bool],
+) -> tuple[keras.Model, float]:
+    """A copy of one network trained on the corrections mixed with MNIST, and
+    its MNIST test accuracy."""
     keras.utils.set_random_seed(config.seed)
     copy = model.__class__.from_config(model.get_config())
     copy_state(model, copy)
@@ -91,11 +124,4 @@ def fine_tune(
         recalibrate_batch_norm(twin, x, config.seed)
         mnist_after = evaluate(twin, data)[1]
         copy_state(twin, copy)
-    return FineTuneResult(
-        model=copy,
-        before=_answers(model, pixels),
-        after=_answers(copy, pixels),
-        labels=list(labels),
-        mnist_before=evaluate(model, data)[1],
-        mnist_after=mnist_after,
-    )
+    return copy, mnist_after

@@ -58,3 +58,20 @@ def test_teaching_stops_when_its_page_is_closed():
             alive=alive,
         )
     assert len(checks) == 4  # three batches, then the check after fit: no more
+
+
+def test_an_averaged_model_learns_a_correction_member_by_member(small_mnist):
+    # Taught through their average, the shipped pair's members each half
+    # learned a corrected 7 (the pair still read it as 7, 52 %).
+    from mnist_core.constants import SHIPPED_MODEL_PATH
+    from mnist_core.models.ensemble import members_of
+    from mnist_core.models.storage import load_model
+
+    pair = load_model(SHIPPED_MODEL_PATH).model
+    assert len(members_of(pair)) == 2, "the shipped model is an averaged pair"
+    seven = Classifier(pair).classify(render_strokes(SEVEN)).pixels
+    config = FineTuneConfig(mnist_mix=1000)
+    result = fine_tune(pair, seven[None], [1], small_mnist, config)
+    assert result.before == [7] and result.after == [1]
+    assert len(members_of(result.model)) == 2  # still one averaged model
+    assert result.mnist_after > result.mnist_before - 0.02
