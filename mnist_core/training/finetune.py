@@ -95,9 +95,10 @@ def _taught_copy(
     data: MnistData,
     config: FineTuneConfig,
     alive: Callable[[], bool],
-) -> tuple[keras.Model, float]:
+    measure: bool = True,
+) -> tuple[keras.Model, float | None]:
     """A copy of one network trained on the corrections mixed with MNIST, and
-    its MNIST test accuracy."""
+    (with `measure`) its MNIST test accuracy."""
     keras.utils.set_random_seed(config.seed)
     copy = model.__class__.from_config(model.get_config())
     copy_state(model, copy)
@@ -122,6 +123,6 @@ def _taught_copy(
                 "The teaching stopped: the page that asked for it was closed."
             )
         recalibrate_batch_norm(twin, x, config.seed)
-        mnist_after = evaluate(twin, data)[1]
+        mnist_after = evaluate(twin, data)[1] if measure else None
         copy_state(twin, copy)
     return copy, mnist_after
