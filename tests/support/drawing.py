@@ -31,3 +31,14 @@ def prediction(page) -> str:
     metric = page.locator("[data-testid=stMetric]").filter(has_text="Prediction")
     metric.wait_for(timeout=30_000)
     return metric.locator("[data-testid=stMetricValue]").inner_text().strip()
+
+
+def expect_reading(page, digit: int, timeout: float = 30_000) -> None:
+    """The Draw page settles on reading `digit`. After a drawing of several
+    strokes the canvas sends each one, so the page may first read the first
+    stroke alone (a nine's ring reads 0) until the last one has arrived."""
+    from playwright.sync_api import expect
+
+    metric = page.locator("[data-testid=stMetric]").filter(has_text="Prediction")
+    value = metric.locator("[data-testid=stMetricValue]")
+    expect(value).to_have_text(str(digit), timeout=timeout)
