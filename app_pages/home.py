@@ -7,7 +7,6 @@ from app_ui.i18n import (
     Shown,
     architecture_title,
     date_words,
-    member_architecture,
     model_title,
     number,
     t,
@@ -39,17 +38,17 @@ def how_it_was_made(card) -> str:
     )
 
 
-def member_words(member: dict) -> str:
+def member_words(member) -> str:
     """One member of an averaged model: its network and what it learned from."""
     fields = dict(
-        arch=architecture_title(member_architecture(member)),
-        epochs=member.get("config", {}).get("epochs", "?"),
+        arch=architecture_title(member.architecture),
+        epochs=member.config.get("epochs", "?"),
     )
-    if member.get("pen_digits"):
+    if member.pen_digits:
         return t(
             "a {arch} that learned from MNIST and {samples:,} pen-written digits "
             "({epochs} epochs)",
-            samples=member["pen_digits"]["samples"],
+            samples=member.pen_digits["samples"],
             **fields,
         )
     return t("a {arch} that learned from MNIST alone ({epochs} epochs)", **fields)

@@ -22,7 +22,7 @@ from mnist_core.errors import UPLOAD_LIMIT_MB, MnistError
 from mnist_core.models import anatomy
 from mnist_core.models.architectures import ARCHITECTURES, build_model, summarize
 from mnist_core.models.card import ModelCard
-from mnist_core.models.ensemble import member_prefix, members_of
+from mnist_core.models.ensemble import member_count, member_prefix
 from mnist_core.models.storage import load_uploaded_model
 
 
@@ -117,9 +117,9 @@ shown = choice(
 network = model if shown == IN_USE else build_model(shown)
 st.graphviz_chart(anatomy.to_dot(network, say))
 st.caption(t("Each box is a layer; the last line is the shape of what it passes on."))
-joined = members_of(network)
+joined = member_count(network)
 if joined:
-    prefixes = ", ".join(member_prefix(i) for i in range(1, len(joined)))
+    prefixes = ", ".join(member_prefix(i) for i in range(1, joined))
     st.info(
         t(
             "This model joins {count} networks side by side: each reads the "
@@ -127,10 +127,8 @@ if joined:
             "answers. The first network's layers have the plain names, the "
             "others' start with {prefixes}. The filters and maps further down "
             "are the first network's.",
-            count=len(joined),
-            prefixes=literal(
-                ", ".join(member_prefix(i) for i in range(1, len(joined)))
-            ),
+            count=joined,
+            prefixes=literal(prefixes),
         )
     )
 

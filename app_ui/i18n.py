@@ -132,13 +132,8 @@ def model_title(card) -> str:
     members ("Fast CNN + Fast CNN, averaged")."""
     if not card.members:
         return architecture_title(card.architecture)
-    names = [architecture_title(member_architecture(m)) for m in card.members]
+    names = [architecture_title(member.architecture) for member in card.members]
     return t("{networks}, averaged", networks=Shown(" + ".join(names)))
-
-
-def member_architecture(member: dict) -> str:
-    """The architecture an averaged model's member was trained as."""
-    return member.get("architecture") or member.get("config", {}).get("arch", "?")
 
 
 def say(message: Message | MnistError | str) -> str:

@@ -296,21 +296,21 @@ def _cross_validate(loaded, card, samples, args: argparse.Namespace):
     if not card.pen_digits:
         report = evaluate_handwriting(Classifier(loaded.model), samples, args.seed)
         return unseen_writers(report)
-    recipe, join = loaded.metadata, None
+    recipe, join = card, None
     if card.members:
         recipe, join = _pen_member(loaded, card)
-    config = config_from_record(recipe.get("config", {}))
-    pen = render_pen_digits(samples, recipe["pen_digits"]["copies"], config.seed)
+    config = config_from_record(recipe.config)
+    pen = render_pen_digits(samples, recipe.pen_digits["copies"], config.seed)
     data = load_mnist(args.data)
     return cross_validate(config, data, samples, pen, args.seed, log=print, join=join)
 
 
 def _pen_member(loaded, card):
-    """An averaged model's one pen-trained member's metadata, and how a model
+    """An averaged model's one pen-trained member's card, and how a model
     trained by its recipe takes its place among the other members."""
     from mnist_core.models.ensemble import average_models, members_of
 
-    slots = [i for i, member in enumerate(card.members) if member.get("pen_digits")]
+    slots = [i for i, member in enumerate(card.members) if member.pen_digits]
     if len(slots) != 1:
         raise MnistError(
             "--cross-validate retrains one member that learned from pen digits; "

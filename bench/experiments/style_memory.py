@@ -51,6 +51,7 @@ from mnist_core.reading.style_memory import (
     STRENGTH,
     StyleMemory,
     blend,
+    unit_features,
 )
 
 DATASETS = PROJECT_ROOT.parent / "shared" / "datasets"
@@ -147,10 +148,6 @@ def mnist_check(memory: StyleMemory, x: np.ndarray, y: np.ndarray, given: dict,
     ]
 
 
-def _unit(a: np.ndarray) -> np.ndarray:
-    return a / np.maximum(np.linalg.norm(a, axis=1, keepdims=True), 1e-9)
-
-
 def feature_spaces(model, x_fit: np.ndarray, y_fit: np.ndarray) -> dict:
     """name -> function (N, 28, 28) -> unit features, each fitted on x_fit."""
     inside = keras.Model(
@@ -172,10 +169,12 @@ def feature_spaces(model, x_fit: np.ndarray, y_fit: np.ndarray) -> dict:
     values, vectors = np.linalg.eigh(cov)
     white = vectors / np.sqrt(values)
     return {
-        "raw": lambda x: _unit(both(x)[1]),
-        "centred": lambda x: _unit(both(x)[1] - mu_post),
-        "pre-activation centred": lambda x: _unit(both(x)[0] - mu_pre),
-        "pre-activation whitened": lambda x: _unit((both(x)[0] - mu_pre) @ white),
+        "raw": lambda x: unit_features([both(x)[1]]),
+        "centred": lambda x: unit_features([both(x)[1] - mu_post]),
+        "pre-activation centred": lambda x: unit_features([both(x)[0] - mu_pre]),
+        "pre-activation whitened": lambda x: unit_features(
+            [(both(x)[0] - mu_pre) @ white]
+        ),
     }
 
 

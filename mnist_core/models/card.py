@@ -24,7 +24,7 @@ class ModelCard:
     train_seconds: float | None
     handwriting: dict  # results on pen-written digits by unseen writers, or {}
     pen_digits: dict  # the pen-written digits it learned from, {} if none
-    members: tuple = ()  # an averaged model's readers, each's own facts
+    members: tuple[ModelCard, ...] = ()  # an averaged model's readers' own cards
 
     @classmethod
     def from_metadata(cls, meta: dict) -> ModelCard:
@@ -40,7 +40,7 @@ class ModelCard:
             train_seconds=meta.get("train_seconds"),
             handwriting=meta.get("handwriting", {}),
             pen_digits=meta.get("pen_digits", {}),
-            members=tuple(meta.get("members", ())),
+            members=tuple(map(cls.from_metadata, meta.get("members", ()))),
         )
 
     @property

@@ -47,11 +47,19 @@ def average_models(members: list[keras.Model], name: str = "averaged") -> keras.
     return keras.Model(inputs, average, name=name)
 
 
+def member_count(model: keras.Model) -> int:
+    """How many readers an averaged model joins; 0 for any other model."""
+    return len(_member_outputs(model))
+
+
 def members_of(model: keras.Model) -> list[keras.Model]:
     """The readers an averaged model joins, each as a model of its own (sharing
     its weights), in order; [] for a model that averages nothing."""
+    return [keras.Model(model.input, tensor) for tensor in _member_outputs(model)]
+
+
+def _member_outputs(model: keras.Model) -> list:
     try:
-        average = model.get_layer(AVERAGE_LAYER)
+        return list(model.get_layer(AVERAGE_LAYER).input)
     except ValueError:
         return []
-    return [keras.Model(model.input, tensor) for tensor in average.input]

@@ -78,7 +78,7 @@ def feature_model(model: keras.Model) -> keras.Model | None:
         return None
 
 
-def _unit(parts: Sequence[np.ndarray]) -> np.ndarray:
+def unit_features(parts: Sequence[np.ndarray]) -> np.ndarray:
     """Each part flattened and scaled to length 1, joined (each member counts
     the same), the whole of length 1."""
     normed = []
@@ -166,7 +166,7 @@ class StyleMemory:
             batch = batch[..., None]
         *parts, probabilities = self._forward(tf.constant(batch))
         own = with_temperature(probabilities.numpy(), self.classifier.temperature)
-        return _unit([p.numpy() for p in parts]), own
+        return unit_features([p.numpy() for p in parts]), own
 
     def remember(self, pixels: Sequence[np.ndarray], labels: Sequence[int]) -> None:
         """Store corrected drawings (28x28 model inputs) with their true digits;

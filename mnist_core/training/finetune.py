@@ -72,7 +72,8 @@ def fine_tune(
     members = members_of(model)
     if members:
         taught = [
-            _taught_copy(m, pixels, labels, data, config, alive)[0] for m in members
+            _taught_copy(m, pixels, labels, data, config, alive, measure=False)[0]
+            for m in members
         ]
         copy = average_models(taught)
         mnist_after = evaluate(copy, data)[1]
