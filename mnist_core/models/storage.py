@@ -6,6 +6,7 @@ import datetime as dt
 import io
 import json
 import platform
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -119,8 +120,23 @@ def _load_checked(file: ModelFile) -> keras.Model:
         ) from exc
     check_model_shape(model, file.name)
     check_cost(model, file.name)  # before its first prediction
+    make_names_usable(model)
     check_probabilities(model, file.name)
     return model
+
+
+# TensorFlow runs each layer inside a name scope of the layer's name and
+# refuses any other character ("my model" failed the first prediction).
+SCOPE_CHARACTER = re.compile(r"[^A-Za-z0-9_.\-]")
+
+
+def make_names_usable(model: keras.Model) -> None:
+    """Rename the model and its layers where a name holds a character
+    TensorFlow's name scopes refuse (a space, an accent): each becomes "_"."""
+    for layer in model._flatten_layers(include_self=True, recursive=True):
+        usable = SCOPE_CHARACTER.sub("_", layer.name).lstrip("_-") or "layer"
+        if usable != layer.name:
+            layer.name = usable
 
 
 def check_model_shape(model: keras.Model, name: str) -> None:

@@ -148,8 +148,15 @@ class ClusterTrainings:
         return 0  # Ray keeps no line we could number
 
     def _connect(self):
-        import ray
-
+        try:
+            import ray
+        except ImportError as exc:  # an operator set the address, not the package
+            LOG.error(
+                "%s is set but Ray is not installed: pip install -r "
+                "requirements-cluster.txt",
+                RAY_ADDRESS_ENV,
+            )
+            raise MnistError(UNREACHABLE.template) from exc
         if not _reachable(self.address):
             ray.shutdown()  # a connection to a cluster that went away is dead
             raise MnistError(UNREACHABLE.template)

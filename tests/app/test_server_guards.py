@@ -14,7 +14,12 @@ from streamlit.runtime.uploaded_file_manager import UploadedFileRec
 
 from app_ui import server_guards
 from app_ui.canvas import OversizedDrawing, drawing_pixels
-from app_ui.server_guards import MB, SERVER_UPLOADS_MB, SESSION_UPLOADS_MB
+from app_ui.server_guards import (
+    ADDRESS_UPLOADS_MB,
+    MB,
+    SERVER_UPLOADS_MB,
+    SESSION_UPLOADS_MB,
+)
 
 server_guards.install()
 FILE_MB = 5
@@ -49,6 +54,40 @@ def test_the_whole_server_refuses_uploads_past_its_share():
     assert manager._total_bytes <= SERVER_UPLOADS_MB * MB
     manager.remove_session_files("s0")  # a visitor leaves: room again
     upload(manager, "late", 0)
+
+
+def test_one_address_cannot_fill_the_servers_uploads(monkeypatch):
+    # Issue #37: five sessions of one address PUT 2 x 10 MB each and every
+    # other visitor's model got HTTP 413.
+    addresses = {f"attacker{n}": "203.0.113.7" for n in range(5)}
+    monkeypatch.setattr(server_guards, "session_address", addresses.get)
+    manager = MemoryUploadedFileManager("/upload")
+    refused = 0
+    for session in addresses:
+        for number in range(2):
+            try:
+                upload(manager, session, number, size_mb=10)
+            except HTTPException as exc:
+                assert exc.status_code == 413 and "network" in exc.detail
+                refused += 1
+    assert refused == 10 - ADDRESS_UPLOADS_MB // 10
+    assert manager._total_bytes <= ADDRESS_UPLOADS_MB * MB
+    upload(manager, "visitor", 0)  # someone else's 5 MB model still fits
+
+
+def test_a_departed_sessions_files_are_freed_at_once():
+    from streamlit.runtime.websocket_session_manager import WebsocketSessionManager
+
+    manager = MemoryUploadedFileManager("/upload")
+    upload(manager, "gone", 0)
+    session = SimpleNamespace(_uploaded_file_mgr=manager)
+    sessions = SimpleNamespace(
+        get_active_session_info=lambda _: SimpleNamespace(session=session),
+        _active_session_info_by_id={},  # Streamlit's own part has nothing to do
+        _script_cache=SimpleNamespace(clear=lambda: None),
+    )
+    WebsocketSessionManager.disconnect_session(sessions, "gone")
+    assert manager._total_bytes == 0 and not manager.file_storage.get("gone")
 
 
 def test_a_clients_clear_cache_message_clears_nothing():

@@ -1,6 +1,7 @@
 """The Train page: presets, links, limits, trainings and what they show."""
 
 import re
+import sys
 
 import pytest
 
@@ -147,6 +148,25 @@ def test_start_says_plainly_when_the_training_cluster_is_unreachable(page):
         assert any("cannot be reached right now" in e.value for e in at.error)
         shown = texts(at) + "".join(e.value for e in at.error)
         assert "ray://" not in shown  # the operator's address is not shown
+    finally:
+        get_queue.clear()
+
+
+def test_start_says_plainly_when_a_cluster_is_named_but_ray_is_missing(
+    page, monkeypatch
+):
+    from app_ui.common import get_queue
+
+    monkeypatch.setitem(sys.modules, "ray", None)  # `import ray` fails as if absent
+    get_queue.clear()
+    try:
+        at = page("train")
+        at.secrets["MNIST_RAY_ADDRESS"] = "ray://127.0.0.1:10001"
+        get_queue.clear()
+        at = at.run()
+        at.button(key="tr_start").click().run()
+        assert not at.exception
+        assert any("cannot be reached right now" in e.value for e in at.error)
     finally:
         get_queue.clear()
 

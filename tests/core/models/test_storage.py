@@ -150,3 +150,19 @@ def test_model_bytes_load_back_to_the_same_answers(trained):
     np.testing.assert_allclose(
         np.asarray(again(probe, training=False)), expected, atol=1e-6
     )
+
+
+def test_a_model_whose_names_hold_spaces_loads_and_reads(tmp_path):
+    # Issue #37: "my model" crashed the first prediction (TensorFlow's name
+    # scopes take no space) with Streamlit's generic error box.
+    from mnist_core.reading.classifier import Classifier
+
+    inputs = keras.Input((28, 28, 1))
+    x = keras.layers.Conv2D(4, 3, name="mi capa ñ")(inputs)
+    outputs = keras.layers.Dense(10, activation="softmax")(keras.layers.Flatten()(x))
+    model = keras.Model(inputs, outputs, name="my model")
+    loaded = load_uploaded_model(saved_bytes(model, tmp_path), "my model.keras")
+    digits = np.random.default_rng(0).random((3, 28, 28, 1), dtype=np.float32)
+    probabilities = Classifier(loaded).probabilities(digits)
+    np.testing.assert_allclose(probabilities, model(digits), atol=1e-5)
+    assert loaded.name == "my_model"
