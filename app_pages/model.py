@@ -11,8 +11,8 @@ from app_ui.common import (
     choose_model,
     data_or_stop,
     enlarge,
-    lost_in_restart,
-    server_run,
+    link_token,
+    model_left_behind,
     session_alive,
     use_model,
 )
@@ -65,7 +65,7 @@ def upload_model() -> None:
     card = ModelCard.of_model(model, report.accuracy)
     st.session_state.your_model = ActiveModel(YOURS, model, classifier, card)
     use_model(YOURS)  # here, and on Draw
-    st.query_params[RESTART_KEY] = server_run()
+    st.query_params[RESTART_KEY] = link_token()
     st.success(
         t(
             "{name}: {accuracy:.2%} right on MNIST's 10,000 test digits. It is now "
@@ -89,11 +89,12 @@ NO_CONVOLUTION = t(
 )
 
 st.title(t(heading(__file__)))
-if lost_in_restart():
-    st.warning(
+if model_left_behind():
+    st.info(
         t(
-            "The server was restarted since your last visit, and the model you "
-            "trained or uploaded was lost with it: train or upload it again."
+            "The model made from this link is not in this page: it stays in the "
+            "page that made it, if that is still open, and a server restart loses "
+            "it. Train or upload it again."
         )
     )
 with st.expander(t("Use a model of your own"), icon=":material/upload:"):
@@ -136,8 +137,9 @@ st.subheader(t("Layers"))
 table = pd.DataFrame(
     [
         {
-            t("layer"): info.name,
-            t("type"): info.kind,
+            # st.table renders its cells as markdown: an upload names its layers.
+            t("layer"): literal(info.name),
+            t("type"): literal(info.kind),
             t("output shape"): " × ".join(str(d) for d in info.output_shape),
             t("parameters"): number(info.params, ","),
             t("what it does"): t(anatomy.layer_words(info.kind)),

@@ -10,9 +10,8 @@ from app_ui.common import (
     client_address,
     data_or_stop,
     get_queue,
-    lost_in_reload,
-    lost_in_restart,
-    server_run,
+    link_token,
+    model_left_behind,
     session_alive,
     session_id,
     training_limit,
@@ -28,7 +27,7 @@ from app_ui.i18n import (
 )
 from app_ui.navigation import heading
 from app_ui.training_view import compare_runs, live, results
-from mnist_core.errors import Message
+from mnist_core.errors import Message, Words
 from mnist_core.models.catalog import ARCHITECTURES
 from mnist_core.serving.jobs import TrainingJob
 from mnist_core.serving.limits import MIN_TIMED_SECONDS, cap_training
@@ -50,7 +49,7 @@ def nearest(options: tuple, value, label: str, notes: list[Message]):
         notes.append(
             Message(
                 "{name} {value} is not on the slider: using {best}.",
-                dict(name=label, value=value, best=best),  # say() translates label
+                dict(name=Words(label), value=value, best=best),
             )
         )
     return best
@@ -180,15 +179,10 @@ def time_to_train(config: TrainConfig) -> str:
     )
 
 
-RESTARTED = t(
-    "The server was restarted since your last training, and the training and "
-    "its model were lost with it. Press Start to train again."
-)
-
-RELOADED = t(
-    "A training started from this link earlier is not running in this page (the "
-    "page was reloaded or opened anew), and its model stays with the page that "
-    "ran it, if still open. Press Start to train here."
+LEFT_BEHIND = t(
+    "The training made from this link is not in this page: it stays in the page "
+    "that ran it, if that is still open, and a server restart loses it. Press "
+    "Start to train here."
 )
 
 st.title(t(heading(__file__)))
@@ -197,13 +191,11 @@ job = st.session_state.get("job")
 busy = job is not None and not job.finished
 config = draw_settings(disabled=busy)
 st.session_state.tr_last = config  # a plain key: kept while other pages are open
-if job is None and lost_in_restart():
-    st.warning(RESTARTED)
-elif job is None and lost_in_reload():
-    st.info(RELOADED)
+if model_left_behind():
+    st.info(LEFT_BEHIND)
 link = config_to_query(config)  # the address bar shares the settings
 if job is not None:
-    link[RESTART_KEY] = server_run()
+    link[RESTART_KEY] = link_token()
 st.query_params.from_dict(link)
 start, stop, eta = st.columns([1, 1, 4])
 if not busy:

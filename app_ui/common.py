@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 import os
-import secrets
 import threading
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -184,28 +183,40 @@ def setting(name: str, default: str) -> str:
     return str(value) if value is not None else os.environ.get(name, default)
 
 
-RESTART_KEY = "since"  # in a link: which server run made this session's model
+RESTART_KEY = "since"  # in a link: a model was made from it (link_tokens.py)
+_LINK_SECRET: list[bytes] = []  # made once per process, never cleared by a client
 
 
-@st.cache_resource
-def server_run() -> str:
-    """A token new at every server start: a link carrying an older one was made
-    before a restart, which took the session's trainings and models with it."""
-    return secrets.token_hex(4)
+def _link_secret() -> bytes:
+    from mnist_core.serving import link_tokens
+
+    with _TEACHING_LOCK:
+        if not _LINK_SECRET:
+            operator = setting(link_tokens.LINK_SECRET_ENV, "")
+            _LINK_SECRET.append(link_tokens.deployment_secret(operator))
+        return _LINK_SECRET[0]
 
 
-def lost_in_restart() -> bool:
-    """True when the link says this browser had a model from a server run
-    that is gone, and the session holds none."""
-    made_in = st.query_params.get(RESTART_KEY)
-    return made_in not in (None, server_run()) and your_model() is None
+def link_token() -> str:
+    """This session's token for its link once it has made a model: one per
+    session, so the address bar does not change at every rerun."""
+    from mnist_core.serving.link_tokens import make_token
+
+    if "link_token" not in st.session_state:
+        st.session_state.link_token = make_token(_link_secret())
+    return st.session_state.link_token
 
 
-def lost_in_reload() -> bool:
-    """True when the link says this browser trained here on this server run,
-    but the session is new (the page was reloaded): that training is gone."""
-    made_in = st.query_params.get(RESTART_KEY)
-    return made_in == server_run() and "job" not in st.session_state
+def model_left_behind() -> bool:
+    """True when the link was written by this app when a model was made, and
+    this session holds neither that model nor a training: it was reloaded,
+    opened anew, or the server restarted. A made-up token says nothing."""
+    from mnist_core.serving.link_tokens import is_genuine
+
+    token = st.query_params.get(RESTART_KEY)
+    if your_model() is not None or "job" in st.session_state:
+        return False
+    return is_genuine(token, _link_secret())
 
 
 def data_or_stop():

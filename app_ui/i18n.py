@@ -9,15 +9,17 @@ templates (mnist_core.errors.Message) and are translated the same way by `say`.
 from __future__ import annotations
 
 import datetime as dt
+import re
 import string
 import unicodedata
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import PurePath
 
 import streamlit as st
 
 from app_ui.languages import LANGUAGES, SOURCE, Language
-from mnist_core.errors import Message, MnistError
+from mnist_core.errors import Message, MnistError, Words
 from mnist_core.models.catalog import ARCHITECTURES
 
 KEY = "lang"  # the sidebar switch's session-state key
@@ -52,6 +54,15 @@ def mark(text: str) -> str:
 
 LITERAL_LIMIT = 60  # characters of someone else's text shown; the rest is "…"
 PUNCTUATION = frozenset(string.punctuation)
+# Streamlit's markdown (react-markdown with remark-gfm) also makes a link of any
+# "www.", "http://", "https://" or e-mail address it finds in the text, and it
+# looks after escapes are decoded, so no backslash can stop it. Its patterns
+# (mdast-util-gfm-autolink-literal) need the marks side by side:
+# /(https?:\/\/|www(?=\.))/i and /[-.\w+]+@[-\w]+/ (the parser's own pass
+# also knows mailto: and xmpp:). An invisible WORD JOINER between them breaks
+# every one, and a person reads the same text.
+JOINER = "\u2060"
+AUTOLINK = re.compile(r"(?i)(?:https?|mailto|xmpp)(?=:)|www(?=\.)|(?=@)")
 
 
 class Literal(str):
@@ -59,8 +70,8 @@ class Literal(str):
 
     Every ASCII punctuation mark gets a backslash, which CommonMark (and so
     Streamlit) shows as the mark itself: no link, image, emphasis, colour or
-    HTML can come out of it. `!r` in a template quotes it without escaping
-    it twice.
+    HTML can come out of it; a JOINER breaks what GFM would link by itself.
+    `!r` in a template quotes it without escaping it twice.
     """
 
     def __repr__(self) -> str:
@@ -77,35 +88,39 @@ def literal(text: object) -> Literal:
     plain = " ".join(plain.split())
     if len(plain) > LITERAL_LIMIT:
         plain = plain[: LITERAL_LIMIT - 1] + "…"
+    plain = AUTOLINK.sub(lambda match: match[0] + JOINER, plain)
     return Literal("".join("\\" + c if c in PUNCTUATION else c for c in plain))
 
 
-def is_app_text(text: str) -> bool:
-    """Whether `text` is one of the app's own words, in any language."""
-    return any(
-        text in lang.catalog or text in lang.translations for lang in LANGUAGES.values()
-    )
-
-
 class Shown(str):
-    """A text `t` made: the app's words with any foreign text already literal."""
+    """A text `t` made: the app's words with any foreign text already literal.
+
+    Only this type (and Words, which `t` translates) is trusted as the app's
+    own: a value that merely reads like one of its sentences is still shown
+    literally.
+    """
 
 
 def shown_value(value):
-    """A template's value as it may appear in markdown: the app's own words
-    as they are, anyone else's text literally; numbers are formatted later."""
-    if isinstance(value, str) and not isinstance(value, Literal | Shown):
-        return value if is_app_text(value) else literal(value)
+    """A template's value as it may appear in markdown: the app's words (Shown,
+    or the core's Words, translated) as they are; any other text, a path or an
+    error's message literally; numbers (formatted later) and shapes as they are."""
+    if isinstance(value, Literal | Shown):
+        return value
+    if isinstance(value, Words):
+        return t(value)
+    if isinstance(value, str | PurePath | BaseException):
+        return literal(value)
     return value
 
 
-def t(text: str, /, **params) -> str:
+def t(text: str, /, **params) -> Shown:
     """`text` in the session's language, with `params` filled in (numbers
     written as that language writes them, anyone else's text shown literally)."""
     lang = current()
     translated = lang.catalog.get(text, text)
     if not params:
-        return translated
+        return Shown(translated)
     shown = {name: shown_value(value) for name, value in params.items()}
     return Shown(lang.formatter.format(translated, **shown))
 
@@ -137,18 +152,13 @@ def model_title(card) -> str:
 
 
 def say(message: Message | MnistError | str) -> str:
-    """A message from mnist_core (or its exception) in the session's language."""
+    """A message from mnist_core (or its exception) in the session's language:
+    the core's Words among its values translated, any other text literal."""
     if isinstance(message, MnistError):
         message = message.message
     if isinstance(message, str):
         return t(message)
-    # Words among the values ("batch size") are translated too; file names and
-    # link values have no catalog entry and are shown literally by t().
-    params = {
-        k: t(v) if isinstance(v, str) and is_app_text(v) else v
-        for k, v in message.params.items()
-    }
-    return t(message.template, **params)
+    return t(message.template, **message.params)
 
 
 def date_words(iso: str | None) -> str:

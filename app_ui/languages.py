@@ -47,11 +47,6 @@ class Language:
         return self.code == SOURCE
 
     @cached_property
-    def translations(self) -> frozenset[str]:
-        """Every text of its catalog, to tell the app's own words from others'."""
-        return frozenset(self.catalog.values())
-
-    @cached_property
     def symbols(self) -> dict[str, str]:
         return {
             k: v.translate(SPACES)

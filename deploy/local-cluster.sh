@@ -102,8 +102,12 @@ start() {
     --temp-dir="$(cat "$RUN/ray-temp-dir")"
   wait_for "$RAY_CLIENT_PORT" ray
   local port
+  # The replicas listen on 127.0.0.1 behind this script's own nginx, so every
+  # connection comes from nginx: MNIST_TRUSTED_PROXY makes each visitor count
+  # as the address nginx saw, not all of them as one.
   for port in "${REPLICAS[@]}"; do
     launch "replica-$port" env MNIST_RAY_ADDRESS="ray://127.0.0.1:$RAY_CLIENT_PORT" \
+      MNIST_TRUSTED_PROXY=1 \
       "$PYTHON" -m streamlit run streamlit_app.py --server.headless true \
       --server.address 127.0.0.1 --server.port "$port" \
       --browser.gatherUsageStats false

@@ -2,12 +2,19 @@
 
 Messages are kept as a template plus its values, so an app can show them in the
 user's language (the template is the key of its translation) while the core
-stays free of any UI or language choice.
+stays free of any UI or language choice. Values that are the core's own words
+are marked `Words`; every other text among them is foreign.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+
+
+class Words(str):
+    """The core's own words among a message's values (a setting's label, "on"):
+    an app translates them. Any other text value (a file name, a link's value)
+    is someone else's, and an app shows it literally, whatever it says."""
 
 
 @dataclass(frozen=True)

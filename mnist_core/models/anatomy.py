@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import keras
 import numpy as np
 
-from mnist_core.errors import Message
+from mnist_core.errors import Message, Words
 
 
 @dataclass(frozen=True)
@@ -132,8 +132,9 @@ def describe_layer(layer: keras.layers.Layer) -> Message | None:
 
 
 def activation_word(layer: keras.layers.Layer) -> str:
+    """Its activation in our words; an uploaded model's other names as they are."""
     name = layer.activation.__name__
-    return ACTIVATION_WORDS.get(name, name)
+    return Words(ACTIVATION_WORDS[name]) if name in ACTIVATION_WORDS else name
 
 
 def layer_edges(model: keras.Model) -> list[tuple[int, int]]:

@@ -12,7 +12,7 @@ from dataclasses import dataclass, fields, replace
 import numpy as np
 
 from mnist_core.data.stats import EMBED_METHODS, page_count
-from mnist_core.errors import Message
+from mnist_core.errors import Message, Words
 from mnist_core.training.config import SETTINGS, Setting, TrainConfig
 
 ON = ("1", "true", "yes", "on")
@@ -35,7 +35,7 @@ def _parse(
 ) -> tuple[object, Message | None]:
     """(value, note or None) for the field `name` from its link text; a note says
     what was wrong and what is used instead, in the page's words."""
-    label = setting.label
+    label = Words(setting.label)  # the app translates it; `text` is the link's
     if setting.choices:
         if text in setting.choices:
             return text, None
@@ -49,7 +49,7 @@ def _parse(
             return text.lower() in ON, None
         return default, Message(
             "{key} {text!r} is not on/off: using {value}.",
-            dict(key=label, text=text, value="on" if default else "off"),
+            dict(key=label, text=text, value=Words("on" if default else "off")),
         )
     number = finite_number(text)
     if number is None:

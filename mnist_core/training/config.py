@@ -12,7 +12,7 @@ import math
 from dataclasses import dataclass, field, fields, replace
 
 from mnist_core.constants import MNIST_TRAIN_IMAGES
-from mnist_core.errors import MnistError
+from mnist_core.errors import MnistError, Words
 from mnist_core.models.catalog import ARCHITECTURES
 
 OPTIMIZERS = ("adam", "adamw", "sgd", "rmsprop")  # built in training.model_pool
@@ -182,7 +182,7 @@ def check_value(name: str, setting: Setting, value: object) -> None:
     if setting.choices and value not in setting.choices:
         raise MnistError(
             "Unknown {name} {value!r}: choose one of {choices}.",
-            name=name.replace("_", " "),
+            name=Words(name.replace("_", " ")),
             value=value,
             choices=", ".join(map(str, setting.choices)),
         )
@@ -191,7 +191,7 @@ def check_value(name: str, setting: Setting, value: object) -> None:
         if not (math.isfinite(value) and low <= value <= high):
             raise MnistError(
                 "The {name} must be between {low} and {high}; got {value}.",
-                name=name.replace("_", " "),
+                name=Words(name.replace("_", " ")),
                 low=low,
                 high=high,
                 value=value,

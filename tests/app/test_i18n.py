@@ -131,6 +131,13 @@ def test_every_training_setting_has_spanish_words():
     assert [w for w in words if w not in SPANISH] == []
 
 
+def test_every_word_a_links_note_names_has_spanish():
+    # A link may name any setting (?seed=x): its note says the setting's label
+    # (mnist_core.errors.Words, translated), widget or not.
+    words = [s.label for s in SETTINGS.values()] + ["on", "off"]
+    assert [w for w in words if w not in SPANISH] == []
+
+
 def test_every_layer_sentence_has_spanish():
     from mnist_core.models.anatomy import LAYER_WORDS
 

@@ -6,6 +6,7 @@ from types import SimpleNamespace
 
 import numpy as np
 import pytest
+import streamlit as st
 from PIL import Image
 from starlette.exceptions import HTTPException
 from streamlit.runtime.app_session import AppSession
@@ -90,12 +91,15 @@ def test_a_departed_sessions_files_are_freed_at_once():
     assert manager._total_bytes == 0 and not manager.file_storage.get("gone")
 
 
-def test_a_clients_clear_cache_message_clears_nothing():
-    from app_ui.common import server_run
+@st.cache_resource
+def shared_once() -> object:
+    return object()
 
-    before = server_run()
+
+def test_a_clients_clear_cache_message_clears_nothing():
+    before = shared_once()
     AppSession._handle_clear_cache_request(SimpleNamespace(id="x"))
-    assert server_run() == before
+    assert shared_once() is before
 
 
 def canvas_value(width: int, height: int):

@@ -209,6 +209,10 @@ def test_the_proxy_picks_the_replica_and_bounds_uploads(server):
     with urllib.request.urlopen(request, timeout=30) as reply:
         assert not replica_headers(reply.headers)
         issued = reply.headers["Set-Cookie"].split("mnist_replica=")[1].split(";")[0]
+        # No other site frames the app; no browser guesses a response's type.
+        assert reply.headers["X-Frame-Options"] == "SAMEORIGIN"
+        assert "frame-ancestors 'self'" in reply.headers["Content-Security-Policy"]
+        assert reply.headers["X-Content-Type-Options"] == "nosniff"
     assert issued != "key1" and replica_of(issued)
     assert not served_by("key1")
     # A replica's metrics are for its operator, on its own port.

@@ -1,6 +1,6 @@
 """The Dataset page: filters, splits, pages and the digit shown pixel by pixel."""
 
-from tests.support.app import seen
+from tests.support.app import linkable, markdowns, seen
 
 
 def test_dataset_page_has_filters_and_summaries(page):
@@ -50,3 +50,11 @@ def test_the_digit_shown_pixel_by_pixel_honours_the_filter(page):
     assert any("index 17 is not a 3" in i.value for i in at.info)
     at.selectbox(key="ds_digit@en").set_value("all").run()
     assert at.number_input(key="ds_index").value == 18
+
+
+def test_a_link_naming_a_web_address_quotes_it_but_never_links_it(page):
+    at = page("dataset", query=dict(map="http://evil.example/login", split="a@b.cd"))
+    assert not at.exception
+    quoted = "From the link: map 'http://evil.example/login' is not one of PCA"
+    assert any(seen(i.value).startswith(quoted) for i in at.info)
+    assert [m for m in markdowns(at) if linkable(m)] == []

@@ -1,6 +1,6 @@
 """The Draw page under AppTest: the empty canvas and corrections (strokes: e2e)."""
 
-from tests.support.app import texts
+from tests.support.app import linkable, markdowns, texts
 
 
 def test_draw_page_asks_for_a_digit_when_the_canvas_is_empty(page):
@@ -43,3 +43,17 @@ def test_the_shipped_models_footnote_shows_only_while_it_is_in_use(page):
     assert footnote not in texts(at) and "also learned from" not in texts(at)
     at.radio(key="model_in_use@en").set_value(SHIPPED).run()
     assert footnote in texts(at) or "also learned from" in texts(at)
+
+
+def test_a_model_named_like_a_web_address_is_no_link_in_the_caption(page):
+    from dataclasses import replace
+
+    from app_ui.common import YOURS, get_shipped
+
+    shipped = get_shipped()
+    card = replace(shipped.card, architecture="www.evil.example", members=())
+    mine = replace(shipped, label=YOURS, card=card)
+    at = page("draw", your_model=mine, model_in_use=YOURS)
+    assert not at.exception
+    assert "Your model (www.evil.example): " in texts(at)
+    assert [m for m in markdowns(at) if linkable(m)] == []

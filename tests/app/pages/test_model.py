@@ -2,6 +2,8 @@
 
 import re
 
+from tests.support.app import MARKDOWN, linkable, markdowns, seen
+
 
 def test_model_page_shows_layers_and_feature_maps(page):
     at = page("model")
@@ -108,3 +110,42 @@ def test_an_averaged_model_says_which_layers_are_whose(page):
     average = table[table["capa"] == "average"].iloc[0]
     assert average["qué hace"].startswith("Promedia las diez probabilidades")
     assert "media de 2 redes" in at.get("graphviz_chart")[0].proto.spec
+
+
+def test_an_uploads_layer_names_show_as_written_never_as_markdown(page):
+    # st.table renders each cell as markdown: a layer may be named anything.
+    import keras
+
+    from app_ui.common import YOURS, ActiveModel
+    from mnist_core.models.card import ModelCard
+    from mnist_core.reading.classifier import Classifier
+
+    inputs = keras.Input((28, 28, 1))
+    flat = keras.layers.Flatten(name="__SESSION-EXPIRED__")(inputs)
+    outputs = keras.layers.Dense(10, activation="softmax", name="www.evil.example")
+    odd = keras.Model(inputs, outputs(flat), name="someone@evil.example")
+    mine = ActiveModel(YOURS, odd, Classifier(odd), ModelCard.of_model(odd, 0.9))
+    at = page("model", your_model=mine, model_in_use=YOURS)
+    assert not at.exception
+    cells = [str(c) for c in at.table[0].value.to_numpy().ravel()]
+    names = [seen(c) for c in cells]
+    assert "__SESSION-EXPIRED__" in names and "www.evil.example" in names
+    for cell in cells:
+        out = MARKDOWN.render(cell)
+        assert "<strong" not in out and "<em" not in out and not linkable(cell)
+    assert [m for m in markdowns(at) if linkable(m)] == []
+
+
+def test_a_link_from_a_made_model_says_the_model_is_not_here(page):
+    from app_ui.common import _link_secret
+    from mnist_core.serving.link_tokens import make_token
+
+    at = page("model", query={"since": make_token(_link_secret())})
+    assert not at.exception
+    assert any("not in this page" in i.value for i in at.info)
+
+
+def test_a_made_up_link_token_claims_no_lost_model(page):
+    at = page("model", query={"since": "anything"})
+    assert not at.exception
+    assert not any("not in this page" in i.value for i in at.info)

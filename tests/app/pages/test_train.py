@@ -213,11 +213,19 @@ def test_a_stopped_training_says_exactly_where_it_stopped(page, trained):
 
 
 def test_a_reloaded_page_says_its_training_is_gone(page):
-    from app_ui.common import server_run
+    from app_ui.common import _link_secret
+    from mnist_core.serving.link_tokens import make_token
 
-    at = page("train", query={"since": server_run()})
+    at = page("train", query={"since": make_token(_link_secret())})
     assert not at.exception
-    assert any("is not running in this page" in i.value for i in at.info)
+    assert any("is not in this page" in i.value for i in at.info)
+
+
+@pytest.mark.parametrize("made_up", ["anything", "0123456789abcdef.0", "x.y"])
+def test_a_made_up_token_in_the_link_claims_no_lost_training(page, made_up):
+    at = page("train", query={"since": made_up})
+    assert not at.exception
+    assert not any("not in this page" in i.value for i in [*at.info, *at.warning])
 
 
 def test_the_train_page_says_how_long_a_run_will_take(page):
