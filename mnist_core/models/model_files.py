@@ -4,6 +4,7 @@ A `.keras` file is a zip of `config.json`, `metadata.json` and
 `model.weights.h5`. A hostile one can pad its config to gigabytes, declare a
 weight of a billion numbers that it never stores, or describe a network of
 a hundred million parameters in two kilobytes; Keras would allocate all of it.
+The network's own size is counted by `config_count`, from its declared input.
 So every path that loads a model (the Model page's upload, `evaluate --model`,
 `classify --model`, the shipped model) reads the file through `read_model_file`,
 which refuses such files from the zip directory, the JSON and the H5 headers
@@ -21,6 +22,7 @@ from pathlib import Path
 import numpy as np
 
 from mnist_core.errors import MnistError, check_file_size
+from mnist_core.models.config_count import config_params
 
 MODEL_SUFFIX = ".keras"
 MEMBERS = {"config.json", "metadata.json", "model.weights.h5"}
@@ -45,7 +47,8 @@ def read_model_file(source: str | Path | bytes, name: str | None = None) -> Mode
 
     Raises:
         MnistError: missing, too large, not a Keras zip, unexpected members,
-            a config or weights beyond what an MNIST model needs.
+            a config or weights beyond what an MNIST model needs, a layer
+            kind or a graph the count of its weights cannot follow.
     """
     name = name or (Path(source).name if not isinstance(source, bytes) else "model")
     if not name.endswith(MODEL_SUFFIX):
@@ -60,7 +63,8 @@ def read_model_file(source: str | Path | bytes, name: str | None = None) -> Mode
         _check_members(archive, name)
         config = _read_config(archive, name)
         params = _declared_params(archive.read("model.weights.h5"), name)
-    _check_params(max(params, config_params(config)), name)
+    # Keras builds the network before it reads a weight: both counts must fit.
+    _check_params(max(params, config_params(config, name)), name)
     return ModelFile(name, data, config, params)
 
 
@@ -117,7 +121,7 @@ def _read_config(archive: zipfile.ZipFile, name: str) -> dict:
     try:
         with archive.open("config.json") as member:  # never more than declared
             config = json.loads(member.read(MAX_CONFIG_BYTES + 1))
-    except (ValueError, zipfile.BadZipFile, OSError, EOFError) as exc:
+    except (ValueError, RecursionError, zipfile.BadZipFile, OSError, EOFError) as exc:
         raise _not_a_model(name) from exc
     if not isinstance(config, dict):
         raise _not_a_model(name)
@@ -141,45 +145,6 @@ def _declared_params(weights: bytes, name: str) -> int:
     except (OSError, ValueError, TypeError) as exc:
         raise _not_a_model(name) from exc
     return total
-
-
-def config_params(config: dict) -> int:
-    """Parameters the network's layers would allocate, from config.json alone.
-
-    Counts the layers that hold large weights (Dense, Conv2D, BatchNorm) from
-    their settings and the input shape Keras recorded when they were built.
-    """
-    total = 0
-    for layer in _layers(config):
-        settings = layer.get("config") or {}
-        shape = ((layer.get("build_config") or {}).get("input_shape")) or []
-        last = shape[-1] if shape and isinstance(shape[-1], int) else 0
-        kind = layer.get("class_name")
-        if kind == "Dense":
-            total += (last + 1) * _int(settings.get("units"))
-        elif kind in ("Conv2D", "Conv1D", "Conv3D"):
-            kernel = np.prod([_int(k) for k in settings.get("kernel_size") or [1]])
-            total += (int(kernel) * last + 1) * _int(settings.get("filters"))
-        elif kind == "BatchNormalization":
-            total += 4 * last
-    return total
-
-
-def _layers(config: dict):
-    """Every layer entry in a (possibly nested) Keras model config."""
-    stack = [config]
-    while stack:
-        node = stack.pop()
-        if isinstance(node, dict):
-            if "class_name" in node and isinstance(node.get("config"), dict):
-                yield node
-            stack.extend(node.values())
-        elif isinstance(node, list):
-            stack.extend(node)
-
-
-def _int(value) -> int:
-    return value if isinstance(value, int) and value > 0 else 0
 
 
 def _check_params(params: int, name: str) -> None:

@@ -26,7 +26,7 @@ def test_a_lambda_model_is_refused_and_a_good_one_becomes_yours(page, tmp_path):
     upload(page, tmp_path / "evil.keras")
     alert = page.locator("[data-testid=stAlertContentError]")
     alert.wait_for()
-    assert "evil.keras could not be loaded as a safe Keras model" in alert.inner_text()
+    assert "evil.keras uses a Lambda layer" in alert.inner_text()
     page.get_by_text("The model you were using is still in use.").wait_for()
     assert page.get_by_role("radio", name="Your model").count() == 0
 
