@@ -48,4 +48,7 @@ EOF
   .venv/bin/python -m pip install -q -r requirements.txt
 fi
 
+# Two malloc heaps for all the sessions' threads instead of up to sixteen: a
+# crowd's peak and what it leaves behind are smaller (mnist_core/serving/memory.py).
+export MALLOC_ARENA_MAX="${MALLOC_ARENA_MAX:-2}"
 exec .venv/bin/streamlit run streamlit_app.py "$@"

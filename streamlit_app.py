@@ -8,7 +8,7 @@ from app_ui.navigation import PAGES
 from app_ui.server_guards import install as install_server_guards
 from app_ui.warmup import start_warmup
 
-install_server_guards()  # no client clears the caches or piles up uploads
+install_server_guards()  # bounds on what any client sends (server_guards.py)
 keep_keras_session()  # no clear_session() after every run (see keras_session.py)
 start_warmup()  # the shipped model loads beside the first page, not in a drawing
 

@@ -162,6 +162,22 @@ def client_address() -> str:
     return clients.client_address(remote, headers, trusted)
 
 
+def session_address(session_id: str) -> str:
+    """The address a connected session's share counts against ("" when unknown:
+    a local connection, or a session that has gone)."""
+    from streamlit.runtime import Runtime
+
+    from mnist_core.serving import clients
+
+    try:
+        context = Runtime.instance().get_client(session_id).client_context
+        remote, headers = context.remote_ip, dict(context.headers)
+    except Exception:  # no runtime, no such session, or a client of another kind
+        return ""
+    trusted = clients.trusts_proxy(setting(clients.TRUSTED_PROXY_ENV, ""))
+    return clients.client_address(remote, headers, trusted)
+
+
 def training_limit() -> float:
     """The cap on one training's work: st.secrets, else the environment."""
     from mnist_core.serving.limits import MAX_WORK_ENV, max_work

@@ -13,7 +13,7 @@ whatever the page shows:
   above SERVER_UPLOADS_MB in all. A session's files go when its connection
   does: Streamlit kept them until some later disconnect swept expired
   sessions, and the page keeps the model it made of them anyway.
-- widget values (widget_guard.py).
+- widget values (widget_guard.py) and how often a page runs (rerun_guard.py).
 
 And memory comes back: the models, drawings and uploads of visitors who left
 are freed by Python, but glibc keeps the freed pages unless asked, so a small
@@ -38,10 +38,10 @@ from streamlit.runtime.memory_uploaded_file_manager import MemoryUploadedFileMan
 from streamlit.runtime.uploaded_file_manager import UploadedFileRec
 from streamlit.runtime.websocket_session_manager import WebsocketSessionManager
 
-from app_ui import widget_guard
+from app_ui import rerun_guard, widget_guard
+from app_ui.common import session_address
 from mnist_core.errors import UPLOAD_LIMIT_MB
-from mnist_core.serving import clients
-from mnist_core.serving.memory import release_free_memory
+from mnist_core.serving.memory import limit_arenas, release_free_memory
 
 LOG = logging.getLogger(__name__)
 MB = 1024 * 1024
@@ -65,6 +65,7 @@ def install() -> None:
     with _install_lock:
         if _installed:
             return
+        limit_arenas()  # before most session threads exist (serving/memory.py)
         AppSession._handle_clear_cache_request = _ignore_clear_cache
         MemoryUploadedFileManager.add_file = _bounded_add_file(
             MemoryUploadedFileManager.add_file
@@ -73,6 +74,7 @@ def install() -> None:
             WebsocketSessionManager.disconnect_session
         )
         widget_guard.install()
+        rerun_guard.install()
         threading.Thread(target=_keep_memory, name="memory-keeper", daemon=True).start()
         _installed = True
 
@@ -121,22 +123,6 @@ def _address_held(manager: MemoryUploadedFileManager, address: str) -> int:
         for session_id, files in manager.file_storage.items()
         if files and session_address(session_id) == address
     )
-
-
-def session_address(session_id: str) -> str:
-    """The address a connected session's share counts against ("" when unknown:
-    a local connection, or a session that has gone)."""
-    from streamlit.runtime import Runtime
-
-    from app_ui.common import setting
-
-    try:
-        context = Runtime.instance().get_client(session_id).client_context
-        remote, headers = context.remote_ip, dict(context.headers)
-    except Exception:  # no runtime, no such session, or a client of another kind
-        return ""
-    trusted = clients.trusts_proxy(setting(clients.TRUSTED_PROXY_ENV, ""))
-    return clients.client_address(remote, headers, trusted)
 
 
 def _freeing_disconnect(disconnect):

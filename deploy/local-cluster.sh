@@ -107,7 +107,7 @@ start() {
   # as the address nginx saw, not all of them as one.
   for port in "${REPLICAS[@]}"; do
     launch "replica-$port" env MNIST_RAY_ADDRESS="ray://127.0.0.1:$RAY_CLIENT_PORT" \
-      MNIST_TRUSTED_PROXY=1 \
+      MNIST_TRUSTED_PROXY=1 MALLOC_ARENA_MAX="${MALLOC_ARENA_MAX:-2}" \
       "$PYTHON" -m streamlit run streamlit_app.py --server.headless true \
       --server.address 127.0.0.1 --server.port "$port" \
       --browser.gatherUsageStats false

@@ -10,7 +10,7 @@ clients have left.
 
 `--url` drives a server already running; `python bench/crowd.py` is the same.
 
-Paths (letters as in docs/crowd.md):
+Paths (letters as in docs/crowd.md; h-k are issue #37's):
   a  30 sessions open Dataset at once
   b  one client sends reruns of Dataset for --seconds without reading a reply
   c  60 files of 10 MB PUT to /_stcore/upload_file/<session>/<id>, 4 at a time
@@ -18,6 +18,15 @@ Paths (letters as in docs/crowd.md):
   e  Streamlit's hidden clear_cache message before each of 3 Starts on Train
   f  20 sessions press Start on Train; a 21st reads its place in line
   g  5 sessions upload a model, draw, correct, Teach, open the t-SNE map, leave
+  h  a 14 KB model file whose config describes a 784 x 1,000,000 Dense layer
+  i  20 sessions each send a 20 MB canvas value (a 7 and 4,127 strokes)
+  j  5 sessions of one address PUT 2 x 10 MB each; a visitor then uploads 5 MB
+  k  16 sessions of one address rerun Draw with a 4000x4000 photo; a visitor
+     draws 20 times, every half second (alone first, then among them), and
+     times each answer
+
+j and k run their server with MNIST_TRUSTED_PROXY=1 and give each client an
+X-Forwarded-For address, as a proxy in front would.
 
 Each client is a websocket speaking Streamlit's protocol (bench/performance/ws_user.py).
 The server's RSS (VmRSS of the process and all its children) is sampled every
@@ -421,6 +430,173 @@ async def full_visits(url: str, args) -> dict:
     return {"sessions": 5, "confirmed": done, "problems": problems[:5]}
 
 
+def forged_model() -> bytes:
+    """Issue #37: a small Dense model saved, then its config says 1,000,000
+    units and forgets the built shapes (the weights file stays 3,190 numbers)."""
+    import io
+    import zipfile
+
+    import keras
+
+    inputs = keras.Input((28, 28, 1))
+    x = keras.layers.Dense(4)(keras.layers.Flatten()(inputs))
+    model = keras.Model(inputs, keras.layers.Dense(10, activation="softmax")(x))
+    from keras.src.saving import saving_lib
+
+    saved = io.BytesIO()
+
+    saving_lib.save_model(model, saved)
+    with zipfile.ZipFile(io.BytesIO(saved.getvalue())) as archive:
+        members = {name: archive.read(name) for name in archive.namelist()}
+    config = json.loads(members["config.json"])
+    for layer in config["config"]["layers"]:
+        if layer["class_name"] == "Dense":
+            layer.pop("build_config", None)
+            if layer["config"]["units"] == 4:
+                layer["config"]["units"] = 1_000_000
+    members["config.json"] = json.dumps(config).encode()
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in members.items():
+            archive.writestr(name, data)
+    return out.getvalue()
+
+
+async def upload_to(user, uploader: str, number: int, data: bytes, name: str):
+    """PUT a file as the browser would and set the uploader to it: the screen."""
+    cookie = await asyncio.to_thread(xsrf_cookie, user.url, user.cookie)
+    status = await asyncio.to_thread(
+        put_upload, user.url, cookie, user.session_id, number, multipart(data, name)
+    )
+    info = UploadedFileInfo(file_id=f"crowd-{number}", name=name, size=len(data))
+    state = WidgetState(id=uploader)
+    state.file_uploader_state_value.uploaded_file_info.append(info)
+    return status, state
+
+
+async def forged_upload(url: str, args) -> dict:
+    data = await asyncio.to_thread(forged_model)
+    async with StreamlitUser(url, "model") as user:
+        uploader = (await user.run()).widget_id("file_uploader", "Your own model")
+        status, state = await upload_to(user, uploader, 0, data, "forged.keras")
+        start = time.monotonic()
+        screen = await user.run([state])
+    return {
+        "file_kb": round(len(data) / 1024, 1),
+        "upload_status": status,
+        "answered_s": round(time.monotonic() - start, 1),
+        "refused_in_words": [e[:90] for e in screen.errors()][:1],
+        "exceptions": screen.exceptions[:1],
+    }
+
+
+def stroke_flood(strokes: int = 4127) -> str:
+    """A 7's canvas value padded with thousands of strokes: about 20 MB."""
+    value = json.loads(canvas_state("x", stroke()).json_value)
+    point = [["Q", 140.25, 60.5, 141.75, 61.25]] * 180
+    value["drawing"]["raw"]["objects"] = [{"type": "path", "path": point}] * strokes
+    return json.dumps(value)
+
+
+async def canvas_floods(url: str, args) -> dict:
+    flood = stroke_flood()
+
+    async def one() -> str:
+        async with StreamlitUser(url, "draw") as user:
+            canvas = (await user.run()).widget_id("bidi_component", "canvas")
+            try:
+                await asyncio.wait_for(
+                    user.run([WidgetState(id=canvas, json_value=flood)]), 60
+                )
+            except websockets.ConnectionClosed as closed:
+                return f"closed {closed.rcvd.code if closed.rcvd else '?'}"
+            return "answered"
+
+    outcomes = await asyncio.gather(*(one() for _ in range(20)), return_exceptions=True)
+    seen = [o if isinstance(o, str) else type(o).__name__ for o in outcomes]
+    return {
+        "sessions": 20,
+        "value_mb": round(len(flood) / 2**20, 1),
+        "outcomes": {o: seen.count(o) for o in set(seen)},
+    }
+
+
+async def address_uploads(url: str, args) -> dict:
+    body = os.urandom(UPLOAD_BYTES)
+    attackers = [StreamlitUser(url, "model", address="203.0.113.7") for _ in range(5)]
+    statuses = []
+    for n, user in enumerate(attackers):
+        await user.__aenter__()
+        uploader = (await user.run()).widget_id("file_uploader", "Your own model")
+        for k in range(2):
+            status, _ = await upload_to(user, uploader, 10 * n + k, body, "big.keras")
+            statuses.append(status)
+    async with StreamlitUser(url, "model", address="198.51.100.2") as visitor:
+        uploader = (await visitor.run()).widget_id("file_uploader", "Your own model")
+        model = (ROOT / "models" / "mnist_cnn.keras").read_bytes()
+        visitor_status, _ = await upload_to(visitor, uploader, 99, model, "m.keras")
+    for user in attackers:
+        await user.__aexit__()
+    return {
+        "attacker_puts": len(statuses),
+        "attacker_statuses": {str(s): statuses.count(s) for s in set(statuses)},
+        "visitor_model_mb": round(len(model) / 2**20, 1),
+        "visitor_status": visitor_status,
+    }
+
+
+async def draw_times(user, canvas: str, count: int) -> list[float]:
+    """Seconds to each answer, a new drawing every half second as a person
+    draws (faster, a session waits for its own turns: serving/throttle.py)."""
+    times = []
+    for n in range(count):
+        await asyncio.sleep(0.5)
+        image = stroke()
+        image[60 + n : 62 + n, 100:180, :3] = 255  # a new drawing each time
+        start = time.monotonic()
+        await user.run([canvas_state(canvas, image)])
+        times.append(time.monotonic() - start)
+    return times
+
+
+async def rerun_flood(url: str, args) -> dict:
+    photo = big_png(4000)
+    stop = asyncio.Event()
+    reruns = [0]
+
+    async def attacker(n: int) -> None:
+        async with StreamlitUser(url, "draw", address="203.0.113.7") as user:
+            uploader = (await user.run()).widget_id("file_uploader", "photo")
+            _, state = await upload_to(user, uploader, n, photo, "big.png")
+            while not stop.is_set():
+                await user.run([state])
+                reruns[0] += 1
+
+    async with StreamlitUser(url, "draw", address="198.51.100.2") as victim:
+        canvas = (await victim.run()).widget_id("bidi_component", "canvas")
+        alone = await draw_times(victim, canvas, 20)
+        crowd = [asyncio.create_task(attacker(n)) for n in range(16)]
+        await asyncio.sleep(10)  # the attackers are all rerunning
+        counted, began = reruns[0], time.monotonic()
+        among = await draw_times(victim, canvas, 20)
+        per_second = (reruns[0] - counted) / (time.monotonic() - began)
+        stop.set()
+        await asyncio.gather(*crowd, return_exceptions=True)
+
+    def summary(times: list[float]) -> dict:
+        return {
+            "p50_s": round(float(np.percentile(times, 50)), 3),
+            "p95_s": round(float(np.percentile(times, 95)), 3),
+        }
+
+    return {
+        "photo_kb": len(photo) // 1024,
+        "alone": summary(alone),
+        "among_16": summary(among),
+        "attacker_reruns_per_s": round(per_second, 1),
+    }
+
+
 PATHS = {
     "a": ("30 sessions open Dataset at once", dataset_crowd),
     "b": ("1 client: reruns, replies unread", unread_reruns),
@@ -429,7 +605,13 @@ PATHS = {
     "e": ("clear_cache, then 3 Starts", cleared_queue),
     "f": ("20 sessions press Start", start_crowd),
     "g": ("5 x upload, draw, Teach, t-SNE, leave", full_visits),
+    "h": ("a model describing 784 x 1,000,000", forged_upload),
+    "i": ("20 sessions x 20 MB canvas values", canvas_floods),
+    "j": ("5 sessions of one address fill uploads", address_uploads),
+    "k": ("16 sessions rerun Draw with a 4000² photo", rerun_flood),
 }
+# Paths whose clients name their address: the server trusts the proxy header.
+BEHIND_A_PROXY = {"j", "k"}
 
 
 async def warm_up(url: str) -> None:
@@ -445,7 +627,10 @@ def measure(letter: str, args) -> dict:
     if url is None:
         port = free_port()
         log = open(f"/tmp/crowd-{letter}.log", "w")  # noqa: SIM115
-        server = start_streamlit(port, log, dict(os.environ))
+        env = dict(os.environ)
+        if letter in BEHIND_A_PROXY:
+            env["MNIST_TRUSTED_PROXY"] = "1"
+        server = start_streamlit(port, log, env)
         url = f"http://127.0.0.1:{port}"
     try:
         wait_healthy(url, server, seconds=120)

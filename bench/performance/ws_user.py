@@ -67,8 +67,11 @@ class Screen:
 class StreamlitUser:
     """One session on one page; use `async with StreamlitUser(url, page) as u`."""
 
-    def __init__(self, url: str, page: str, query: str = ""):
+    def __init__(self, url: str, page: str, query: str = "", address: str = ""):
         self.url, self.page, self.query = url, page, query
+        # As a trusting proxy would say it (MNIST_TRUSTED_PROXY=1): the visitor's
+        # address, for benches of per-address shares on 127.0.0.1.
+        self.headers = {"X-Forwarded-For": address} if address else {}
         self.fragment: tuple[str, float] | None = None  # (id, seconds) to rerun
         self.session_id = ""  # known after the first run
 
@@ -82,7 +85,10 @@ class StreamlitUser:
             origin=self.url,
             max_size=MAX_MESSAGE,
             open_timeout=60,
-            additional_headers={"Cookie": cookie} if cookie else None,
+            additional_headers={
+                **self.headers,
+                **({"Cookie": cookie} if cookie else {}),
+            },
         )
         return self
 

@@ -9,6 +9,8 @@ centre of the 28x28 field. One step is ours: strokes much broader than MNIST's
 
 from __future__ import annotations
 
+import threading
+from contextlib import nullcontext
 from dataclasses import dataclass
 
 import numpy as np
@@ -36,6 +38,13 @@ MIN_THINNING_SIZE = 56  # px; smaller drawings (a 28x28 upload) are left as they
 WORK_SIZE = 112
 MAX_THINNING_RADIUS = 12  # px at WORK_SIZE; broader "strokes" are blobs, not ink
 MAX_SIDE = 1024  # larger pictures are shrunk before anything else
+# A megapixel picture costs some 50 MB of float copies while it is prepared,
+# and sixteen sessions rerunning a photo did it side by side (1.6 GB at peak):
+# pictures this large are prepared LARGE_AT_ONCE at a time; a drawing on the
+# canvas (78,400 pixels at a pixel ratio of 1) never waits.
+LARGE_PIXELS = 1_000_000
+LARGE_AT_ONCE = 2
+_LARGE_TURNS = threading.BoundedSemaphore(LARGE_AT_ONCE)
 
 
 @dataclass(frozen=True)
@@ -204,6 +213,13 @@ def prepare_image(
         EmptyImageError: nothing (or only a dot) is drawn.
         MnistError: the array is not an image.
     """
+    shape = np.shape(image) if isinstance(image, np.ndarray) else image.size
+    large = int(np.prod(shape[:2])) > LARGE_PIXELS
+    with _LARGE_TURNS if large else nullcontext():
+        return _prepare(image, thin_strokes)
+
+
+def _prepare(image: np.ndarray | Image.Image, thin_strokes: bool) -> PreparedImage:
     ink = to_grey(image)
     box = _ink_box(ink)
     crop = ink[box[0] : box[2], box[1] : box[3]]

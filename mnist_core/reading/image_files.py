@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import io
+import threading
 import warnings
+from contextlib import nullcontext
 from pathlib import Path
 
 import numpy as np
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from mnist_core.drawing.preprocess import MAX_SIDE
 from mnist_core.errors import MnistError, check_file_size
 
 # A digit photo needs nothing near this; larger files are refused before decoding
@@ -18,10 +21,18 @@ MAX_PIXELS = 16_000_000
 # otherwise also open EPS, which runs Ghostscript, and dozens of others).
 FORMATS = ("PNG", "JPEG", "BMP", "GIF", "WEBP")
 SUFFIXES = ("png", "jpg", "jpeg", "bmp", "gif", "webp")  # what uploaders accept
+# Decoding a 16-megapixel picture holds a few hundred MB for a moment, and
+# sixteen sessions decoding at once took a 2-core server to 4.2 GB: pictures
+# above LARGE_PIXELS are decoded LARGE_AT_ONCE at a time, the rest wait.
+LARGE_PIXELS = 2_000_000
+REDUCIBLE_MODES = ("L", "LA", "RGB", "RGBA", "I", "F")  # Image.reduce takes these
+LARGE_AT_ONCE = 2
+_LARGE_TURNS = threading.BoundedSemaphore(LARGE_AT_ONCE)
 
 
 def read_image(source: str | Path | bytes, name: str | None = None) -> np.ndarray:
-    """Decode a PNG/JPEG/... into an RGBA uint8 array (H, W, 4).
+    """Decode a PNG/JPEG/... into an RGBA uint8 array (H, W, 4), averaged
+    down to at most MAX_SIDE pixels a side (as reading would do first).
 
     Raises:
         MnistError: not an image, truncated, too large in bytes or in pixels.
@@ -45,7 +56,9 @@ def read_image(source: str | Path | bytes, name: str | None = None) -> np.ndarra
                     height=height,
                     limit=MAX_PIXELS / 1e6,
                 )
-            return _to_rgba(ImageOps.exif_transpose(image))
+            turn = _LARGE_TURNS if width * height > LARGE_PIXELS else nullcontext()
+            with turn:
+                return _to_rgba(_reduced(ImageOps.exif_transpose(image)))
     except MnistError:
         raise
     except UnidentifiedImageError as exc:
@@ -64,6 +77,15 @@ def read_image(source: str | Path | bytes, name: str | None = None) -> np.ndarra
         raise MnistError(
             "{name} is damaged or truncated ({reason}).", name=name, reason=exc
         ) from exc
+
+
+def _reduced(image: Image.Image) -> Image.Image:
+    """A picture larger than MAX_SIDE averaged down by a whole factor in
+    Pillow, before any array of it is made (reading does the same first)."""
+    factor = -(-max(image.size) // MAX_SIDE)
+    if factor <= 1 or image.mode not in REDUCIBLE_MODES:
+        return image
+    return image.reduce(factor)
 
 
 def _to_rgba(image: Image.Image) -> np.ndarray:

@@ -147,3 +147,22 @@ def test_warming_loads_and_traces_the_shipped_model():
     warmed = common._shipped
     assert warmed is not None
     assert common.get_shipped() is warmed  # the page gets it, never loads again
+
+
+def test_every_script_and_fragment_run_takes_its_turn(monkeypatch):
+    from streamlit.runtime.scriptrunner import script_runner
+
+    from app_ui import rerun_guard
+    from mnist_core.serving.throttle import Rate, RunThrottle
+
+    throttle = RunThrottle(Rate(5, 1), Rate(100, 100))
+    monkeypatch.setattr(rerun_guard, "run_throttle", lambda: throttle)
+    monkeypatch.setattr(rerun_guard, "on_a_real_server", lambda: True)
+    slept = []
+    monkeypatch.setattr(rerun_guard.time, "sleep", slept.append)
+    ran = []
+    context = SimpleNamespace(session_id="s")
+    for _ in range(3):
+        script_runner.exec_func_with_error_handling(lambda: ran.append(1), context)
+    assert len(ran) == 3  # every run goes on, none is lost
+    assert slept == pytest.approx([0.2, 0.4], abs=0.05)  # each after its turn

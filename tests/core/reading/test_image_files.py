@@ -122,3 +122,38 @@ def test_any_bytes_give_a_picture_or_a_plain_message(data):
         assert "Traceback" not in str(exc) and "/" not in str(exc).split(":")[0]
     else:
         assert array.ndim == 3 and array.shape[2] == 4 and array.dtype == np.uint8
+
+
+def test_large_pictures_are_decoded_a_few_at_a_time(monkeypatch):
+    # Issue #37: sixteen sessions decoding a 4000x4000 photo at once took the
+    # server to 4.2 GB; they now take turns.
+    import threading
+    import time
+
+    from mnist_core.reading import image_files
+
+    buffer = io.BytesIO()
+    Image.new("L", (1500, 1500), 255).save(buffer, "PNG")  # 2.25 MP: "large"
+    data = buffer.getvalue()
+    decoding, most = [0], [0]
+    lock = threading.Lock()
+    real = image_files._to_rgba
+
+    def counted(image):
+        with lock:
+            decoding[0] += 1
+            most[0] = max(most[0], decoding[0])
+        time.sleep(0.05)
+        try:
+            return real(image)
+        finally:
+            with lock:
+                decoding[0] -= 1
+
+    monkeypatch.setattr(image_files, "_to_rgba", counted)
+    threads = [threading.Thread(target=read_image, args=(data,)) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert most[0] == image_files.LARGE_AT_ONCE
