@@ -16,8 +16,10 @@ from __future__ import annotations
 
 import logging
 import os
+import secrets
 import socket
 import threading
+import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
@@ -28,10 +30,10 @@ from mnist_core.serving.jobs import (
     DEFAULT_MAX_QUEUE,
     JobState,
     TrainingJob,
-    claim_owner_slot,
     failure_message,
 )
 from mnist_core.serving.limits import Pace
+from mnist_core.serving.line import RENEW_SECONDS, cluster_line
 from mnist_core.training.config import TrainConfig
 
 if TYPE_CHECKING:
@@ -106,7 +108,8 @@ def _reachable(address: str) -> bool:
 class ClusterTrainings:
     """`Trainings` (submit, position, pace) over a Ray cluster, with the
     TrainingQueue's bounds: `max_queue` trainings in all, one per session,
-    `per_client` per address."""
+    `per_client` per address, counted across every replica by the cluster's
+    one line (serving/line.py)."""
 
     def __init__(
         self,
@@ -118,7 +121,6 @@ class ClusterTrainings:
         self.address, self.cpus = address, max(1, cpus)
         self.max_queue, self.per_client = max(1, max_queue), max(1, per_client)
         self.pace = Pace()
-        self._unfinished: list[TrainingJob] = []
         self._lock = threading.Lock()
 
     def submit(
@@ -132,20 +134,45 @@ class ClusterTrainings:
                 address already has a training waiting or running, or the
                 line is full.
         """
+        place = secrets.token_hex(8)
         with self._lock:
-            claim_owner_slot(self._unfinished, job, self.max_queue, self.per_client)
+            line = self._claim(place, job)
             try:
                 actor = self._start_actor()
             except MnistError:
-                self._unfinished.remove(job)
+                line.release.remote(place)
                 raise
         threading.Thread(
-            target=self._drive, args=(job, actor), daemon=True, name="ray-training"
+            target=self._drive,
+            args=(job, actor, _Lease(line, place)),
+            daemon=True,
+            name="ray-training",
         ).start()
         return job
 
     def position(self, job: TrainingJob) -> int:
         return 0  # Ray keeps no line we could number
+
+    def _claim(self, place: str, job: TrainingJob):
+        """A place in the cluster's line for `job`, or the line's refusal."""
+        for _ in range(2):  # a connection lost since the last call: once more
+            ray = self._connect()
+            try:
+                line = cluster_line(ray)
+                refusal = ray.get(
+                    line.claim.remote(
+                        place, job.owner, job.client, self.max_queue, self.per_client
+                    )
+                )
+                break
+            except Exception as exc:
+                LOG.warning("cannot reach the training line", exc_info=exc)
+                ray.shutdown()
+        else:
+            raise MnistError(UNREACHABLE.template)
+        if refusal is not None:
+            raise MnistError(refusal.template, **refusal.params)
+        return line
 
     def _connect(self):
         try:
@@ -201,42 +228,45 @@ class ClusterTrainings:
                 ray.shutdown()
         raise MnistError(UNREACHABLE.template)
 
-    def _drive(self, job: TrainingJob, actor) -> None:
+    def _drive(self, job: TrainingJob, actor, lease: _Lease) -> None:
         import ray
 
         try:
-            if not self._wait_for_placement(job, actor):
+            if not self._wait_for_placement(job, actor, lease):
                 job.state = JobState.CANCELLED
                 return
             job.state = JobState.RUNNING
-            payload = self._follow(job, actor)
+            payload = self._follow(job, actor, lease)
             job.finish(_result(job.config, payload), self.pace)
         except Exception as exc:  # shown to the user; the server keeps serving
             job.error = _cluster_failure(exc)
             job.state = JobState.FAILED
         finally:
+            lease.release()
             try:
                 ray.kill(actor)
             except Exception:  # already gone with its process or the cluster
                 pass
 
-    def _wait_for_placement(self, job: TrainingJob, actor) -> bool:
+    def _wait_for_placement(self, job: TrainingJob, actor, lease: _Lease) -> bool:
         import ray
 
         placed = actor.pid.remote()
         while not ray.wait([placed], timeout=POLL_SECONDS)[0]:
+            lease.renew()
             job.stop_if_owner_left()
             if job.stop_event.is_set():
                 return False
         job.worker_pid = ray.get(placed)
         return True
 
-    def _follow(self, job: TrainingJob, actor) -> dict:
+    def _follow(self, job: TrainingJob, actor, lease: _Lease) -> dict:
         import ray
 
         finished, seen, stop_sent = actor.run.remote(job.config), 0, False
         while True:
             done = ray.wait([finished], timeout=POLL_SECONDS)[0]
+            lease.renew()
             for event in ray.get(actor.events_since.remote(seen)):
                 job.listen(event)
                 seen += 1
@@ -245,6 +275,28 @@ class ClusterTrainings:
                 stop_sent = True
             if done:
                 return ray.get(finished)
+
+
+class _Lease:
+    """A training's place in the cluster's line, renewed while it lives."""
+
+    def __init__(self, line, place: str) -> None:
+        self.line, self.place = line, place
+        self._renewed = time.monotonic()
+
+    def renew(self) -> None:
+        if time.monotonic() - self._renewed >= RENEW_SECONDS:
+            self._renewed = time.monotonic()
+            try:
+                self.line.renew.remote([self.place])
+            except Exception:  # the cluster went away: the training says so
+                pass
+
+    def release(self) -> None:
+        try:
+            self.line.release.remote(self.place)
+        except Exception:  # gone with the cluster; the place lapses there
+            pass
 
 
 def _result(config: TrainConfig, payload: dict) -> TrainResult:

@@ -214,41 +214,59 @@ def failure_message(exc: Exception) -> Message:
     )
 
 
+def slot_refusal(
+    holders: list[tuple[str, str]],
+    owner: str,
+    client: str,
+    limit: int | None = None,
+    per_client: int = 1,
+) -> Message | None:
+    """Why a new training of `owner` from `client` may not join a line whose
+    unfinished trainings are `holders` ((owner, client) pairs), or None.
+
+    One training per person at a time, `per_client` per address, a line of
+    at most `limit`: the same rule for one server's queue and a cluster's.
+    """
+    if owner and any(held_by == owner for held_by, _ in holders):
+        return Message(
+            "You already have a training waiting or running: let it "
+            "finish or stop it before starting another."
+        )
+    if client and sum(1 for _, held in holders if held == client) >= per_client:
+        return Message(
+            "Your connection already has as many trainings waiting or running as "
+            "this server allows ({limit}), perhaps from another tab or from "
+            "someone on the same network: let one finish or stop it before "
+            "starting another.",
+            {"limit": per_client},
+        )
+    if limit is not None and len(holders) >= limit:
+        return Message(
+            "The training line is full: {count} trainings are waiting or "
+            "running on this server. Try again in a few minutes.",
+            {"count": len(holders)},
+        )
+    return None
+
+
 def claim_owner_slot(
     unfinished: list[TrainingJob],
     job: TrainingJob,
     limit: int | None = None,
     per_client: int = 1,
 ) -> None:
-    """Add `job` to `unfinished` (pruned of finished jobs in place) unless its
-    owner already has one there, its client address `per_client`, or the line
-    `limit` jobs: one training per person at a time, a line of bounded length.
+    """Add `job` to `unfinished` (pruned of finished jobs in place) unless
+    `slot_refusal` says no.
 
     Raises:
         MnistError: the owner or the address already has a training waiting
             or running, or the line is full.
     """
     unfinished[:] = [j for j in unfinished if not j.finished]
-    if job.owner and any(j.owner == job.owner for j in unfinished):
-        raise MnistError(
-            "You already have a training waiting or running: let it "
-            "finish or stop it before starting another."
-        )
-    same_client = sum(1 for j in unfinished if job.client and j.client == job.client)
-    if same_client >= per_client:
-        raise MnistError(
-            "Your connection already has as many trainings waiting or running as "
-            "this server allows ({limit}), perhaps from another tab or from "
-            "someone on the same network: let one finish or stop it before "
-            "starting another.",
-            limit=per_client,
-        )
-    if limit is not None and len(unfinished) >= limit:
-        raise MnistError(
-            "The training line is full: {count} trainings are waiting or "
-            "running on this server. Try again in a few minutes.",
-            count=len(unfinished),
-        )
+    holders = [(j.owner, j.client) for j in unfinished]
+    refusal = slot_refusal(holders, job.owner, job.client, limit, per_client)
+    if refusal is not None:
+        raise MnistError(refusal.template, **refusal.params)
     unfinished.append(job)
 
 

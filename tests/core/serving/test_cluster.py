@@ -89,6 +89,34 @@ def test_one_person_cannot_hold_two_cluster_trainings(head, mnist):
         assert finished_within(first, 120)
 
 
+def test_one_address_gets_its_share_across_replicas(head, mnist):
+    # Issue #37: each replica kept its own line, so one address got a
+    # training on each. Two ClusterTrainings are two replicas' views.
+    _, address = head
+    replica_1, replica_2 = ClusterTrainings(address), ClusterTrainings(address)
+    school = "203.0.113.7"
+    first = replica_1.submit(TrainingJob(LONG, owner="a", client=school), mnist)
+    try:
+        with pytest.raises(MnistError, match="Your connection already has"):
+            replica_2.submit(TrainingJob(QUICK, owner="b", client=school), mnist)
+    finally:
+        first.request_stop()
+        assert finished_within(first, 120)
+    again: list[TrainingJob] = []
+
+    def given_back() -> bool:  # the first's place is released as it ends
+        try:
+            again.append(
+                replica_2.submit(TrainingJob(QUICK, owner="b", client=school), mnist)
+            )
+        except MnistError:
+            return False
+        return True
+
+    assert wait_until(given_back, 20, every=0.5)
+    assert finished_within(again[0], 120)
+
+
 def test_stop_reaches_the_worker_within_two_seconds(head, mnist):
     _, address = head
     job = ClusterTrainings(address).submit(TrainingJob(LONG, owner="b"), mnist)
