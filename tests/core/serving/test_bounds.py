@@ -2,6 +2,7 @@
 few teaches at a time; the same bounds on a Ray cluster."""
 
 import threading
+from types import SimpleNamespace
 
 import pytest
 
@@ -77,11 +78,29 @@ def test_unknown_addresses_are_bounded_by_the_line_alone():
     gate.set()
 
 
+class Remote:
+    """A Ray actor handle's stand-in: `handle.method.remote(...)` calls it."""
+
+    def __init__(self, target) -> None:
+        self.target = target
+
+    def __getattr__(self, name):
+        return SimpleNamespace(remote=getattr(self.target, name))
+
+
 def test_the_cluster_keeps_the_same_bounds(monkeypatch):
-    # No Ray here: the actor is a stand-in and nothing drives the jobs, so
-    # they stay unfinished, as trainings waiting on the cluster do.
+    # No Ray here: the line is the real one, called in place of its actor;
+    # nothing drives the jobs, so they stay unfinished, as trainings waiting
+    # on the cluster do.
+    from mnist_core.serving import cluster as cluster_module
+    from mnist_core.serving.line import TrainingLine
+
+    line = Remote(TrainingLine())
+    fake_ray = SimpleNamespace(get=lambda value: value)
+    monkeypatch.setattr(ClusterTrainings, "_connect", lambda self: fake_ray)
+    monkeypatch.setattr(cluster_module, "cluster_line", lambda ray: line)
     monkeypatch.setattr(ClusterTrainings, "_start_actor", lambda self: object())
-    monkeypatch.setattr(ClusterTrainings, "_drive", lambda self, job, actor: None)
+    monkeypatch.setattr(ClusterTrainings, "_drive", lambda self, *args: None)
     cluster = ClusterTrainings("ray://127.0.0.1:1", max_queue=2)
     cluster.submit(job("tab-1", "203.0.113.7"), None)
     with pytest.raises(MnistError, match=SAME_ADDRESS):
