@@ -13,6 +13,7 @@ from app_ui.common import (
     enlarge,
     link_token,
     model_left_behind,
+    reader_for,
     session_alive,
     use_model,
 )
@@ -45,13 +46,12 @@ def upload_model() -> None:
     if upload is None or st.session_state.get("uploaded_id") == upload.file_id:
         return  # nothing new: a rerun must not load the same file again
     st.session_state.uploaded_id = upload.file_id
-    from mnist_core.reading.classifier import Classifier
     from mnist_core.training.evaluation import eval_batch, evaluate_test_set
 
     try:
         with st.spinner(t("Checking {name} and testing it…", name=upload.name)):
             model = load_uploaded_model(upload.getvalue(), upload.name)
-            classifier = Classifier(model)
+            classifier = reader_for(model)
             report = evaluate_test_set(
                 classifier.probabilities,
                 data_or_stop(),

@@ -99,6 +99,19 @@ def get_shipped() -> ActiveModel:
         return _shipped
 
 
+def reader_for(model):
+    """A Classifier for a model trained, taught or uploaded here: it has no
+    digit check of its own, so the shipped model's answers "not a digit" for
+    it (mnist_core.reading.classifier); none where no model was shipped."""
+    from mnist_core.reading.classifier import Classifier
+
+    try:
+        gate = get_shipped().classifier
+    except MnistError:
+        gate = None
+    return Classifier(model, gate=gate)
+
+
 @st.cache_resource
 def get_queue() -> Trainings:
     """Where this server's trainings run.

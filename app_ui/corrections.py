@@ -11,6 +11,7 @@ from app_ui.common import (
     data_or_stop,
     enlarge,
     get_teaching,
+    reader_for,
     session_alive,
     session_id,
     use_model,
@@ -84,8 +85,6 @@ def offer_correction(prediction) -> None:
 def teach_copy(active: ActiveModel, corrections) -> None:
     """Teach a copy in one of the server's few turns (one per client), then
     make it the session's model."""
-    from mnist_core.reading.classifier import Classifier
-
     data = data_or_stop()
     turns = get_teaching()
     with (
@@ -101,7 +100,7 @@ def teach_copy(active: ActiveModel, corrections) -> None:
         )
     card = replace(active.card, test_accuracy=result.mnist_after, handwriting={})
     st.session_state.your_model = ActiveModel(
-        YOURS, result.model, Classifier(result.model), card
+        YOURS, result.model, reader_for(result.model), card
     )
     st.session_state.taught = result
     use_model(YOURS)  # Draw and Model read with the taught copy (the picker

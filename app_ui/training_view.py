@@ -4,7 +4,7 @@ import pandas as pd
 import streamlit as st
 
 from app_ui import charts
-from app_ui.common import YOURS, ActiveModel, enlarge, use_model
+from app_ui.common import YOURS, ActiveModel, enlarge, reader_for, use_model
 from app_ui.i18n import (
     architecture_title,
     duration_words,
@@ -88,10 +88,9 @@ def adopt(job: TrainingJob, data: MnistData) -> None:
     if st.session_state.get("adopted") is job:
         return
     from mnist_core.models.storage import model_bytes
-    from mnist_core.reading.classifier import Classifier
     from mnist_core.training.evaluation import evaluate_test_set
 
-    result, classifier = job.result, Classifier(job.result.model)
+    result, classifier = job.result, reader_for(job.result.model)
     st.session_state.your_model = ActiveModel(
         YOURS, result.model, classifier, ModelCard.from_metadata(result.metadata())
     )

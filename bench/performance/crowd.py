@@ -7,6 +7,7 @@ clients have left.
     python -m bench.performance.crowd --only a c   # some of them
     python -m bench.performance.crowd --url http://127.0.0.1:8501 --only b
     python -m bench.performance.crowd --only e --no-clear  # e's control: the queue
+    python -m bench.performance.crowd --only g --rounds 3 --settle 120  # kept?
 
 `--url` drives a server already running; `python bench/crowd.py` is the same.
 
@@ -641,15 +642,22 @@ def measure(letter: str, args) -> dict:
         with RssWatch(pid, args.max_rss) as watch:
             result["before_mb"] = round(watch.now())
             started = time.monotonic()
-            try:
-                result.update(
-                    asyncio.run(asyncio.wait_for(path(url, args), args.limit))
-                )
-            except Exception as exc:  # noqa: BLE001 - reported, the next path runs
-                result["client_error"] = f"{type(exc).__name__}: {exc}"[:160]
+            rounds = []
+            for _ in range(args.rounds):
+                try:
+                    result.update(
+                        asyncio.run(asyncio.wait_for(path(url, args), args.limit))
+                    )
+                except Exception as exc:  # noqa: BLE001 - reported, the next runs
+                    result["client_error"] = f"{type(exc).__name__}: {exc}"[:160]
+                time.sleep(args.settle)
+                rounds.append(round(watch.now()))
+                if watch.capped:
+                    break
             result["ran_s"] = round(time.monotonic() - started, 1)
-            time.sleep(args.settle)
-            result["after_mb"] = round(watch.now())
+            result["after_mb"] = rounds[-1]
+            if args.rounds > 1:
+                result["after_each_round_mb"] = rounds
         result["peak_mb"] = round(watch.peak)
         if watch.capped:
             result["after_mb"] = None  # the bench killed it: no "after"
@@ -678,6 +686,9 @@ def main() -> None:
     )
     parser.add_argument("--seconds", type=float, default=15, help="path b's length")
     parser.add_argument("--settle", type=float, default=20, help="wait before 'after'")
+    parser.add_argument(
+        "--rounds", type=int, default=1, help="run each path this many times"
+    )
     parser.add_argument(
         "--limit", type=float, default=240, help="most seconds a path runs"
     )

@@ -10,7 +10,7 @@ import tensorflow as tf
 from PIL import Image
 
 from mnist_core.constants import INPUT_SHAPE, NUM_CLASSES
-from mnist_core.drawing.preprocess import prepare_image
+from mnist_core.drawing.preprocess import PreparedImage, prepare_image
 from mnist_core.errors import EmptyImageError, Message
 from mnist_core.reading.calibration import with_temperature
 from mnist_core.reading.digit_check import LAYERS, NOT_A_DIGIT, DigitCheck
@@ -67,6 +67,7 @@ class Classifier:
         model: keras.Model,
         temperature: float = 1.0,
         digit_check: DigitCheck | None = None,
+        gate: Classifier | None = None,
     ):
         self.model = model
         # Fitted on writers the model never saw (training.cross_validation); 1
@@ -76,9 +77,13 @@ class Classifier:
         self._forward = tf.function(
             lambda x: model(x, training=False), input_signature=[spec]
         )
-        # Fitted for this model's layers (reading.digit_check); without one,
-        # every drawing with ink is read as some digit.
+        # Fitted for this model's layers (reading.digit_check). A model without
+        # one (trained here, taught, uploaded) is gated by a reader that has
+        # one: the shipped model says "not a digit" for any model in use, and
+        # no uploaded model can weaken that. With neither, every drawing with
+        # ink is read as some digit.
         self.digit_check = digit_check
+        self.gate = gate if digit_check is None else None
         self._inside = None if digit_check is None else self._trace_inside()
 
     def _trace_inside(self):
@@ -94,6 +99,22 @@ class Classifier:
 
         spec = tf.TensorSpec((None, *INPUT_SHAPE), tf.float32)
         return tf.function(forward, input_signature=[spec])
+
+    def looks_like_a_digit(self, prepared: PreparedImage) -> bool:
+        """Whether this reader's digit check (or its gate's) takes `prepared`
+        for a digit; True when it has neither."""
+        if self.digit_check is None:
+            return self.gate is None or self.gate.looks_like_a_digit(prepared)
+        return self._checked(prepared)[0]
+
+    def _checked(self, prepared: PreparedImage) -> tuple[bool, np.ndarray]:
+        """(the digit check's verdict, the raw probabilities), in one pass."""
+        batch = tf.constant(prepared.as_batch())
+        *features, probs = (a.numpy() for a in self._inside(batch))
+        evidence = self.digit_check.score(
+            features, prepared.pixels[None], [prepared.stroke_ratio]
+        )[0]
+        return bool(evidence <= self.digit_check.threshold), probs
 
     def layer_features(self, batch: np.ndarray) -> list[np.ndarray]:
         """The (pooled) activations a digit check compares, for (N, 28, 28)."""
@@ -118,14 +139,12 @@ class Classifier:
         except EmptyImageError as exc:
             return Prediction(None, 0.0, (), None, reason=exc.message)
         if self.digit_check is None:
+            if self.gate is not None and not self.gate.looks_like_a_digit(prepared):
+                return Prediction(None, 0.0, (), prepared.pixels, reason=NOT_A_DIGIT)
             probs = self.probabilities(prepared.as_batch())[0]
         else:
-            batch = tf.constant(prepared.as_batch())
-            *features, probs = (a.numpy() for a in self._inside(batch))
-            evidence = self.digit_check.score(
-                features, prepared.pixels[None], [prepared.stroke_ratio]
-            )[0]
-            if evidence > self.digit_check.threshold:
+            looks, probs = self._checked(prepared)
+            if not looks:
                 return Prediction(None, 0.0, (), prepared.pixels, reason=NOT_A_DIGIT)
             probs = with_temperature(probs, self.temperature)[0]
         digit = int(np.argmax(probs))

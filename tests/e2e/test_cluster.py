@@ -52,6 +52,9 @@ def server(mnist_path):
         **os.environ,
         "MNIST_PATH": str(mnist_path),
         "MNIST_CLUSTER_PORT": str(free_port()),
+        # Every tab here comes from 127.0.0.1 through nginx, and the replicas
+        # count the address nginx saw, across both: two tabs train at once.
+        "MNIST_MAX_PER_ADDRESS": "2",
     }
     url = cluster("start", env).strip().splitlines()[-1]
     assert url.startswith("http://127.0.0.1:")

@@ -57,3 +57,14 @@ def test_a_model_named_like_a_web_address_is_no_link_in_the_caption(page):
     assert not at.exception
     assert "Your model (www.evil.example): " in texts(at)
     assert [m for m in markdowns(at) if linkable(m)] == []
+
+
+def test_a_model_made_here_answers_not_a_digit_through_the_shipped_check():
+    # Issue #36: after any training, Draw read a letter A "4 (100% sure)": a
+    # model trained, taught or uploaded here had no digit check at all.
+    from app_ui.common import get_shipped, reader_for
+    from mnist_core.models.architectures import build_model
+
+    reader = reader_for(build_model("fast"))
+    assert reader.gate is get_shipped().classifier
+    assert reader.gate.digit_check is not None

@@ -132,3 +132,42 @@ def test_practice_shapes_the_weights_and_the_line_still_holds():
     assert not np.allclose(check.weights, 1.0) and np.all(check.weights >= 0)
     refused = check.score(drawn, pixels[:2000], ratios[:2000]) > check.threshold
     assert np.mean(refused) <= 0.011
+
+
+@pytest.fixture(scope="module")
+def fresh_models():
+    """A fresh Fast CNN and a fresh tutorial CNN, untrained: they read anything
+    as some digit, as a model trained on Train or uploaded does without a gate."""
+    from mnist_core.models.architectures import build_model
+
+    return {arch: build_model(arch) for arch in ("fast", "recipe")}
+
+
+@pytest.mark.parametrize("arch", ["fast", "recipe"])
+def test_any_model_says_not_a_digit_through_the_shipped_gate(
+    shipped, fresh_models, arch
+):
+    # Issue #36: after any training, a letter A was read "4 (100% sure)".
+    from mnist_core.reading.classifier import Classifier
+
+    alone = Classifier(fresh_models[arch])
+    gated = Classifier(fresh_models[arch], gate=shipped)
+    for drawing in (render_strokes(SCRIBBLE, width=20), blob()):
+        assert alone.classify(drawing).digit is not None  # without the gate
+        prediction = gated.classify(drawing)
+        assert prediction.digit is None and prediction.reason == NOT_A_DIGIT
+    for _, image in non_digits(40, 5):  # the gate refuses what the shipped does
+        assert (gated.classify(image).digit is None) == (
+            shipped.classify(image).digit is None
+        )
+
+
+def test_a_gated_model_reads_digits_with_its_own_probabilities(shipped, fresh_models):
+    from mnist_core.reading.classifier import Classifier
+
+    gated = Classifier(fresh_models["fast"], gate=shipped)
+    seven = render_strokes(SEVEN, width=20)
+    prediction = gated.classify(seven)
+    assert prediction.reason is None and prediction.digit is not None
+    own = Classifier(fresh_models["fast"]).classify(seven)
+    assert prediction.probabilities == pytest.approx(own.probabilities)
