@@ -190,15 +190,19 @@ def _fit_box(crop: np.ndarray) -> np.ndarray:
 
 
 def _centre(digit: np.ndarray) -> np.ndarray:
-    """Place the digit in 28x28 with its centre of mass at the field's centre."""
+    """Place the digit in 28x28 with its centre of mass at the field's centre,
+    as near as the field allows: none of its ink is ever shifted out."""
     field = np.zeros((IMAGE_SIZE, IMAGE_SIZE), np.float32)
     h, w = digit.shape
     top, left = (IMAGE_SIZE - h) // 2, (IMAGE_SIZE - w) // 2
     field[top : top + h, left : left + w] = digit
     com = ndimage.center_of_mass(field)
-    shift = (CENTRE_OF_MASS[0] - com[0], CENTRE_OF_MASS[1] - com[1])
-    # Whole-pixel shifts keep strokes crisp, as MNIST's integer translation did.
-    return ndimage.shift(field, np.round(shift), order=0, mode="constant")
+    # Whole-pixel shifts keep strokes crisp, as MNIST's integer translation
+    # did. A lopsided drawing (a 7 whose bar outweighs its long tail) would
+    # need more than its margin: the tail was cut at the field's edge.
+    dy = np.clip(round(CENTRE_OF_MASS[0] - com[0]), -top, IMAGE_SIZE - top - h)
+    dx = np.clip(round(CENTRE_OF_MASS[1] - com[1]), -left, IMAGE_SIZE - left - w)
+    return ndimage.shift(field, (dy, dx), order=0, mode="constant")
 
 
 def prepare_image(

@@ -172,3 +172,41 @@ def test_any_picture_costs_bounded_work_and_memory(side, monkeypatch):
     assert all(max(fp) <= 2 * MAX_THINNING_RADIUS + 1 for _, fp in seen)
     # 4000x4000 grey is 16 MB as bytes, 64 MB as floats: never even one float copy
     assert peak < 40 * 2**20, f"peak {peak / 2**20:.0f} MB"
+
+
+# Drawings whose centre of mass lies far from the middle of their box: a 7
+# with a heavy bar and a long thin tail, a 4 wide and heavy on one side, a 1
+# with a long flag and a short heavy foot.
+LOPSIDED = {
+    "long-tailed 7": [[(40, 40), (240, 40), (240, 60), (40, 60), (40, 40)]]
+    + [[(230, 50), (200, 270)]],
+    "wide 4": [[(20, 40), (20, 150), (270, 150)], [(200, 40), (200, 200)]]
+    + [[(20, 130), (60, 130), (60, 170), (20, 170)]] * 3,
+    "tall 1": [[(140, 10), (140, 270)], [(100, 260), (180, 260)]] * 3,
+}
+
+
+@pytest.mark.parametrize("name", LOPSIDED)
+def test_all_of_a_drawings_ink_fits_the_input(name, monkeypatch):
+    # Issue #36: "What the model sees" showed a 7 whose tail ran into the
+    # bottom edge. The field after centring holds all the ink of the box.
+    kept = {}
+    centre = preprocess._centre
+
+    def spy(digit):
+        kept["box"], kept["field"] = digit, centre(digit)
+        return kept["field"]
+
+    monkeypatch.setattr(preprocess, "_centre", spy)
+    prepare_image(render_strokes(LOPSIDED[name], width=14))
+    assert kept["field"].sum() == pytest.approx(kept["box"].sum(), rel=1e-6)
+
+
+def test_a_lopsided_digit_is_still_centred_as_far_as_it_fits():
+    heavy_top = np.zeros((20, 8), np.float32)
+    heavy_top[:3] = 1.0  # a bar, and a one-pixel tail down to the bottom
+    heavy_top[:, 4] = 1.0
+    field = preprocess._centre(heavy_top)
+    rows = np.flatnonzero(field.sum(axis=1))
+    assert rows[-1] == 27 and rows[0] == 8  # moved down to the edge, no further
+    assert field.sum() == heavy_top.sum()
