@@ -4,7 +4,7 @@ import streamlit as st
 
 from app_ui.i18n import language_switch, t
 from app_ui.keras_session import keep_keras_session
-from app_ui.navigation import PAGES
+from app_ui.navigation import PAGES, unknown_address
 from app_ui.server_guards import install as install_server_guards
 from app_ui.warmup import start_warmup
 
@@ -29,4 +29,9 @@ pages = [
     )
     for page in PAGES
 ]
-st.navigation(pages).run()
+chosen = st.navigation(pages)
+asked = unknown_address(st.context.url, st.get_option("server.baseUrlPath"))
+if asked and not chosen.url_path and not st.session_state.get("told_unknown"):
+    st.session_state.told_unknown = True  # once: the address bar keeps it
+    st.info(t("There is no page called {page}: here is the Home page.", page=asked))
+chosen.run()

@@ -37,7 +37,7 @@ from mnist_core.training.script_export import training_script
 
 WIDGETS = {name: s for name, s in SETTINGS.items() if s.widget}
 PRESET_BUTTONS = {
-    "fast": mark("Fast settings: {epochs} passes, {time}"),
+    "fast": mark("A first try: {epochs} passes, {time}"),
     "recipe": mark("Tutorial settings: {epochs} passes, {time}"),
 }
 

@@ -80,3 +80,18 @@ BY_SCRIPT = {page.script: page for page in PAGES}
 def heading(page_file: str) -> str:
     """The English heading of the page whose script is `page_file` (__file__)."""
     return BY_SCRIPT[Path(page_file).name].heading
+
+
+def unknown_address(url: str | None, base_path: str = "") -> str | None:
+    """The page a browser asked for when it names none of PAGES (Streamlit
+    then shows the default page without a word), else None."""
+    from urllib.parse import urlsplit
+
+    if not url:
+        return None
+    path = urlsplit(url).path.strip("/")
+    base = base_path.strip("/")
+    if base and (path == base or path.startswith(base + "/")):
+        path = path[len(base) :].strip("/")
+    known = {page.url_path for page in PAGES if page.url_path}
+    return None if not path or path in known else path

@@ -74,11 +74,13 @@ def first_layer_filters(model: keras.Model) -> np.ndarray:
 
 
 def feature_maps(model: keras.Model, pixels: np.ndarray) -> dict[str, np.ndarray]:
-    """Each conv layer's output for one 28x28 input: name -> (h, w, channels).
+    """Each conv layer's maps for one 28x28 input: layer name -> (h, w, channels).
 
-    For BatchNorm nets the map after the layer's activation is shown, which is
-    what the next layer receives. Each map is scaled so its brightest pixel is 1.
-    A network without convolutions has no maps: {}.
+    For BatchNorm nets the map after the block's activation is shown, which is
+    what the next layer receives, under that layer's name: it may be pooled
+    already, and the Layers table lists it with the same name and shape. Each
+    map is scaled so its brightest pixel is 1. A network without convolutions
+    has no maps: {}.
     """
     if not conv_layers(model):
         return {}
@@ -87,7 +89,7 @@ def feature_maps(model: keras.Model, pixels: np.ndarray) -> dict[str, np.ndarray
         relu = next(
             (layer for layer in model.layers if layer.name == f"{conv.name}_relu"), conv
         )
-        taps[conv.name] = relu.output
+        taps[relu.name] = relu.output
     probe = keras.Model(model.input, list(taps.values()))
     outputs = probe(pixels.reshape(1, 28, 28, 1).astype(np.float32), training=False)
     if not isinstance(outputs, (list, tuple)):

@@ -64,6 +64,8 @@ def _parse(
         used = type(value)(min(setting.stops, key=lambda stop: abs(stop - used)))
     if used == value:
         return used, None
+    if setting.stops:  # the range a person sees is the slider's own
+        low, high = min(setting.stops), max(setting.stops)
     if low <= value <= high:
         return used, Message(
             "{name} {text} is not on the slider: using {value}.",

@@ -343,6 +343,7 @@ def pseudo(text: str) -> str:
 def english_left(text: str) -> list[str]:
     """The words of `text` that did not come through the pseudo catalog."""
     text = re.sub(r"`[^`]*`", " ", text)  # code: file names, commands
+    text = re.sub(r"\\(?=[^\sA-Za-z0-9])", "", text)  # literal()'s escapes: conv1\_relu
     text = NAMES_SEEN.sub(" ", FILE_NAME.sub(" ", text))
     words = re.findall(r"[A-Za-z][\w.\-]*", PSEUDO_LETTERS.sub(" ", text))
     # A word with a digit or "_" is an identifier (a layer's name, "conv1").

@@ -32,9 +32,19 @@ def test_first_layer_filters_are_images_in_unit_range():
 
 def test_feature_maps_follow_every_conv_layer(mnist):
     maps = feature_maps(build_model("fast"), mnist.x_test[0] / 255.0)
-    assert list(maps) == ["conv1", "conv2"]
-    assert maps["conv1"].shape == (28, 28, 24) and maps["conv2"].shape == (14, 14, 48)
-    assert maps["conv1"].min() >= 0  # taken after the ReLU
+    assert list(maps) == ["conv1_relu", "conv2_relu"]
+    assert maps["conv1_relu"].shape == (28, 28, 24)
+    assert maps["conv2_relu"].shape == (14, 14, 48)
+    assert maps["conv1_relu"].min() >= 0  # taken after the ReLU
+
+
+def test_each_maps_name_and_shape_are_the_layer_tables():
+    # Issue #36: "conv1: 24 maps of 12x12" beside a table saying conv1 is
+    # 24x24x24 (the maps came after the block's pooling).
+    model = build_model("small")
+    maps = feature_maps(model, np.zeros((28, 28), np.float32))
+    for name, found in maps.items():
+        assert tuple(model.get_layer(name).output.shape[1:]) == found.shape
 
 
 def test_diagram_has_a_box_per_layer_in_order():

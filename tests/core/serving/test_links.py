@@ -72,7 +72,16 @@ def test_a_value_off_range_and_off_the_slider_gets_one_note_with_the_value_used(
     config, notes = config_from_query({"lr": "5"}, BASE)
     assert config.learning_rate == 0.03
     assert [str(n) for n in notes] == [
-        "Learning rate 5 is outside 1e-05–1.0: using 0.03."
+        "Learning rate 5 is outside 0.0001–0.03: using 0.03."
+    ]
+
+
+def test_a_note_names_the_range_the_slider_has():
+    # Issue #36: "Training images 7 is outside 100–60000" named the command
+    # line's range; the slider goes from 1,000 to 60,000.
+    _, notes = config_from_query({"size": "7"}, BASE)
+    assert [str(n) for n in notes] == [
+        "Training images 7 is outside 1000–60000: using 1000."
     ]
 
 
