@@ -15,6 +15,7 @@ from app_ui.common import (
     session_alive,
     session_id,
     use_model,
+    your_model,
 )
 from app_ui.i18n import errors_shown, mark, number, t
 from mnist_core.training.corrections import Corrections
@@ -123,6 +124,12 @@ def teach(active: ActiveModel) -> None:
         with errors_shown():  # a busy server says so and changes nothing
             teach_copy(active, corrections)
     result = st.session_state.get("taught")
+    yours = your_model()
+    if result is not None and (yours is None or yours.model is not result.model):
+        # Another model (an upload, a training) has become "your model" since:
+        # these figures spoke of a copy that is gone.
+        del st.session_state.taught
+        result = None
     if result is not None:
         m1, m2 = st.columns(2)
         fixed = sum(a == t for a, t in zip(result.after, result.labels, strict=True))
@@ -146,9 +153,15 @@ def teach(active: ActiveModel) -> None:
             },
             hide_index=True,
         )
+        in_use = active.model is result.model
         st.caption(
             t(
                 "The taught copy is now **your model**, in use above (the picker "
                 "switches back); the shipped model is unchanged."
+            )
+            if in_use
+            else t(
+                "The taught copy is **your model**: pick it above to use it; the "
+                "figures above are its own."
             )
         )

@@ -68,3 +68,40 @@ def test_a_model_made_here_answers_not_a_digit_through_the_shipped_check():
     reader = reader_for(build_model("fast"))
     assert reader.gate is get_shipped().classifier
     assert reader.gate.digit_check is not None
+
+
+def taught_state(taught_model, yours_model):
+    """A session that taught a copy (taught_model) and now has yours_model."""
+    from dataclasses import replace
+
+    import numpy as np
+
+    from app_ui.common import YOURS, get_shipped
+    from mnist_core.training.corrections import Corrections
+    from mnist_core.training.finetune import FineTuneResult
+
+    corrections = Corrections()
+    corrections.add(np.zeros((28, 28), np.float32), 7)
+    taught = FineTuneResult(taught_model, [1], [7], [7], 0.99, 0.985)
+    yours = replace(get_shipped(), label=YOURS, model=yours_model)
+    return {
+        "corrections": corrections,
+        "taught": taught,
+        "your_model": yours,
+        "model_in_use": YOURS,
+    }
+
+
+def test_the_teach_box_speaks_of_the_taught_copy_only_while_it_is_yours(page):
+    # Issue #36: after an upload the box still said "The taught copy is now
+    # your model, in use above" with the taught copy's MNIST figure.
+    from app_ui.common import get_shipped
+
+    shipped = get_shipped().model
+    at = page("draw", **taught_state(shipped, shipped))
+    assert "The taught copy is now" in texts(at)
+    uploaded = object()  # another model has become "your model" since
+    at = page("draw", **taught_state(shipped, uploaded))
+    assert not at.exception
+    assert "taught copy" not in texts(at)
+    assert "Corrections it now gets right" not in [m.label for m in at.metric]
