@@ -48,6 +48,8 @@ def test_a_dataset_link_opens_the_same_view(page):
     page_box.fill("3")
     page_box.press("Enter")
     wait_idle(page)
+    # The rerun may start later than wait_idle's pause on a busy machine.
+    page.wait_for_function("() => location.search.includes('page=3')", timeout=15_000)
     assert "page=3" in page.url and "digit=3" in page.url
 
 
