@@ -1,5 +1,7 @@
 """Draw: draw a digit (or upload a photo) and see what the model thinks."""
 
+from types import SimpleNamespace
+
 import streamlit as st
 
 from app_ui import charts
@@ -51,6 +53,10 @@ def canvas_image(width_px: int = CANVAS_SIZE, hint: str = DIGIT_HINT):
     canvas for a one-line answer; a new key per Clear empties the canvas."""
     st.session_state.setdefault("canvas_id", 0)
     width = st.slider(t("Brush width"), *PEN_WIDTHS, DEFAULT_PEN, key="brush")
+    key = f"canvas-{width_px}-{st.session_state.canvas_id}"
+    kept = st.session_state.get(KEPT_KEY) or {}
+    if key not in st.session_state:  # back from another page: the widget is new
+        st.session_state[START_KEY] = kept.get("key") == key and kept.get("strokes")
     result = drawing_canvas(
         stroke_width=width,
         stroke_color="#FFFFFF",
@@ -59,13 +65,16 @@ def canvas_image(width_px: int = CANVAS_SIZE, hint: str = DIGIT_HINT):
         width=width_px,
         drawing_mode="freedraw",
         return_image_data=True,
-        key=f"canvas-{width_px}-{st.session_state.canvas_id}",
+        initial_drawing=st.session_state.get(START_KEY) or None,
+        key=key,
     )
+    result = kept_drawing(key, result)
     # On a phone the columns stack: the full answer lands a screen further down.
     answer_line = st.empty()
     if st.button(t("Clear"), icon=":material/ink_eraser:"):
         st.session_state.canvas_id += 1
-        st.session_state.pop("drawing_pixels", None)
+        for stale in ("drawing_pixels", KEPT_KEY, START_KEY):
+            st.session_state.pop(stale, None)
         st.rerun()
     st.caption(t(hint))
     try:
@@ -73,6 +82,34 @@ def canvas_image(width_px: int = CANVAS_SIZE, hint: str = DIGIT_HINT):
     except OversizedDrawing:
         st.warning(t(OVERSIZED))
         return None, answer_line
+
+
+# The canvas's last drawing, in a plain key: Streamlit forgets a widget's
+# value on a page that does not draw it, and Draw -> Model -> Draw emptied
+# the canvas. It is drawn again from its strokes, read from its picture.
+KEPT_KEY = "canvas_kept"  # {"key", "strokes" (Fabric's JSON), "picture"}
+START_KEY = "canvas_start"  # the strokes this visit's canvas started from
+
+
+def kept_drawing(key: str, result):
+    """`result`, or the kept picture while a canvas drawn again from its
+    strokes has sent none yet; what it drew is kept for the next visit."""
+    picture = result.image_bytes
+    if picture:
+        st.session_state[KEPT_KEY] = {
+            "key": key,
+            "strokes": result.json_data,
+            "picture": picture,
+        }
+        return result
+    kept = st.session_state.get(KEPT_KEY) or {}
+    start = st.session_state.get(START_KEY)
+    # Until the browser sends its first state, the canvas's value is the
+    # strokes it was given (st_canvas sets their background), no picture.
+    untouched = start and result.json_data == {**start, "background": "#000000"}
+    if kept.get("key") == key and untouched:
+        return SimpleNamespace(image_bytes=kept["picture"])
+    return result
 
 
 def show_number(classifier, image) -> None:

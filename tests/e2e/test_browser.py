@@ -206,3 +206,29 @@ def test_a_visitor_walks_every_page_draws_and_trains(page):
             )
             accuracy.wait_for(timeout=180_000)
             wait_idle(page)
+
+
+def test_the_drawing_is_kept_across_a_visit_to_another_page(page):
+    # Issue #36: Draw -> Model -> Draw emptied the canvas.
+    open_page(page, "draw")
+    draw(page, SEVEN)
+    wait_idle(page)
+    assert prediction(page) == "7"
+    page.get_by_role("link", name="Model").first.click()
+    wait_idle(page)
+    page.get_by_role("link", name="Draw").first.click()
+    wait_idle(page)
+    assert prediction(page) == "7"  # read again, before any new stroke
+    canvas = page.locator("canvas.dc-canvas.lower-canvas").first  # the strokes
+    drawn = canvas.evaluate(
+        """c => {
+            const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+            let lit = 0;
+            for (let i = 0; i < d.length; i += 4) lit += d[i] > 128;
+            return lit;
+        }"""
+    )
+    assert drawn > 500, "the strokes are on the canvas again"
+    page.get_by_role("button", name=re.compile("Clear")).click()
+    wait_idle(page)
+    page.get_by_text("Draw a digit on the canvas.").wait_for()
