@@ -19,10 +19,10 @@ from app_ui.common import (
 from app_ui.i18n import (
     architecture_title,
     errors_shown,
+    estimate_words,
     mark,
     plain_number,
     say,
-    span_words,
     t,
 )
 from app_ui.navigation import heading
@@ -145,7 +145,7 @@ def draw_settings(disabled: bool) -> TrainConfig:
     ):
         preset = PRESETS[name]
         column.button(
-            t(label, epochs=preset.epochs, time=span_words(*pace.estimate(preset))),
+            t(label, epochs=preset.epochs, time=estimate_words(*pace.estimate(preset))),
             on_click=apply_preset,
             args=(name,),
             disabled=disabled,
@@ -163,18 +163,21 @@ def draw_settings(disabled: bool) -> TrainConfig:
 
 def time_to_train(config: TrainConfig) -> str:
     """How long `config` should take here, as this server measured it."""
-    low, high = get_queue().pace.estimate(config)
-    if low == high:
+    pace = get_queue().pace
+    estimate = pace.estimate(config)
+    time = estimate_words(estimate.seconds, estimate.margin)
+    if pace.timed():
         return t(
-            "Training with these settings takes {time} on this server (timed on "
-            "its last training), plus a test after each pass.",
-            time=span_words(low, high),
+            "Training with these settings should take {time} on this server (timed "
+            "on its last trainings), plus a test after each pass. The time left is "
+            "shown once it starts.",
+            time=time,
         )
     return t(
         "Training with these settings should take {time}: this server has not yet "
         "timed a training of {seconds:.0f} s or more (shorter ones are mostly "
         "start-up), and a busy one is slower. The time left is shown once it starts.",
-        time=span_words(low, high),
+        time=time,
         seconds=MIN_TIMED_SECONDS,
     )
 

@@ -187,6 +187,23 @@ def span_words(low: float, high: float) -> str:
     return t("between {low} and {high}", low=words[0], high=words[1])
 
 
+def estimate_words(seconds: float, margin: float) -> str:
+    """One figure and its margin, in the same unit: "about 8 minutes, give or
+    take 2"; a margin under a tenth of the figure is not worth saying."""
+    if seconds < 90:
+        count = max(5, round(seconds / 5) * 5)
+        give = round(margin / 5) * 5
+    else:
+        count, give = round(seconds / 60), round(margin / 60)
+    if give <= 0 or margin < seconds / 10:
+        return duration_words(seconds)
+    if seconds < 90:
+        return t(
+            "about {count} seconds, give or take {margin}", count=count, margin=give
+        )
+    return t("about {count} minutes, give or take {margin}", count=count, margin=give)
+
+
 def plain_duration(seconds: float) -> str:
     if seconds < 90:
         return t("{count} seconds", count=max(5, round(seconds / 5) * 5))

@@ -161,12 +161,19 @@ class TrainingJob:
             )
 
     def finish(self, result: TrainResult, pace: Pace) -> None:
-        """Hand over the trained model; a complete run teaches `pace` this
-        server's speed (a stopped one would make estimates too short)."""
+        """Hand over the trained model and teach `pace` this server's speed:
+        a stopped run by the share of its batches it did."""
         self.result = result
         self.state = JobState.STOPPED if result.stopped else JobState.DONE
-        if self.state == JobState.DONE:
-            pace.record(self.config, result.train_seconds)
+        pace.record(self.config, result.train_seconds, self.share_done())
+
+    def share_done(self) -> float:
+        """The share of the training's batches done (1 once it is DONE)."""
+        latest = self._latest
+        if self.state == JobState.DONE or latest is None:
+            return 1.0 if self.state == JobState.DONE else 0.0
+        batches = max(latest.epochs * latest.batches, 1)
+        return ((latest.epoch - 1) * latest.batches + latest.batch) / batches
 
     @property
     def finished(self) -> bool:

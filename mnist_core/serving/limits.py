@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import os
 import threading
+from collections import deque
 from dataclasses import replace
+from typing import NamedTuple
 
 from mnist_core.errors import Message
 from mnist_core.models.catalog import ARCHITECTURES
@@ -69,11 +71,23 @@ def cap_training(
 # 10 epochs in ~374 s, the fast preset's 3 epochs in ~24 s, the Fast CNN ~520/s).
 DEFAULT_PACE = {"recipe": 1_600.0, "fast": 520.0, "small": 975.0}
 # How much slower a busy server may be: the fast preset took 113 s instead of
-# ~24 s while others trained (issue #26), so an untimed server says a range.
+# ~24 s while others trained (issue #26). An untimed server says the middle of
+# idle and busy, give or take half the way.
 BUSY_FACTOR = 5.0
+# Timed runs vary with the server's load: the margin is at least this share
+# of the estimate, or the spread of the last few timed runs if wider.
+MIN_MARGIN = 0.2
+TIMED_KEPT = 5  # the last trainings whose pace the margin is read from
 
 
 MIN_TIMED_SECONDS = 10.0
+
+
+class Estimate(NamedTuple):
+    """How long a training should take: about `seconds`, give or take `margin`."""
+
+    seconds: float
+    margin: float
 
 
 class Pace:
@@ -82,31 +96,37 @@ class Pace:
 
     def __init__(self) -> None:
         self._speed: dict[str, float] = {}  # work per second, timed here
-        self._slowdown: float | None = None  # the last timed run against idle
+        self._slowdowns: deque[float] = deque(maxlen=TIMED_KEPT)  # against idle
         self._lock = threading.Lock()
 
-    def estimate(self, config: TrainConfig) -> tuple[float, float]:
-        """The fewest and most seconds `config` should take here.
+    def estimate(self, config: TrainConfig) -> Estimate:
+        """About how long `config` should take here, with an honest margin.
 
-        One value (fewest == most) once this server has timed a training: of
-        this network, or else of another, scaled by how much slower or faster
-        than an idle server it ran. Before any, a range from an idle server's
-        time to a busy one's.
+        Once this server has timed a training of this network, its pace; of
+        another, that one's slowdown against an idle server. Before any, the
+        middle of an idle server's time and a busy one's.
         """
         idle = work(config) / DEFAULT_PACE[config.arch]
         with self._lock:
-            if config.arch in self._speed:
-                seconds = work(config) / self._speed[config.arch]
-                return seconds, seconds
-            if self._slowdown is not None:
-                return idle * self._slowdown, idle * self._slowdown
-        return idle, idle * BUSY_FACTOR
+            slowdowns = list(self._slowdowns)
+            speed = self._speed.get(config.arch)
+        if not slowdowns:
+            return Estimate(idle * (1 + BUSY_FACTOR) / 2, idle * (BUSY_FACTOR - 1) / 2)
+        seconds = work(config) / speed if speed else idle * slowdowns[-1]
+        spread = idle * (max(slowdowns) - min(slowdowns)) / 2
+        return Estimate(seconds, max(MIN_MARGIN * seconds, spread))
 
-    def record(self, config: TrainConfig, seconds: float) -> None:
-        """Learn from a finished training how fast this server is; short runs
-        are mostly start-up (tracing) and would make every estimate too long."""
-        if seconds >= MIN_TIMED_SECONDS:
+    def timed(self) -> bool:
+        """Whether this server has timed a training yet."""
+        with self._lock:
+            return bool(self._slowdowns)
+
+    def record(self, config: TrainConfig, seconds: float, done: float = 1.0) -> None:
+        """Learn from a training how fast this server is: a stopped one counts
+        the share `done` of its work. Short runs are mostly start-up (tracing)
+        and would make every estimate too long."""
+        if seconds >= MIN_TIMED_SECONDS and done > 0:
             with self._lock:
-                self._speed[config.arch] = work(config) / seconds
-                idle = work(config) / DEFAULT_PACE[config.arch]
-                self._slowdown = seconds / idle
+                speed = work(config) * min(done, 1.0) / seconds
+                self._speed[config.arch] = speed
+                self._slowdowns.append(DEFAULT_PACE[config.arch] / speed)

@@ -128,3 +128,17 @@ def test_one_unfinished_training_per_owner():
     assert wait_until(lambda: first.finished and other.finished)
     again = queue.submit(TrainingJob("cfg", owner="tab-1"), None, fake_training())
     assert wait_until(lambda: again.state == JobState.DONE)
+
+
+def test_a_stopped_job_says_the_share_of_its_batches_it_did():
+    from mnist_core.serving.jobs import JobState, TrainingJob
+    from mnist_core.training.events import BatchEvent
+    from tests.support.configs import QUICK
+
+    job = TrainingJob(QUICK)
+    assert job.share_done() == 0.0
+    job.listen(BatchEvent(2, 3, 84, 235, 0.5, 0.8, 10.0, 20.0))
+    job.state = JobState.STOPPED
+    assert job.share_done() == (235 + 84) / (3 * 235)
+    job.state = JobState.DONE
+    assert job.share_done() == 1.0
