@@ -39,11 +39,12 @@ WORK_SIZE = 112
 MAX_THINNING_RADIUS = 12  # px at WORK_SIZE; broader "strokes" are blobs, not ink
 MAX_SIDE = 1024  # larger pictures are shrunk before anything else
 # A megapixel picture costs some 50 MB of float copies while it is prepared,
-# and sixteen sessions rerunning a photo did it side by side (1.6 GB at peak):
-# pictures this large are prepared LARGE_AT_ONCE at a time; a drawing on the
+# and sixteen sessions rerunning a photo did it side by side (1.6 GB at peak;
+# two at a time, 1.3 GB): pictures this large are prepared LARGE_AT_ONCE at a
+# time (a 1024-pixel photo takes some 30 ms); a drawing on the
 # canvas (78,400 pixels at a pixel ratio of 1) never waits.
 LARGE_PIXELS = 1_000_000
-LARGE_AT_ONCE = 2
+LARGE_AT_ONCE = 1
 _LARGE_TURNS = threading.BoundedSemaphore(LARGE_AT_ONCE)
 
 

@@ -22,11 +22,12 @@ MAX_PIXELS = 16_000_000
 FORMATS = ("PNG", "JPEG", "BMP", "GIF", "WEBP")
 SUFFIXES = ("png", "jpg", "jpeg", "bmp", "gif", "webp")  # what uploaders accept
 # Decoding a 16-megapixel picture holds a few hundred MB for a moment, and
-# sixteen sessions decoding at once took a 2-core server to 4.2 GB: pictures
-# above LARGE_PIXELS are decoded LARGE_AT_ONCE at a time, the rest wait.
+# sixteen sessions decoding at once took a 2-core server to 4.2 GB (two at a
+# time, with the turns in preprocess, still 1.3 GB): pictures above
+# LARGE_PIXELS are decoded LARGE_AT_ONCE at a time, the rest wait their turn.
 LARGE_PIXELS = 2_000_000
 REDUCIBLE_MODES = ("L", "LA", "RGB", "RGBA", "I", "F")  # Image.reduce takes these
-LARGE_AT_ONCE = 2
+LARGE_AT_ONCE = 1
 _LARGE_TURNS = threading.BoundedSemaphore(LARGE_AT_ONCE)
 
 
