@@ -165,14 +165,7 @@ def client_address() -> str:
     saw (the last X-Forwarded-For entry); never set it without such a proxy,
     or any visitor could name an address of their choice.
     """
-    from mnist_core.serving import clients
-
-    try:
-        remote, headers = st.context.ip_address, dict(st.context.headers)
-    except Exception:  # no server runtime (AppTest, bare scripts)
-        return ""
-    trusted = clients.trusts_proxy(setting(clients.TRUSTED_PROXY_ENV, ""))
-    return clients.client_address(remote, headers, trusted)
+    return session_address(session_id())
 
 
 def session_address(session_id: str) -> str:
@@ -214,12 +207,13 @@ def setting(name: str, default: str) -> str:
 
 RESTART_KEY = "since"  # in a link: a model was made from it (link_tokens.py)
 _LINK_SECRET: list[bytes] = []  # made once per process, never cleared by a client
+_LINK_SECRET_LOCK = threading.Lock()
 
 
 def _link_secret() -> bytes:
     from mnist_core.serving import link_tokens
 
-    with _TEACHING_LOCK:
+    with _LINK_SECRET_LOCK:
         if not _LINK_SECRET:
             operator = setting(link_tokens.LINK_SECRET_ENV, "")
             _LINK_SECRET.append(link_tokens.deployment_secret(operator))

@@ -27,3 +27,13 @@ def fake_training(batches=5, gate: threading.Event | None = None):
         return FakeResult(stopped=False)
 
     return run
+
+
+class FakeClock:
+    """A monotonic clock a test moves by hand: `clock.now += seconds`."""
+
+    def __init__(self, now: float = 0.0) -> None:
+        self.now = now
+
+    def __call__(self) -> float:
+        return self.now

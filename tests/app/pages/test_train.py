@@ -2,6 +2,7 @@
 
 import re
 import sys
+from contextlib import contextmanager
 
 import pytest
 
@@ -130,17 +131,30 @@ def test_operators_set_the_limits_in_streamlits_secrets(page):
         get_queue.clear()
 
 
+@contextmanager
+def train_page_with(page, **secrets):
+    """The Train page run with these operator settings in st.secrets; the
+    server's queue is made anew from them, and again after the test."""
+    from app_ui.common import get_queue
+
+    get_queue.clear()
+    try:
+        at = page("train")
+        for name, value in secrets.items():
+            at.secrets[name] = value
+        get_queue.clear()
+        yield at.run()
+    finally:
+        get_queue.clear()
+
+
 def test_start_says_plainly_when_the_training_cluster_is_unreachable(page):
     from app_ui.common import get_queue
     from mnist_core.serving.cluster import ClusterTrainings
     from tests.support.servers import free_port
 
-    get_queue.clear()
-    try:
-        at = page("train")
-        at.secrets["MNIST_RAY_ADDRESS"] = f"ray://127.0.0.1:{free_port()}"
-        get_queue.clear()
-        at = at.run()
+    address = f"ray://127.0.0.1:{free_port()}"
+    with train_page_with(page, MNIST_RAY_ADDRESS=address) as at:
         assert isinstance(get_queue(), ClusterTrainings)
         at.button(key="tr_start").click().run()
         assert not at.exception
@@ -148,27 +162,16 @@ def test_start_says_plainly_when_the_training_cluster_is_unreachable(page):
         assert any("cannot be reached right now" in e.value for e in at.error)
         shown = texts(at) + "".join(e.value for e in at.error)
         assert "ray://" not in shown  # the operator's address is not shown
-    finally:
-        get_queue.clear()
 
 
 def test_start_says_plainly_when_a_cluster_is_named_but_ray_is_missing(
     page, monkeypatch
 ):
-    from app_ui.common import get_queue
-
     monkeypatch.setitem(sys.modules, "ray", None)  # `import ray` fails as if absent
-    get_queue.clear()
-    try:
-        at = page("train")
-        at.secrets["MNIST_RAY_ADDRESS"] = "ray://127.0.0.1:10001"
-        get_queue.clear()
-        at = at.run()
+    with train_page_with(page, MNIST_RAY_ADDRESS="ray://127.0.0.1:10001") as at:
         at.button(key="tr_start").click().run()
         assert not at.exception
         assert any("cannot be reached right now" in e.value for e in at.error)
-    finally:
-        get_queue.clear()
 
 
 def test_start_says_plainly_when_the_training_line_is_full(page):
@@ -179,21 +182,16 @@ def test_start_says_plainly_when_the_training_line_is_full(page):
     from tests.support.fakes import fake_training
 
     gate = threading.Event()
-    get_queue.clear()
-    try:
-        at = page("train")
-        at.secrets["MNIST_MAX_QUEUE"] = "1"
-        get_queue.clear()
-        at = at.run()
-        someone = TrainingJob("cfg", owner="someone-else")
-        get_queue().submit(someone, None, fake_training(gate=gate))
-        at.button(key="tr_start").click().run()
-        assert not at.exception
-        assert "job" not in at.session_state
-        assert any("The training line is full" in e.value for e in at.error)
-    finally:
-        gate.set()
-        get_queue.clear()
+    with train_page_with(page, MNIST_MAX_QUEUE="1") as at:
+        try:
+            someone = TrainingJob("cfg", owner="someone-else")
+            get_queue().submit(someone, None, fake_training(gate=gate))
+            at.button(key="tr_start").click().run()
+            assert not at.exception
+            assert "job" not in at.session_state
+            assert any("The training line is full" in e.value for e in at.error)
+        finally:
+            gate.set()
 
 
 @pytest.mark.slow

@@ -1,14 +1,7 @@
 """The cluster's one training line: places claimed, renewed, given back, lapsed."""
 
 from mnist_core.serving.line import LEASE_SECONDS, TrainingLine
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = 0.0
-
-    def __call__(self) -> float:
-        return self.now
+from tests.support.fakes import FakeClock
 
 
 def test_one_address_gets_its_share_whichever_replica_asks():
@@ -36,7 +29,7 @@ def test_one_person_holds_one_place():
 
 
 def test_a_dead_replicas_places_lapse_and_renewed_ones_stay():
-    clock = Clock()
+    clock = FakeClock()
     line = TrainingLine(clock)
     line.claim("kept", "s1", "10.0.0.1", 5, 1)
     line.claim("dead", "s2", "10.0.0.2", 5, 1)

@@ -3,25 +3,18 @@
 import pytest
 
 from mnist_core.serving.throttle import MAX_WAIT, Rate, RunThrottle, rate_from
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = 100.0
-
-    def __call__(self) -> float:
-        return self.now
+from tests.support.fakes import FakeClock
 
 
 def test_a_burst_runs_at_once_then_runs_wait_for_the_rate():
-    clock = Clock()
+    clock = FakeClock(100.0)
     throttle = RunThrottle(Rate(5, 10), Rate(100, 100), clock)
     assert [throttle.wait("a") for _ in range(10)] == [0.0] * 10
     assert throttle.wait("a") == pytest.approx(0.2)
 
 
 def test_a_steady_pace_within_the_rate_never_waits():
-    clock = Clock()
+    clock = FakeClock(100.0)
     throttle = RunThrottle(Rate(5, 10), Rate(100, 100), clock)
     for _ in range(100):
         assert throttle.wait("a") == 0.0
@@ -29,7 +22,7 @@ def test_a_steady_pace_within_the_rate_never_waits():
 
 
 def test_a_flood_waits_at_most_max_wait_and_gets_no_more_than_its_rate():
-    clock = Clock()
+    clock = FakeClock(100.0)
     throttle = RunThrottle(Rate(5, 10), Rate(1000, 1000), clock)
     ran = 0
     for _ in range(2000):  # 200 requests a second for 10 s
@@ -41,7 +34,7 @@ def test_a_flood_waits_at_most_max_wait_and_gets_no_more_than_its_rate():
 
 
 def test_sessions_of_one_address_share_its_rate_and_others_do_not_wait():
-    clock = Clock()
+    clock = FakeClock(100.0)
     throttle = RunThrottle(Rate(5, 10), Rate(20, 40), clock)
     for _ in range(10):  # 16 sessions, each at its own rate, one address
         for s in range(16):
@@ -53,7 +46,7 @@ def test_sessions_of_one_address_share_its_rate_and_others_do_not_wait():
 
 
 def test_idle_buckets_are_forgotten():
-    clock = Clock()
+    clock = FakeClock(100.0)
     throttle = RunThrottle(clock=clock)
     for s in range(1000):
         throttle.wait(f"s{s}", f"10.0.{s // 250}.{s % 250}")
