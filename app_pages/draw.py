@@ -60,7 +60,7 @@ def canvas_image(width_px: int = CANVAS_SIZE, hint: str = DIGIT_HINT):
     result = drawing_canvas(
         stroke_width=width,
         stroke_color="#FFFFFF",
-        background_color="#000000",
+        background_color=CANVAS_BACKGROUND,
         height=CANVAS_SIZE,
         width=width_px,
         drawing_mode="freedraw",
@@ -87,6 +87,7 @@ def canvas_image(width_px: int = CANVAS_SIZE, hint: str = DIGIT_HINT):
 # The canvas's last drawing, in a plain key: Streamlit forgets a widget's
 # value on a page that does not draw it, and Draw -> Model -> Draw emptied
 # the canvas. It is drawn again from its strokes, read from its picture.
+CANVAS_BACKGROUND = "#000000"  # MNIST's: white ink on black
 KEPT_KEY = "canvas_kept"  # {"key", "strokes" (Fabric's JSON), "picture"}
 START_KEY = "canvas_start"  # the strokes this visit's canvas started from
 
@@ -106,7 +107,7 @@ def kept_drawing(key: str, result):
     start = st.session_state.get(START_KEY)
     # Until the browser sends its first state, the canvas's value is the
     # strokes it was given (st_canvas sets their background), no picture.
-    untouched = start and result.json_data == {**start, "background": "#000000"}
+    untouched = start and result.json_data == {**start, "background": CANVAS_BACKGROUND}
     if kept.get("key") == key and untouched:
         return SimpleNamespace(image_bytes=kept["picture"])
     return result
