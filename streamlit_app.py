@@ -2,7 +2,9 @@
 
 import streamlit as st
 
+from app_ui.common import YOURS, client_address, session_alive, use_model
 from app_ui.i18n import language_switch, t
+from app_ui.kept import hand_key_to_browser, restore_session, work_panel
 from app_ui.keras_session import keep_keras_session
 from app_ui.navigation import PAGES, unknown_address
 from app_ui.server_guards import install as install_server_guards
@@ -18,6 +20,9 @@ start_warmup()  # the shipped model loads beside the first page, not in a drawin
 st.set_page_config(page_title="MNIST Studio", page_icon="✍️", layout="wide")
 
 language_switch()  # before the pages, so their titles are in the chosen language
+if restore_session(session_alive()):  # this browser's kept work, on its first run
+    use_model(YOURS)  # Draw and Model open with it
+hand_key_to_browser()
 
 pages = [
     st.Page(
@@ -30,6 +35,7 @@ pages = [
     for page in PAGES
 ]
 chosen = st.navigation(pages)
+work_panel(client_address())
 asked = unknown_address(st.context.url, st.get_option("server.baseUrlPath"))
 if asked and not chosen.url_path and not st.session_state.get("told_unknown"):
     st.session_state.told_unknown = True  # once: the address bar keeps it

@@ -18,6 +18,7 @@ from app_ui.common import (
     use_model,
 )
 from app_ui.i18n import architecture_title, literal, number, say, t
+from app_ui.kept import keep_model
 from app_ui.navigation import heading
 from mnist_core.errors import UPLOAD_LIMIT_MB, MnistError
 from mnist_core.models import anatomy
@@ -64,6 +65,7 @@ def upload_model() -> None:
         return
     card = ModelCard.of_model(model, report.accuracy)
     st.session_state.your_model = ActiveModel(YOURS, model, classifier, card)
+    keep_model(upload.getvalue(), card.metadata(), "uploaded")
     use_model(YOURS)  # here, and on Draw
     st.query_params[RESTART_KEY] = link_token()
     st.success(

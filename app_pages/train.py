@@ -25,6 +25,13 @@ from app_ui.i18n import (
     say,
     t,
 )
+from app_ui.kept import (
+    PRESENCE,
+    ensure_identity,
+    job_keeper,
+    keep_settings,
+    track_job,
+)
 from app_ui.navigation import heading
 from app_ui.training_view import compare_runs, live, results
 from mnist_core.errors import Message, Words
@@ -182,6 +189,26 @@ def time_to_train(config: TrainConfig) -> str:
     )
 
 
+def new_job(config: TrainConfig) -> TrainingJob:
+    """A training for this browser's person (kept when it ends, and waiting a
+    little for them across a reload), or for this session when nothing can
+    be kept."""
+    known = ensure_identity()
+    if known is None:
+        return TrainingJob(
+            config, session_alive(), owner=session_id(), client=client_address()
+        )
+    keep_settings(config_to_query(config))
+    PRESENCE.arrive(known.person, session_alive())
+    return TrainingJob(
+        config,
+        lambda: PRESENCE.here(known.person),
+        owner=f"person-{known.person}",
+        client=client_address(),
+        on_finish=job_keeper(),
+    )
+
+
 LEFT_BEHIND = t(
     "The training made from this link is not in this page: it stays in the page "
     "that ran it, if that is still open, and a server restart loses it. Press "
@@ -206,13 +233,8 @@ if not busy:
 if start.button(t("Start"), type="primary", disabled=busy, key="tr_start"):
     with errors_shown(stop=True):
         config, st.session_state.tr_cap = cap_training(config, training_limit())
-        job = TrainingJob(
-            config.validate(),
-            session_alive(),
-            owner=session_id(),
-            client=client_address(),
-        )
-        st.session_state.job = get_queue().submit(job, data)
+        st.session_state.job = get_queue().submit(new_job(config.validate()), data)
+        track_job(st.session_state.job)  # a reload finds it
     st.rerun()
 if stop.button(t("Stop"), disabled=not busy, key="tr_stop"):
     job.request_stop()

@@ -274,7 +274,35 @@ def data_or_stop():
 
 
 def your_model() -> ActiveModel | None:
-    return st.session_state.get("your_model")
+    """The model this session trained, taught or uploaded; a kept one is
+    brought back from the store the first time a page asks for it."""
+    from app_ui.kept import MODEL_WAITING
+
+    active = st.session_state.get("your_model")
+    if active is None and st.session_state.get(MODEL_WAITING):
+        st.session_state[MODEL_WAITING] = False
+        active = _bring_back_model()
+    return active
+
+
+def _bring_back_model() -> ActiveModel | None:
+    from app_ui.kept import newest_model
+    from mnist_core.models.storage import load_uploaded_model
+
+    kept = newest_model()
+    if kept is None:
+        return None
+    try:
+        with st.spinner(t("Bringing back your model…")):
+            model = load_uploaded_model(kept.data, "your model")
+    except MnistError as exc:  # a model this app wrote: say so in the log
+        LOG.warning("a kept model could not be loaded: %s", exc)
+        return None
+    card = ModelCard.from_metadata(kept.card)
+    active = ActiveModel(YOURS, model, reader_for(model), card)
+    st.session_state.your_model = active
+    st.session_state.model_bytes = kept.data
+    return active
 
 
 MODEL_IN_USE = "model_in_use"  # SHIPPED or YOURS, the same on every page

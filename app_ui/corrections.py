@@ -18,6 +18,7 @@ from app_ui.common import (
     your_model,
 )
 from app_ui.i18n import errors_shown, mark, number, t
+from app_ui.kept import identity, keep_corrections, keep_model
 from mnist_core.training.corrections import Corrections
 from mnist_core.training.finetune import fine_tune
 
@@ -54,6 +55,8 @@ def forget_corrections() -> None:
     """Readings are the model's own again; the list to teach from is emptied."""
     st.session_state.corrections = Corrections()
     st.session_state.pop("style_memory", None)
+    if identity() is not None:
+        keep_corrections([], [])
 
 
 def at_once_note() -> None:
@@ -79,6 +82,7 @@ def offer_correction(prediction) -> None:
     blocked = truth is None or corrections.full or known
     if right.button(t("Add correction"), disabled=blocked):
         corrections.add(prediction.pixels, truth)
+        keep_corrections(corrections.pixels, corrections.labels)
         st.toast(t("Noted: this one is the digit {digit}.", digit=truth))
         st.rerun()  # the whole page: the list to teach from is outside a fragment
 
@@ -99,7 +103,10 @@ def teach_copy(active: ActiveModel, corrections) -> None:
             data,
             alive=session_alive(),
         )
+    from mnist_core.models.storage import model_bytes
+
     card = replace(active.card, test_accuracy=result.mnist_after, handwriting={})
+    keep_model(model_bytes(result.model), card.metadata(), "taught")
     st.session_state.your_model = ActiveModel(
         YOURS, result.model, reader_for(result.model), card
     )

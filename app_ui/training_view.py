@@ -13,12 +13,12 @@ from app_ui.i18n import (
     say,
     t,
 )
+from app_ui.kept import RUNS_SHOWN, run_record
 from mnist_core.data.mnist import MnistData
 from mnist_core.models.card import ModelCard
 from mnist_core.serving.jobs import JobState, TrainingJob
 from mnist_core.training.config import SETTINGS
 
-MAX_RUNS = 10
 ALMOST_DONE_SECONDS = 3.0  # the last batches and the test pass after them
 
 
@@ -97,9 +97,9 @@ def adopt(job: TrainingJob, data: MnistData) -> None:
     st.session_state.report = evaluate_test_set(classifier.probabilities, data)
     st.session_state.model_bytes = model_bytes(result.model)
     runs = st.session_state.setdefault("runs", [])
-    history = [(e.epoch, e.val_accuracy) for e in result.history]
-    runs.append({"run": len(runs) + 1, **result.summary(), "history": history})
-    del runs[:-MAX_RUNS]  # a session keeps its last few runs, not all of them
+    number = runs[-1]["run"] + 1 if runs else 1
+    runs.append({"run": number, **run_record(result)})
+    del runs[:-RUNS_SHOWN]  # a session shows its last few runs, not all of them
     st.session_state.adopted = job
     use_model(YOURS)
 
@@ -125,11 +125,15 @@ def shown(column: str, value):
 
 
 def compare_runs() -> None:
-    """This session's runs side by side: settings, results, test-accuracy curves."""
+    """This session's runs side by side: settings, results, test-accuracy curves
+    (a single run too when its results are not on the page: a kept one)."""
     runs = st.session_state.get("runs", [])
-    if len(runs) < 2:
+    if not runs or (len(runs) == 1 and "job" in st.session_state):
         return
-    st.subheader(t("Your runs, side by side"))
+    if len(runs) == 1:
+        st.subheader(t("Your last run"))
+    else:
+        st.subheader(t("Your runs, side by side"))
     table = [
         {t(k): shown(k, v) for k, v in run.items() if k != "history"} for run in runs
     ]

@@ -1,5 +1,6 @@
 """Facts about MNIST and the project's files, in one place."""
 
+import os
 from pathlib import Path
 
 NUM_CLASSES = 10
@@ -17,3 +18,11 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 # The model that ships with the repo, trained by `python -m mnist_core train`.
 SHIPPED_MODEL_PATH = PROJECT_ROOT / "models" / "mnist_cnn.keras"
 MNIST_PATH_ENV = "MNIST_PATH"
+
+DATA_DIR_ENV = "MNIST_DATA_DIR"
+DEFAULT_DATA_DIR = PROJECT_ROOT / "data"
+
+
+def data_dir() -> Path:
+    """Where the server keeps what it must remember across restarts."""
+    return Path(os.environ.get(DATA_DIR_ENV) or DEFAULT_DATA_DIR)

@@ -3,15 +3,20 @@
 from __future__ import annotations
 
 import os
+import tempfile
 from pathlib import Path
 
 import pytest
 
 from mnist_core.cli import HANDWRITING_PATH_ENV
+from mnist_core.constants import DATA_DIR_ENV
 from tests.support.datasets import DEFAULT_HANDWRITING, DEFAULT_MNIST
 
 # The CLI's --samples default, for the tests that run handwriting-eval bare.
 os.environ.setdefault(HANDWRITING_PATH_ENV, str(DEFAULT_HANDWRITING))
+# What servers keep (the database, the link secret) goes to a folder of this
+# test run, never to the checkout's data/; servers the tests start inherit it.
+os.environ.setdefault(DATA_DIR_ENV, tempfile.mkdtemp(prefix="mnist-studio-data-"))
 
 
 @pytest.fixture(scope="session")

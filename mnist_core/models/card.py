@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -42,6 +42,10 @@ class ModelCard:
             pen_digits=meta.get("pen_digits", {}),
             members=tuple(map(cls.from_metadata, meta.get("members", ()))),
         )
+
+    def metadata(self) -> dict:
+        """Plain data that from_metadata reads back as this card."""
+        return asdict(self)
 
     @property
     def temperature(self) -> float:

@@ -104,6 +104,9 @@ class TrainingJob:
     result: TrainResult | None = None  # once finished
     error: Message | None = None
     worker_pid: int | None = None  # the process training it, when on a cluster
+    # Called with the job once its model is there, on the training's thread:
+    # the model is kept even when no page is open to show it.
+    on_finish: Callable[[TrainingJob], None] | None = None
     stop_event: threading.Event = field(default_factory=threading.Event)
     _epochs: list[EpochEvent] = field(default_factory=list)
     _points: list[CurvePoint] = field(default_factory=list)
@@ -164,14 +167,26 @@ class TrainingJob:
         """Hand over the trained model and teach `pace` this server's speed:
         a stopped run by the share of its batches it did."""
         self.result = result
+        pace.record(self.config, result.train_seconds, self.share_done_by(result))
+        if self.on_finish is not None:
+            try:
+                self.on_finish(self)
+            except Exception:  # keeping it failed: the page still shows it
+                LOG.exception("a finished training could not be kept")
         self.state = JobState.STOPPED if result.stopped else JobState.DONE
-        pace.record(self.config, result.train_seconds, self.share_done())
 
     def share_done(self) -> float:
         """The share of the training's batches done (1 once it is DONE)."""
+        return 1.0 if self.state == JobState.DONE else self._share()
+
+    def share_done_by(self, result: TrainResult) -> float:
+        """The share of batches done by a training that ended with `result`."""
+        return self._share() if result.stopped else 1.0
+
+    def _share(self) -> float:
         latest = self._latest
-        if self.state == JobState.DONE or latest is None:
-            return 1.0 if self.state == JobState.DONE else 0.0
+        if latest is None:
+            return 0.0
         batches = max(latest.epochs * latest.batches, 1)
         return ((latest.epoch - 1) * latest.batches + latest.batch) / batches
 

@@ -21,19 +21,12 @@ import os
 import secrets
 from pathlib import Path
 
-from mnist_core.constants import PROJECT_ROOT
+from mnist_core.constants import data_dir
 
 LINK_SECRET_ENV = "MNIST_LINK_SECRET"
-DATA_DIR_ENV = "MNIST_DATA_DIR"
-DEFAULT_DATA_DIR = PROJECT_ROOT / "data"
 SECRET_FILE = "link-secret"
 NONCE_HEX = 16
 MAC_HEX = 24
-
-
-def data_dir() -> Path:
-    """Where the server keeps what it must remember across restarts."""
-    return Path(os.environ.get(DATA_DIR_ENV) or DEFAULT_DATA_DIR)
 
 
 def deployment_secret(setting: str | None = None, folder: Path | None = None) -> bytes:

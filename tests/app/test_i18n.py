@@ -71,7 +71,13 @@ def core_templates():
     """(file:line, template) of every MnistError/EmptyImageError/Message in the core."""
     for path in CORE:
         for node in calls(path):
-            if called(node) in ("MnistError", "EmptyImageError", "Message", "note"):
+            if called(node) in (
+                "MnistError",
+                "EmptyImageError",
+                "StoreUnavailable",
+                "Message",
+                "note",
+            ):
                 arg = node.args[0] if node.args else None
                 if isinstance(arg, ast.Constant) and isinstance(arg.value, str):
                     yield f"{path.name}:{node.lineno}", arg.value

@@ -14,8 +14,8 @@ CORE = Path(mnist_core.__file__).parent
 # The rooms of the core, lowest first; each may import only the rooms below it.
 # Drawing (strokes, photos, the 28x28 pipeline) sits under both the data and the
 # reading, the data knows no networks, reading a digit needs no training
-# machinery, nothing serves from inside training, and nothing but `python -m`
-# reaches the CLI.
+# machinery, nothing serves from inside training, the store keeps what
+# training makes without serving it, and nothing but `python -m` reaches the CLI.
 ROOMS = [
     "constants",
     "errors",
@@ -24,6 +24,7 @@ ROOMS = [
     "models",
     "reading",
     "training",
+    "store",
     "serving",
     "cli",
     "__main__",

@@ -8,7 +8,7 @@ def test_draw_page_asks_for_a_digit_when_the_canvas_is_empty(page):
     assert not at.exception
     assert any("Draw a digit" in str(i.value) for i in at.info)
     assert at.slider(key="brush").value == 20
-    assert [b.label for b in at.button] == ["Clear"]
+    assert [b.label for b in at.main.button] == ["Clear"]
 
 
 def test_draw_page_uses_corrections_at_once_and_forgets_them(page):

@@ -1,0 +1,55 @@
+import sqlite3
+
+import pytest
+from sqlalchemy import create_engine, text
+
+from mnist_core.store.database import StoreUnavailable, database_url
+from mnist_core.store.schema import VERSION, upgrade, version_of
+from mnist_core.store.store import open_store
+
+
+def test_a_new_database_is_made_at_the_current_version_in_wal_mode(tmp_path):
+    path = tmp_path / "data" / "studio.db"
+    store = open_store(f"sqlite:///{path}")
+    with store.engine.connect() as db:
+        assert version_of(db) == VERSION
+        assert db.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+    store.engine.dispose()
+    assert sqlite3.connect(path).execute("PRAGMA integrity_check").fetchone() == ("ok",)
+
+
+def test_opening_again_keeps_every_row(tmp_path):
+    url = f"sqlite:///{tmp_path / 'studio.db'}"
+    first = open_store(url)
+    me = first.people.create()
+    first.work.add_run(me.person, {"run": 1})
+    first.engine.dispose()
+    again = open_store(url)
+    assert again.people.by_key(me.key) == me.person
+    assert again.work.runs(me.person) == [{"run": 1}]
+    assert upgrade(again.engine) == VERSION  # nothing left to do
+
+
+def test_a_database_newer_than_the_app_is_left_alone(tmp_path):
+    url = f"sqlite:///{tmp_path / 'studio.db'}"
+    open_store(url).engine.dispose()
+    engine = create_engine(url)
+    with engine.begin() as db:
+        db.execute(text("UPDATE schema_version SET version = :v"), {"v": VERSION + 1})
+    with pytest.raises(RuntimeError, match="newer|version"):
+        upgrade(engine)
+
+
+def test_an_unwritable_place_says_so_in_words(tmp_path):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("")
+    with pytest.raises(StoreUnavailable, match="cannot be kept right now"):
+        open_store(f"sqlite:///{blocker / 'studio.db'}")
+
+
+def test_the_url_defaults_to_the_data_folder_and_names_psycopg(monkeypatch, tmp_path):
+    monkeypatch.setenv("MNIST_DATA_DIR", str(tmp_path))
+    assert database_url() == f"sqlite:///{tmp_path / 'studio.db'}"
+    assert database_url("postgresql://u:p@127.0.0.1:5432/db").startswith(
+        "postgresql+psycopg://u:p@"
+    )
