@@ -294,7 +294,7 @@ def _bring_back_model() -> ActiveModel | None:
         return None
     try:
         with st.spinner(t("Bringing back your model…")):
-            model = load_uploaded_model(kept.data, "your model")
+            model = load_uploaded_model(kept.data, "your_model.keras")
     except MnistError as exc:  # a model this app wrote: say so in the log
         LOG.warning("a kept model could not be loaded: %s", exc)
         return None

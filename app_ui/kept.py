@@ -35,7 +35,7 @@ WRITE_COOKIE = "kept_write_cookie"  # the browser does not hold the key yet
 RESTORED = "kept_restored"
 MODEL_WAITING = "kept_model_waiting"  # a kept model, loaded when a page needs it
 RUNS_SHOWN = 10  # a session shows its last few runs (the store keeps more)
-GRACE_SECONDS = 30.0  # a reload or a lost connection: the training waits for you
+GRACE_SECONDS = 15.0  # a reload or a lost connection: the training waits for you
 LOG = logging.getLogger(__name__)
 
 # Sets (or, with an empty value, removes) the cookie; nothing is shown.
