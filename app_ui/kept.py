@@ -240,7 +240,9 @@ class Presence:
 
     def here(self, person: int) -> bool:
         with self._lock:
-            if any(page() for page in self._pages.get(person, [])):
+            if person not in self._pages:
+                return False
+            if any(page() for page in self._pages[person]):
                 self._gone_since.pop(person, None)
                 return True
             gone = self._gone_since.setdefault(person, self.clock())
