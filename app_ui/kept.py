@@ -246,7 +246,10 @@ class Presence:
                 self._gone_since.pop(person, None)
                 return True
             gone = self._gone_since.setdefault(person, self.clock())
-            return self.clock() - gone < self.grace
+            if self.clock() - gone < self.grace:
+                return True
+            del self._pages[person], self._gone_since[person]  # memory stays bounded
+            return False
 
     def track(self, person: int, job: TrainingJob) -> None:
         with self._lock:
