@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from sqlalchemy import (
+    Boolean,
     Column,
     Connection,
     Engine,
@@ -24,6 +25,7 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    UniqueConstraint,
     insert,
     inspect,
     select,
@@ -104,8 +106,68 @@ settings = Table(
     Column("saved_at", Float, nullable=False),
 )
 
+# A class: a teacher (a person) and the code pupils join with, shown to all.
+classes = Table(
+    "classes",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("code", String(8), nullable=False, unique=True),
+    Column("name", String(60), nullable=False),
+    Column(
+        "teacher_id",
+        ForeignKey("people.id", ondelete="CASCADE"),
+        nullable=False,
+        index=True,
+    ),
+    Column("is_open", Boolean, nullable=False),  # takes new pupils
+    Column("max_epochs", Integer),  # the lesson's limits (None: the server's)
+    Column("max_images", Integer),
+    Column("created_at", Float, nullable=False),
+    Column("seen_at", Float, nullable=False, index=True),
+)
+
+members = Table(
+    "members",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("class_id", ForeignKey("classes.id", ondelete="CASCADE"), nullable=False),
+    Column("person_id", ForeignKey("people.id", ondelete="CASCADE"), nullable=False),
+    Column("nickname", String(20), nullable=False),  # as typed, shown literally
+    Column("nickname_key", String(80), nullable=False),  # casefolded: unique
+    Column("joined_at", Float, nullable=False),
+    UniqueConstraint("class_id", "nickname_key"),
+    UniqueConstraint("class_id", "person_id"),
+    Index("members_person", "person_id"),
+)
+
+board_runs = Table(
+    "board_runs",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column(
+        "class_id",
+        ForeignKey("classes.id", ondelete="CASCADE"),
+        nullable=False,
+        index=True,
+    ),
+    Column(
+        "member_id",
+        ForeignKey("members.id", ondelete="CASCADE"),
+        nullable=False,
+        index=True,
+    ),
+    Column("record", Text, nullable=False),  # the run's settings and results, JSON
+    Column("created_at", Float, nullable=False),
+)
+
+
+def _classes(connection: Connection) -> None:
+    """Version 2: classes, their pupils and their board."""
+    metadata.create_all(connection, tables=[classes, members, board_runs])
+
+
 # UPGRADES[n] turns a version n + 1 database into version n + 2.
-UPGRADES: list[Callable[[Connection], None]] = []
+UPGRADES: list[Callable[[Connection], None]] = [_classes]
 VERSION = 1 + len(UPGRADES)
 _ADVISORY_LOCK = 7_430_201  # any number of this app's own
 

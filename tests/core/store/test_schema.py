@@ -53,3 +53,39 @@ def test_the_url_defaults_to_the_data_folder_and_names_psycopg(monkeypatch, tmp_
     assert database_url("postgresql://u:p@127.0.0.1:5432/db").startswith(
         "postgresql+psycopg://u:p@"
     )
+
+
+def version_1_database(url: str):
+    """A database as version 1 of the app left it: people and their work, no
+    classes (version 2 only added the class tables)."""
+    from mnist_core.store.database import open_engine
+    from mnist_core.store.schema import board_runs, classes, members, metadata
+
+    engine = open_engine(url)
+    with engine.begin() as db:
+        metadata.create_all(db)
+        for table in (board_runs, members, classes):
+            table.drop(db)
+        db.execute(text("DELETE FROM schema_version"))
+        db.execute(text("INSERT INTO schema_version (version) VALUES (1)"))
+    return engine
+
+
+def test_a_version_1_database_is_upgraded_with_every_row_kept(database):
+    from mnist_core.store.kept_work import KeptWork
+    from mnist_core.store.people import People
+
+    old = version_1_database(database)
+    me = People(old).create()
+    KeptWork(old).add_run(me.person, {"run": 1})
+    KeptWork(old).save_model(me.person, b"model", {"architecture": "fast"}, "trained")
+    old.dispose()
+    store = open_store(database)
+    with store.engine.connect() as db:
+        assert version_of(db) == VERSION == 2
+    assert store.people.by_key(me.key) == me.person
+    assert store.work.runs(me.person) == [{"run": 1}]
+    assert store.work.newest_model(me.person).data == b"model"
+    room = store.classes.start(me.person, "after the upgrade")  # the new tables
+    assert store.classes.find(room.code) == room
+    store.engine.dispose()
