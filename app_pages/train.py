@@ -27,6 +27,7 @@ from app_ui.i18n import (
 )
 from app_ui.kept import (
     PRESENCE,
+    class_membership,
     ensure_identity,
     job_keeper,
     keep_settings,
@@ -37,7 +38,7 @@ from app_ui.training_view import compare_runs, live, results
 from mnist_core.errors import Message, Words
 from mnist_core.models.catalog import ARCHITECTURES
 from mnist_core.serving.jobs import TrainingJob
-from mnist_core.serving.limits import MIN_TIMED_SECONDS, cap_training
+from mnist_core.serving.limits import MIN_TIMED_SECONDS, cap_training, within_lesson
 from mnist_core.serving.links import config_from_query, config_to_query
 from mnist_core.training.config import PRESETS, SETTINGS, TrainConfig
 from mnist_core.training.script_export import training_script
@@ -189,6 +190,15 @@ def time_to_train(config: TrainConfig) -> str:
     )
 
 
+def lesson_limits(config: TrainConfig) -> tuple[TrainConfig, Message | None]:
+    """`config` within the limits the teacher of this person's class set."""
+    membership = class_membership()
+    if membership is None:
+        return config, None
+    room = membership.room
+    return within_lesson(config, room.max_epochs, room.max_images)
+
+
 def new_job(config: TrainConfig) -> TrainingJob:
     """A training for this browser's person (kept when it ends, and waiting a
     little for them across a reload), or for this session when nothing can
@@ -200,11 +210,14 @@ def new_job(config: TrainConfig) -> TrainingJob:
         )
     keep_settings(config_to_query(config))
     PRESENCE.arrive(known.person, session_alive())
+    # A class behind one school address is not one visitor: its pupils count
+    # one each (the owner), not per address.
+    in_class = class_membership() is not None
     return TrainingJob(
         config,
         lambda: PRESENCE.here(known.person),
         owner=f"person-{known.person}",
-        client=client_address(),
+        client="" if in_class else client_address(),
         on_finish=job_keeper(),
     )
 
@@ -232,7 +245,9 @@ if not busy:
     eta.caption(time_to_train(config))
 if start.button(t("Start"), type="primary", disabled=busy, key="tr_start"):
     with errors_shown(stop=True):
-        config, st.session_state.tr_cap = cap_training(config, training_limit())
+        config, lesson = lesson_limits(config)
+        config, cap = cap_training(config, training_limit())
+        st.session_state.tr_cap = cap or lesson
         st.session_state.job = get_queue().submit(new_job(config.validate()), data)
         track_job(st.session_state.job)  # a reload finds it
     st.rerun()

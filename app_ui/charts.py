@@ -332,3 +332,36 @@ def digit_map(frame: pd.DataFrame) -> alt.Chart:
         )
         .properties(height=480)
     )
+
+
+BIG = {"labelFontSize": 16, "titleFontSize": 18}  # read from the back of a room
+
+
+@localized
+def board_by(frame: pd.DataFrame, column: str, title: str, log: bool = False):
+    """Test accuracy against one setting (or the training time), one dot per
+    run, each dot named by its pupil."""
+    return (
+        alt.Chart(frame)
+        .mark_circle(size=220, opacity=0.8)
+        .encode(
+            x=alt.X(
+                f"{column}:Q",
+                title=title,
+                scale=alt.Scale(type="log" if log else "linear", zero=False),
+                axis=alt.Axis(**BIG),
+            ),
+            y=alt.Y(
+                "accuracy:Q",
+                title=t("test accuracy"),
+                scale=alt.Scale(zero=False),
+                axis=alt.Axis(format=".1%", **BIG),
+            ),
+            tooltip=[
+                alt.Tooltip("nickname:N", title=t("nickname")),
+                alt.Tooltip(f"{column}:Q", title=title),
+                alt.Tooltip("accuracy:Q", title=t("test accuracy"), format=".2%"),
+            ],
+        )
+        .properties(height=320)
+    )

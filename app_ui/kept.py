@@ -27,6 +27,7 @@ from mnist_core.store.store import Store
 
 if TYPE_CHECKING:
     from mnist_core.serving.jobs import TrainingJob
+    from mnist_core.store.classes import Membership
     from mnist_core.store.kept_work import KeptModel
 
 COOKIE = "mnist_studio"
@@ -194,18 +195,31 @@ def job_keeper() -> Callable[[TrainingJob], None] | None:
     store, known = get_store(), ensure_identity()
     if store is None or known is None:
         return None
-    person = known.person
+    person, member = known.person, class_membership()
 
     def keep(job: TrainingJob) -> None:
         from mnist_core.models.storage import model_bytes
 
         result = job.result
         store.work.add_run(person, run_record(result))
+        if member is not None:  # the board shows it within seconds
+            store.classes.add_run(member.member, run_record(result))
         store.work.save_model(
             person, model_bytes(result.model), result.metadata(), "trained"
         )
 
     return keep
+
+
+def class_membership() -> Membership | None:
+    """The class this session's person is in now, if any."""
+    store, known = get_store(), identity()
+    if store is None or known is None:
+        return None
+    try:
+        return store.classes.membership(known.person)
+    except StoreUnavailable:
+        return None
 
 
 def newest_model() -> KeptModel | None:

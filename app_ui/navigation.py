@@ -73,6 +73,18 @@ PAGES = [
         mark("**Model** — look inside"),
         mark("The layers, the filters it learned and what it sees in your digit."),
     ),
+    PageEntry(
+        "class_room.py",
+        mark("Class"),
+        "groups",
+        "class",
+        mark("Class"),
+        mark("**Class** — learn together"),
+        mark(
+            "A teacher starts a class; pupils join with its code, train, and see "
+            "everyone's runs on the class board."
+        ),
+    ),
 ]
 BY_SCRIPT = {page.script: page for page in PAGES}
 

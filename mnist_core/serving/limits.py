@@ -66,6 +66,27 @@ def cap_training(
     )
 
 
+def within_lesson(
+    config: TrainConfig, max_epochs: int | None, max_images: int | None
+) -> tuple[TrainConfig, Message | None]:
+    """`config` within a class's lesson limits (None: no limit), and a note
+    saying what changed; unchanged when it is within them."""
+    epochs = min(config.epochs, max_epochs or config.epochs)
+    images = min(config.train_size, max_images or config.train_size)
+    if (epochs, images) == (config.epochs, config.train_size):
+        return config, None
+    return replace(config, epochs=epochs, train_size=images), Message(
+        "Your class's lesson allows {epochs} epoch(s) on {images:,} images: "
+        "training with those instead of {asked_epochs} on {asked_images:,}.",
+        dict(
+            epochs=epochs,
+            images=images,
+            asked_epochs=config.epochs,
+            asked_images=config.train_size,
+        ),
+    )
+
+
 # Work per second of training on an idle 2-core server, per network, until
 # this server has timed its own trainings (docs/performance.md: the tutorial's
 # 10 epochs in ~374 s, the fast preset's 3 epochs in ~24 s, the Fast CNN ~520/s).

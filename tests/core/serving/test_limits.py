@@ -96,3 +96,21 @@ def test_a_stopped_run_teaches_the_pace_by_the_batches_it_did():
     pace.record(fast, 38.0, done=0.5)  # half its batches in 38 s
     assert pace.timed()
     assert pace.estimate(fast).seconds == pytest.approx(76.0)
+
+
+def test_a_lesson_lowers_epochs_and_images_to_its_limits_and_says_so():
+    from mnist_core.serving.limits import within_lesson
+    from mnist_core.training.config import TrainConfig
+
+    asked = TrainConfig(epochs=10, train_size=60_000)
+    config, note = within_lesson(asked, 2, 10_000)
+    assert (config.epochs, config.train_size) == (2, 10_000)
+    assert note.params == {
+        "epochs": 2,
+        "images": 10_000,
+        "asked_epochs": 10,
+        "asked_images": 60_000,
+    }
+    assert within_lesson(asked, None, None) == (asked, None)
+    small = TrainConfig(epochs=1, train_size=1000)
+    assert within_lesson(small, 2, 10_000) == (small, None)

@@ -42,9 +42,7 @@ def test_killed_mid_save_the_database_is_whole_and_every_saved_row_is_there(
         saved = int(saver.stdout.readline())
     saver.send_signal(signal.SIGKILL)  # somewhere in the next save
     saver.wait(10)
-    assert sqlite3.connect(path).execute("PRAGMA integrity_check").fetchone() == (
-        "ok",
-    )
+    assert sqlite3.connect(path).execute("PRAGMA integrity_check").fetchone() == ("ok",)
     store = open_store(url)
     runs = [run["run"] for run in store.work.runs(person)]
     assert runs[: saved + 1][-1] == saved and runs == list(range(len(runs)))

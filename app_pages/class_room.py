@@ -1,0 +1,245 @@
+"""Class: a teacher starts one and projects its board; pupils join with its
+code and a nickname, and their runs appear on the board."""
+
+from urllib.parse import urlsplit
+
+import streamlit as st
+
+from app_ui.board import board_csv, draw_board
+from app_ui.common import client_address
+from app_ui.i18n import errors_shown, literal, plain_number, say, t
+from app_ui.kept import CODE_TRIES, ensure_identity, get_store, identity
+from app_ui.navigation import heading
+from mnist_core.store.classes import MAX_CLASS_NAME, MAX_NICKNAME, ClassInfo
+from mnist_core.store.database import StoreUnavailable
+from mnist_core.store.people import KEPT_DAYS
+from mnist_core.training.config import SETTINGS
+
+CLASS_KEY = "class"  # the join link's parameter: the code, never a key
+BOARD_SECONDS = 3.0  # new runs show within this, with nobody reloading
+EPOCH_LIMITS = (None, 1, 2, 3, 5)
+IMAGE_LIMITS = (None, *SETTINGS["train_size"].stops[:-1])
+
+
+def join_link(code: str) -> str:
+    """The Class page's address with the code: what a teacher shares."""
+    parts = urlsplit(st.context.url or "")
+    base = f"{parts.scheme}://{parts.netloc}" if parts.netloc else ""
+    return f"{base}/class?{CLASS_KEY}={code}"
+
+
+def join_form(store) -> None:
+    st.subheader(t("Join a class"))
+    with st.form("join_class"):
+        code = st.text_input(
+            t("The class's code"),
+            value=st.query_params.get(CLASS_KEY, ""),
+            max_chars=12,
+        )
+        nickname = st.text_input(
+            t("Your nickname (shown to the class)"), max_chars=MAX_NICKNAME
+        )
+        if not st.form_submit_button(t("Join"), type="primary"):
+            return
+    if not CODE_TRIES.allow(client_address() or "local"):
+        st.error(t("Too many codes tried from here: wait ten minutes, then try again."))
+        return
+    known = ensure_identity()
+    if known is None:
+        return
+    with errors_shown():
+        store.classes.join(code, known.person, nickname)
+        st.rerun()
+
+
+def start_form(store) -> None:
+    with st.expander(t("Are you the teacher? Start a class")):
+        with st.form("start_class"):
+            name = st.text_input(t("The class's name"), max_chars=MAX_CLASS_NAME)
+            if not st.form_submit_button(t("Start a class")):
+                return
+        known = ensure_identity()
+        if known is None:
+            return
+        with errors_shown():
+            store.classes.start(known.person, name)
+            st.rerun()
+
+
+@st.fragment(run_every=BOARD_SECONDS)
+def live_board(store, class_id: int) -> None:
+    with errors_shown():
+        draw_board(store.classes.board(class_id))
+
+
+def limits_words(room: ClassInfo) -> str:
+    if room.max_epochs is None and room.max_images is None:
+        return t("This lesson has no limits of its own.")
+    return t(
+        "This lesson's limits: at most {epochs} epochs and {images:,} training images.",
+        epochs=room.max_epochs or SETTINGS["epochs"].bounds[1],
+        images=room.max_images or SETTINGS["train_size"].bounds[1],
+    )
+
+
+def limit_label(value) -> str:
+    return t("no limit") if value is None else plain_number(value)
+
+
+def teacher_controls(store, room: ClassInfo, teacher: int) -> None:
+    st.markdown(t("## Code: {code}", code=room.code))
+    st.caption(t("Pupils type it on the Class page, or open this link:"))
+    st.code(join_link(room.code), language=None)
+    with st.expander(t("Lesson settings and the teacher's controls")):
+        opened = st.toggle(
+            t("Open to new pupils"), value=room.is_open, key=f"open_{room.id}"
+        )
+        if opened != room.is_open:
+            store.classes.set_open(teacher, room.id, opened)
+        left, right = st.columns(2)
+        epochs = left.selectbox(
+            t("At most this many epochs"),
+            EPOCH_LIMITS,
+            index=EPOCH_LIMITS.index(room.max_epochs)
+            if room.max_epochs in EPOCH_LIMITS
+            else 0,
+            format_func=limit_label,
+            key=f"epochs_{room.id}",
+        )
+        images = right.selectbox(
+            t("At most this many training images"),
+            IMAGE_LIMITS,
+            index=IMAGE_LIMITS.index(room.max_images)
+            if room.max_images in IMAGE_LIMITS
+            else 0,
+            format_func=limit_label,
+            key=f"images_{room.id}",
+        )
+        if (epochs, images) != (room.max_epochs, room.max_images):
+            store.classes.set_limits(teacher, room.id, epochs, images)
+        removals(store, room, teacher)
+        st.download_button(
+            t("Download the board (CSV)"),
+            board_csv(store.classes.board(room.id)),
+            file_name=f"class-{room.code}.csv",
+            mime="text/csv",
+        )
+        sure = st.checkbox(t("Yes, erase this class, its pupils and its board"))
+        if st.button(t("Erase the class"), disabled=not sure):
+            store.classes.erase(teacher, room.id)
+            st.rerun()
+
+
+def removals(store, room: ClassInfo, teacher: int) -> None:
+    pupils = dict(store.classes.pupils(room.id))
+    if not pupils:
+        return
+    left, right = st.columns([3, 1])
+    member = left.selectbox(
+        t("A pupil to remove, with their runs"),
+        list(pupils),
+        format_func=pupils.get,
+        key=f"remove_{room.id}",
+    )
+    if right.button(t("Remove"), key=f"remove_pupil_{room.id}"):
+        store.classes.remove_pupil(teacher, room.id, member)
+        st.rerun()
+    runs = {r.id: r for r in store.classes.board(room.id)}
+    if runs:
+        left, right = st.columns([3, 1])
+        run = left.selectbox(
+            t("A run to remove"),
+            list(runs),
+            format_func=lambda r: t(
+                "{nickname}: {accuracy:.2%}",
+                nickname=runs[r].nickname,
+                accuracy=runs[r].record.get("test accuracy") or 0,
+            ),
+            key=f"remove_run_{room.id}",
+        )
+        if right.button(t("Remove"), key=f"remove_run_button_{room.id}"):
+            store.classes.remove_run(teacher, room.id, run)
+            st.rerun()
+
+
+def pupil_view(store, membership, person: int) -> None:
+    room = membership.room
+    st.markdown(
+        t(
+            "You are in **{name}** as **{nickname}**. Train on the Train page: "
+            "your runs appear on this board.",
+            name=room.name,
+            nickname=membership.nickname,
+        )
+    )
+    st.caption(limits_words(room))
+    if st.button(t("Leave this class")):
+        with errors_shown():
+            store.classes.leave(person, room.id)
+            st.rerun()
+    live_board(store, room.id)
+
+
+def what_is_kept() -> None:
+    with st.expander(t("What is kept, where, and who can see it")):
+        st.markdown(
+            t(
+                "- **Nothing personal is asked**: a nickname you choose, no name, "
+                "no e-mail, no password.\n"
+                "- **What is kept**: your models, your runs, your corrections and "
+                "your last settings; in a class, your nickname and your runs' "
+                "settings and results.\n"
+                "- **Where**: in this server's database only. Your browser keeps "
+                "a private key (a cookie) that leads to your work; the code on "
+                "the sidebar does the same on another device.\n"
+                "- **Who sees it**: your work, only you. The board: your class "
+                "and its teacher. Nobody can list the classes of this server.\n"
+                "- **For how long**: {days} days after the last visit, then the "
+                "server erases it by itself. A teacher can erase a class at any "
+                "time, and you can erase your work from the sidebar.",
+                days=KEPT_DAYS,
+            )
+        )
+
+
+st.title(t(heading(__file__)))
+store = get_store()
+if store is None:
+    st.error(
+        t(
+            "Classes need this server's storage, which is not available right now. "
+            "The other pages still work."
+        )
+    )
+    st.stop()
+known = identity()
+try:
+    taught = store.classes.taught_by(known.person) if known else []
+    membership = store.classes.membership(known.person) if known else None
+except StoreUnavailable as exc:
+    st.error(say(exc))
+    st.stop()
+if taught:
+    room = taught[-1]
+    if len(taught) > 1:
+        names = {c.id: c for c in taught}
+        chosen = st.selectbox(
+            t("Your classes"),
+            list(names),
+            index=len(taught) - 1,
+            format_func=lambda i: literal(names[i].name),
+        )
+        room = names[chosen]
+    st.subheader(literal(room.name))
+    with errors_shown():
+        teacher_controls(store, room, known.person)
+        room = store.classes.find(room.code) or room  # as the controls left it
+    st.caption(limits_words(room))
+    live_board(store, room.id)
+    start_form(store)
+elif membership is not None:
+    pupil_view(store, membership, known.person)
+else:
+    join_form(store)
+    start_form(store)
+what_is_kept()

@@ -1,0 +1,122 @@
+"""The Class page under AppTest: start a class, join it, the board, the
+teacher's controls (a real SQLite store in the test run's data folder)."""
+
+import pytest
+
+from app_ui.kept import IDENTITY, get_store
+from tests.support.app import seen, texts
+
+
+def labelled(widgets, label):
+    return next(w for w in widgets if w.label == label)
+
+
+@pytest.fixture
+def store():
+    return get_store()
+
+
+def as_person(store):
+    return {IDENTITY: store.people.create()}
+
+
+def test_a_newcomer_can_join_or_start_a_class(page):
+    at = page("class_room")
+    assert not at.exception
+    labels = [w.label for w in at.text_input]
+    assert (
+        "The class's code" in labels and "Your nickname (shown to the class)" in labels
+    )
+    assert "What is kept, where, and who can see it" in [e.label for e in at.expander]
+
+
+def test_a_teacher_starts_a_class_and_sees_its_code_and_link(page, store):
+    at = page("class_room", **as_person(store))
+    labelled(at.text_input, "The class's name").input("5th grade")
+    labelled(at.button, "Start a class").click().run()
+    assert not at.exception
+    teacher = at.session_state[IDENTITY].person
+    (room,) = store.classes.taught_by(teacher)
+    assert any(room.code in m.value for m in at.markdown)
+    assert any(f"/class?class={room.code}" in c.value for c in at.code)
+    assert "No runs yet" in texts(at) or any("No runs yet" in i.value for i in at.info)
+
+
+def test_a_pupil_joins_from_the_link_and_sees_the_board(page, store):
+    room = store.classes.start(store.people.create().person, "Lab")
+    at = page("class_room", query={"class": room.code.lower()}, **as_person(store))
+    assert labelled(at.text_input, "The class's code").value == room.code.lower()
+    labelled(at.text_input, "Your nickname (shown to the class)").input("**Ana**")
+    labelled(at.button, "Join").click().run()
+    assert not at.exception
+    said = [m.value for m in at.markdown if "You are in" in m.value]
+    assert said and r"as **\*\*Ana\*\***" in said[0]  # the nickname, literally
+
+
+def test_a_taken_nickname_is_refused_in_words(page, store):
+    room = store.classes.start(store.people.create().person, "Lab")
+    store.classes.join(room.code, store.people.create().person, "Ana")
+    at = page("class_room", query={"class": room.code}, **as_person(store))
+    labelled(at.text_input, "Your nickname (shown to the class)").input("ana")
+    labelled(at.button, "Join").click().run()
+    assert any("already called ana" in e.value for e in at.error)
+
+
+def test_the_board_lists_every_pupils_run_best_first(page, store):
+    teacher = store.people.create()
+    room = store.classes.start(teacher.person, "Lab")
+    for nickname, accuracy in (("Ana", 0.97), ("[Ben](http://x)", 0.99)):
+        member = store.classes.join(room.code, store.people.create().person, nickname)
+        store.classes.add_run(
+            member.member,
+            {"architecture": "fast", "epochs": 1, "batch": 128, "images": 1000,
+             "learning rate": 0.001, "augment": False, "seconds": 5.0,
+             "test accuracy": accuracy},
+        )  # fmt: skip
+    at = page("class_room", **{IDENTITY: teacher})
+    assert not at.exception
+    table = at.table[0].value
+    assert list(table["test accuracy"]) == ["99.00%", "97.00%"]
+    (best,) = at.success
+    assert seen(best.value).startswith("Best so far: [Ben](http://x), 99.00%")
+    charts = at.main.get("vega_lite_chart")
+    assert len(charts) == 3
+
+
+def test_only_the_teacher_sees_the_controls(page, store):
+    room = store.classes.start(store.people.create().person, "Lab")
+    pupil = store.people.create()
+    store.classes.join(room.code, pupil.person, "Ana")
+    at = page("class_room", **{IDENTITY: pupil})
+    assert "Erase the class" not in [b.label for b in at.button]
+    assert "Leave this class" in [b.label for b in at.button]
+
+
+def test_the_teacher_closes_the_class_and_sets_the_lessons_limits(page, store):
+    teacher = store.people.create()
+    room = store.classes.start(teacher.person, "Lab")
+    at = page("class_room", **{IDENTITY: teacher})
+    labelled(at.toggle, "Open to new pupils").set_value(False).run()
+    labelled(at.selectbox, "At most this many epochs").set_value(2).run()
+    labelled(at.selectbox, "At most this many training images").set_value(10000).run()
+    assert not at.exception
+    changed = store.classes.find(room.code)
+    assert (changed.is_open, changed.max_epochs, changed.max_images) == (
+        False,
+        2,
+        10000,
+    )
+    assert "at most 2 epochs and 10,000 training images" in texts(at)
+
+
+def test_erasing_the_class_needs_a_yes_first(page, store):
+    teacher = store.people.create()
+    room = store.classes.start(teacher.person, "Lab")
+    at = page("class_room", **{IDENTITY: teacher})
+    assert labelled(at.button, "Erase the class").disabled
+    labelled(
+        at.checkbox, "Yes, erase this class, its pupils and its board"
+    ).check().run()
+    labelled(at.button, "Erase the class").click().run()
+    assert store.classes.find(room.code) is None
+    assert not at.exception
