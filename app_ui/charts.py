@@ -348,7 +348,7 @@ def board_by(frame: pd.DataFrame, column: str, title: str, log: bool = False):
             x=alt.X(
                 f"{column}:Q",
                 title=title,
-                scale=alt.Scale(type="log" if log else "linear", zero=False),
+                scale=alt.Scale(type="log") if log else alt.Scale(zero=False),
                 axis=alt.Axis(**BIG),
             ),
             y=alt.Y(
