@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
 # A classroom deployment on this one machine, listening on 127.0.0.1 only:
-# a Ray head that runs the trainings, two Streamlit replicas that send their
-# trainings to it (MNIST_RAY_ADDRESS), and nginx in front (deploy/nginx.conf).
+# a Ray head that runs the trainings, a PostgreSQL server that keeps people's
+# work and the classes, two Streamlit replicas that send their trainings to Ray
+# (MNIST_RAY_ADDRESS) and keep work in PostgreSQL (MNIST_DATABASE_URL), and
+# nginx in front (deploy/nginx.conf).
 #
 #   bash deploy/local-cluster.sh start   # prints http://127.0.0.1:PORT once it answers
 #   bash deploy/local-cluster.sh stop    # ends exactly what start started
+#   bash deploy/local-cluster.sh restart 8502   # one replica, as a crash would
 #
 # Settings (environment): MNIST_CLUSTER_PORT (8080), MNIST_RAY_CPUS (this
 # machine's cores), MNIST_RAY_TRAINING_CPUS (1 per training), MNIST_PATH (the
@@ -19,6 +22,8 @@ REPLICAS=(8501 8502)  # as in deploy/nginx.conf's upstream
 RAY_PORT=6380
 RAY_CLIENT_PORT=10001
 RAY_CPUS="${MNIST_RAY_CPUS:-$(nproc)}"
+PG_PORT=5433
+PG_BIN="$(dirname "$(compgen -G '/usr/lib/postgresql/*/bin/initdb' | sort -V | tail -1)")"
 export MNIST_RAY_TRAINING_CPUS="${MNIST_RAY_TRAINING_CPUS:-1}"
 PYTHON=python3
 [ -x .venv/bin/python ] && PYTHON="$PWD/.venv/bin/python"
@@ -35,6 +40,7 @@ check_installed() {
   { [ -n "$RAY" ] && "$PYTHON" -c "import ray.util.client" 2>/dev/null; } \
     || missing+=("Ray: $PYTHON -m pip install -r requirements-cluster.txt")
   [ -x "$NGINX" ] || missing+=("nginx: sudo apt-get install nginx")
+  [ -x "$PG_BIN/initdb" ] || missing+=("PostgreSQL: sudo apt-get install postgresql")
   if [ ${#missing[@]} -gt 0 ]; then
     say "missing, install it first:"
     printf '  %s\n' "${missing[@]}"
@@ -44,7 +50,7 @@ check_installed() {
 
 check_ports_free() {
   local port
-  for port in "$PORT" "$RAY_PORT" "$RAY_CLIENT_PORT" "${REPLICAS[@]}"; do
+  for port in "$PORT" "$RAY_PORT" "$RAY_CLIENT_PORT" "$PG_PORT" "${REPLICAS[@]}"; do
     if "$PYTHON" -c "import socket,sys; socket.create_connection(('127.0.0.1', int(sys.argv[1])), 1)" "$port" 2>/dev/null; then
       say "port $port on 127.0.0.1 is in use; stop what uses it (or set MNIST_CLUSTER_PORT)"
       exit 1
@@ -77,6 +83,37 @@ wait_for() {  # wait_for URL_OR_PORT NAME
 
 alive() { [ -f "$RUN/$1.pid" ] && kill -0 "$(cat "$RUN/$1.pid")" 2>/dev/null; }
 
+# PostgreSQL refuses to run as root: as root, its files belong to "postgres".
+as_pg() { if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
+
+# The database's folder outlives stop and start (people's work is kept): it
+# lives in /tmp, where the postgres user can reach it, named in $RUN/pg-dir.
+start_postgres() {
+  local dir
+  if [ -f "$RUN/pg-dir" ] && [ -d "$(cat "$RUN/pg-dir")/data" ]; then
+    dir="$(cat "$RUN/pg-dir")"
+  else
+    dir="$(mktemp -d /tmp/mnist-pg.XXXXXX)"
+    echo "$dir" >"$RUN/pg-dir"
+    (umask 077 && od -An -tx1 -N16 /dev/urandom | tr -d ' \n' >"$dir/password")
+    [ "$(id -u)" -ne 0 ] || chown -R postgres "$dir"
+    as_pg "$PG_BIN/initdb" -D "$dir/data" -U studio -A scram-sha-256 \
+      --pwfile="$dir/password" >"$RUN/logs/postgres-init.log" 2>&1
+  fi
+  as_pg "$PG_BIN/pg_ctl" -D "$dir/data" -w -l "$dir/log" \
+    -o "-c listen_addresses=127.0.0.1 -c port=$PG_PORT -k $dir" start >/dev/null
+  DATABASE_URL="postgresql://studio:$(cat "$dir/password")@127.0.0.1:$PG_PORT/postgres"
+}
+
+stop_postgres() {
+  [ -f "$RUN/pg-dir" ] || return 0
+  local dir; dir="$(cat "$RUN/pg-dir")"
+  if [ -f "$dir/data/postmaster.pid" ]; then
+    as_pg "$PG_BIN/pg_ctl" -D "$dir/data" -m fast -w stop >/dev/null 2>&1 || true
+    say "stopped postgres"
+  fi
+}
+
 start() {
   check_installed
   if compgen -G "$RUN/*.pid" >/dev/null; then
@@ -101,16 +138,13 @@ start() {
     --include-dashboard=false --disable-usage-stats \
     --temp-dir="$(cat "$RUN/ray-temp-dir")"
   wait_for "$RAY_CLIENT_PORT" ray
+  start_postgres
   local port
   # The replicas listen on 127.0.0.1 behind this script's own nginx, so every
   # connection comes from nginx: MNIST_TRUSTED_PROXY makes each visitor count
   # as the address nginx saw, not all of them as one.
   for port in "${REPLICAS[@]}"; do
-    launch "replica-$port" env MNIST_RAY_ADDRESS="ray://127.0.0.1:$RAY_CLIENT_PORT" \
-      MNIST_TRUSTED_PROXY=1 MALLOC_ARENA_MAX="${MALLOC_ARENA_MAX:-2}" \
-      "$PYTHON" -m streamlit run streamlit_app.py --server.headless true \
-      --server.address 127.0.0.1 --server.port "$port" \
-      --browser.gatherUsageStats false
+    launch_replica "$port"
   done
   for port in "${REPLICAS[@]}"; do
     wait_for "http://127.0.0.1:$port/_stcore/health" "replica-$port"
@@ -129,30 +163,60 @@ start() {
   echo "http://127.0.0.1:$PORT"
 }
 
+launch_replica() {
+  launch "replica-$1" env MNIST_RAY_ADDRESS="ray://127.0.0.1:$RAY_CLIENT_PORT" \
+    MNIST_DATABASE_URL="$DATABASE_URL" MNIST_TRUSTED_PROXY=1 \
+    MALLOC_ARENA_MAX="${MALLOC_ARENA_MAX:-2}" \
+    "$PYTHON" -m streamlit run streamlit_app.py --server.headless true \
+    --server.address 127.0.0.1 --server.port "$1" \
+    --browser.gatherUsageStats false
+}
+
+# Restart one replica (as an upgrade or a crash would): its visitors reconnect
+# and find their work, kept in PostgreSQL.
+restart() {
+  local port="${1:-}" dir
+  alive "replica-$port" || { say "no running replica on port '$port'"; exit 1; }
+  end_group "replica-$port"
+  dir="$(cat "$RUN/pg-dir")"
+  DATABASE_URL="postgresql://studio:$(cat "$dir/password")@127.0.0.1:$PG_PORT/postgres"
+  launch_replica "$port"
+  wait_for "http://127.0.0.1:$port/_stcore/health" "replica-$port"
+  say "restarted replica-$port"
+}
+
+# Stop a process started by launch, with its whole group.
+end_group() {
+  local file="$RUN/$1.pid" pid
+  [ -f "$file" ] || return 0
+  pid="$(cat "$file")"
+  # The whole process group: Ray's head takes its workers down with it.
+  kill -TERM -- "-$pid" 2>/dev/null || true
+  for _ in $(seq 1 120); do
+    kill -0 -- "-$pid" 2>/dev/null || break  # until the whole group is gone
+    sleep 0.5
+  done
+  kill -KILL -- "-$pid" 2>/dev/null || true
+  rm -f "$file"
+}
+
 stop() {
-  local file pid name
+  local name
   for name in nginx "${REPLICAS[@]/#/replica-}" ray; do
-    file="$RUN/$name.pid"
-    [ -f "$file" ] || continue
-    pid="$(cat "$file")"
-    # The whole process group: Ray's head takes its workers down with it.
-    kill -TERM -- "-$pid" 2>/dev/null || true
-    for _ in $(seq 1 120); do
-      kill -0 -- "-$pid" 2>/dev/null || break  # until the whole group is gone
-      sleep 0.5
-    done
-    kill -KILL -- "-$pid" 2>/dev/null || true
-    rm -f "$file"
+    [ -f "$RUN/$name.pid" ] || continue
+    end_group "$name"
     say "stopped $name"
   done
   if [ -f "$RUN/ray-temp-dir" ]; then
     rm -rf "$(cat "$RUN/ray-temp-dir")" "$RUN/ray-temp-dir"
   fi
   rm -f "$RUN/replica-secret.conf"
+  stop_postgres
 }
 
 case "${1:-}" in
   start) start ;;
   stop) stop ;;
-  *) echo "usage: bash deploy/local-cluster.sh start|stop" >&2; exit 2 ;;
+  restart) restart "${2:-}" ;;
+  *) echo "usage: bash deploy/local-cluster.sh start|stop|restart PORT" >&2; exit 2 ;;
 esac

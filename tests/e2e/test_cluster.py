@@ -14,10 +14,12 @@ from pathlib import Path
 
 import pytest
 from PIL import Image
+from playwright.sync_api import expect
 
 from mnist_core.constants import PROJECT_ROOT
 from mnist_core.drawing.strokes import render_strokes
 from tests.e2e.conftest import open_page, wait_idle
+from tests.e2e.test_browser import set_slider_to_minimum
 from tests.support.drawing import SEVEN, draw, prediction
 from tests.support.polling import wait_until
 from tests.support.servers import free_port
@@ -44,11 +46,15 @@ def cluster(command: str, env: dict) -> str:
     return done.stdout
 
 
+CLUSTER_ENV: dict[str, str] = {}  # what `start` ran with, for `restart`
+
+
 @pytest.fixture(scope="module")
 def server(mnist_path):
     """Overrides the one-server fixture: every tab of this module goes through
     nginx. `stop` must leave nothing of what `start` started."""
-    env = {
+    env = CLUSTER_ENV
+    env |= {
         **os.environ,
         "MNIST_PATH": str(mnist_path),
         "MNIST_CLUSTER_PORT": str(free_port()),
@@ -265,3 +271,43 @@ def listening_addresses(port: int) -> set[str]:
             mapped = getattr(ip, "ipv4_mapped", None)
             found.add(str(mapped or ip))
     return found
+
+
+def test_the_board_spans_replicas_and_work_survives_a_replica_restart(
+    server, make_page
+):
+    # Kept work and classes live in the cluster's PostgreSQL, not in a replica:
+    # a run trained through one replica shows on the board served by the
+    # other, and a restarted replica hands a pupil their model back.
+    (_, teacher_key), (pupil_replica, pupil_key) = keys_for_each_replica(server).items()
+    teacher = tab_on(make_page, server, teacher_key)
+    open_page(teacher, "class")
+    teacher.get_by_text("Are you the teacher? Start a class").click()
+    teacher.get_by_label("The class's name").fill("Replicas")
+    teacher.get_by_role("button", name="Start a class").click()
+    wait_idle(teacher)
+    code = teacher.get_by_role("heading", name="Code:").inner_text().split(": ")[1]
+    pupil = tab_on(make_page, server, pupil_key)
+    open_page(pupil, f"class?class={code.strip()}")
+    pupil.get_by_label("Your nickname (shown to the class)").fill("Ana")
+    pupil.get_by_role("button", name="Join").click()
+    wait_idle(pupil)
+    pupil.get_by_role("link", name="Train").first.click()
+    wait_idle(pupil)
+    set_slider_to_minimum(pupil, "Epochs (passes over the data)")
+    set_slider_to_minimum(pupil, "Training images")
+    pupil.get_by_role("button", name="Start").click()
+    pupil.locator("[data-testid=stMetric]").filter(has_text="Test accuracy").wait_for(
+        timeout=180_000
+    )
+    wait_idle(pupil)
+    expect(teacher.locator("[data-testid=stTable]")).to_contain_text(
+        "Ana", timeout=30_000
+    )
+    cluster(f"restart {pupil_replica.rsplit(':', 1)[1]}", CLUSTER_ENV)
+    pupil.reload()
+    wait_idle(pupil)
+    assert served_by(pupil_key) == {pupil_replica}
+    pupil.get_by_role("link", name="Draw").first.click()
+    wait_idle(pupil)
+    expect(pupil.get_by_role("radio", name="Your model")).to_be_checked()
