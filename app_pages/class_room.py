@@ -8,7 +8,7 @@ import streamlit as st
 from app_ui.board import board_csv, draw_board
 from app_ui.common import client_address
 from app_ui.i18n import errors_shown, literal, plain_number, say, t
-from app_ui.kept import CODE_TRIES, ensure_identity, get_store, identity
+from app_ui.kept import CLASS_CODE_MISSES, ensure_identity, get_store, identity
 from app_ui.navigation import heading
 from mnist_core.store.classes import MAX_CLASS_NAME, MAX_NICKNAME, ClassInfo
 from mnist_core.store.database import StoreUnavailable
@@ -41,15 +41,17 @@ def join_form(store) -> None:
         )
         if not st.form_submit_button(t("Join"), type="primary"):
             return
-    if not CODE_TRIES.allow(client_address() or "local"):
+    where = client_address() or "local"
+    if CLASS_CODE_MISSES.blocked(where):
         st.error(t("Too many codes tried from here: wait ten minutes, then try again."))
         return
-    known = ensure_identity()
-    if known is None:
-        return
     with errors_shown():
-        store.classes.join(code, known.person, nickname)
-        st.rerun()
+        if store.classes.find(code) is None:
+            CLASS_CODE_MISSES.miss(where)  # only a wrong code counts
+        known = ensure_identity()
+        if known is not None:
+            store.classes.join(code, known.person, nickname)
+            st.rerun()
 
 
 def start_form(store) -> None:
@@ -76,7 +78,8 @@ def limits_words(room: ClassInfo) -> str:
     if room.max_epochs is None and room.max_images is None:
         return t("This lesson has no limits of its own.")
     return t(
-        "This lesson's limits: at most {epochs} epochs and {images:,} training images.",
+        "This lesson's limits: at most {epochs} epoch(s) and {images:,} training "
+        "images.",
         epochs=room.max_epochs or SETTINGS["epochs"].bounds[1],
         images=room.max_images or SETTINGS["train_size"].bounds[1],
     )
@@ -162,7 +165,14 @@ def removals(store, room: ClassInfo, teacher: int) -> None:
             st.rerun()
 
 
-def pupil_view(store, membership, person: int) -> None:
+@st.fragment(run_every=BOARD_SECONDS)
+def pupil_view(store, person: int) -> None:
+    """The pupil's class as the teacher leaves it: its limits, the board, and
+    the join form again once they were removed or the class erased."""
+    with errors_shown():
+        membership = store.classes.membership(person)
+    if membership is None:
+        st.rerun()  # the whole page: the join form
     room = membership.room
     st.markdown(
         t(
@@ -177,7 +187,8 @@ def pupil_view(store, membership, person: int) -> None:
         with errors_shown():
             store.classes.leave(person, room.id)
             st.rerun()
-    live_board(store, room.id)
+    with errors_shown():
+        draw_board(store.classes.board(room.id))
 
 
 def what_is_kept() -> None:
@@ -238,7 +249,7 @@ if taught:
     live_board(store, room.id)
     start_form(store)
 elif membership is not None:
-    pupil_view(store, membership, known.person)
+    pupil_view(store, known.person)
 else:
     join_form(store)
     start_form(store)

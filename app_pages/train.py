@@ -28,7 +28,7 @@ from app_ui.i18n import (
 from app_ui.kept import (
     PRESENCE,
     class_membership,
-    ensure_identity,
+    identity,
     job_keeper,
     keep_settings,
     track_job,
@@ -109,9 +109,40 @@ def first_settings() -> None:
     apply_config(config, notes)
 
 
-def draw_widget(column, name: str, disabled: bool):
+def lesson_maxima() -> dict[str, int]:
+    """The most the teacher of this person's class allows, by setting name."""
+    membership = class_membership()
+    if membership is None:
+        return {}
+    room = membership.room
+    limits = {"epochs": room.max_epochs, "train_size": room.max_images}
+    return {name: most for name, most in limits.items() if most}
+
+
+def within(setting, most: int | None):
+    """A setting whose slider goes no further than `most` (None: as it is)."""
+    if most is None:
+        return setting
+    if setting.stops:
+        return replace(setting, stops=tuple(v for v in setting.stops if v <= most))
+    return replace(setting, bounds=(setting.bounds[0], min(setting.bounds[1], most)))
+
+
+def keep_within(name: str, setting) -> None:
+    """Lower what the widget of `name` shows to what `setting` still offers."""
+    if not setting.stops and not setting.bounds:
+        return  # a choice or a switch: nothing to lower
+    key = f"tr_{setting.link}"
+    value = st.session_state.get(key)
+    highest = setting.stops[-1] if setting.stops else setting.bounds[1]
+    if isinstance(value, int | float) and value > highest:
+        st.session_state[key] = highest
+
+
+def draw_widget(column, name: str, disabled: bool, most: int | None = None):
     """The widget of one setting, drawn from its Setting; returns what it shows."""
-    setting = SETTINGS[name]
+    setting = within(SETTINGS[name], most)
+    keep_within(name, setting)
     common = dict(key=f"tr_{setting.link}", disabled=disabled, help=t(setting.help))
     label = t(setting.label)
     if setting.widget == "radio":  # translated labels: a kept choice
@@ -160,9 +191,19 @@ def draw_settings(disabled: bool) -> TrainConfig:
             key=f"preset_{name}",
         )
     columns = st.columns(3)
-    values = {}
+    values, maxima = {}, lesson_maxima()
+    if maxima:
+        membership = class_membership()
+        st.caption(
+            t(
+                "Your class's lesson allows at most {epochs} epoch(s) and {images:,} "
+                "training images.",
+                epochs=membership.room.max_epochs or SETTINGS["epochs"].bounds[1],
+                images=membership.room.max_images or SETTINGS["train_size"].bounds[1],
+            )
+        )
     for name, setting in WIDGETS.items():
-        shown = draw_widget(columns[setting.column], name, disabled)
+        shown = draw_widget(columns[setting.column], name, disabled, maxima.get(name))
         values[name] = config_value(name, shown)
     columns[0].caption(t(ARCHITECTURES[values["arch"]].description))
     # Settings without a widget (the seed) keep what the link or preset said.
@@ -203,12 +244,12 @@ def new_job(config: TrainConfig) -> TrainingJob:
     """A training for this browser's person (kept when it ends, and waiting a
     little for them across a reload), or for this session when nothing can
     be kept."""
-    known = ensure_identity()
+    keep_settings(config_to_query(config))  # makes this browser's person if need be
+    known = identity()
     if known is None:
         return TrainingJob(
             config, session_alive(), owner=session_id(), client=client_address()
         )
-    keep_settings(config_to_query(config))
     PRESENCE.arrive(known.person, session_alive())
     # A class behind one school address is not one visitor: its pupils count
     # one each (the owner), not per address.

@@ -180,6 +180,8 @@ def session_address(session_id: str) -> str:
         remote, headers = context.remote_ip, dict(context.headers)
     except Exception:  # no runtime, no such session, or a client of another kind
         return ""
+    if not isinstance(remote, str):  # a client that is no websocket (AppTest's)
+        return ""
     trusted = clients.trusts_proxy(setting(clients.TRUSTED_PROXY_ENV, ""))
     return clients.client_address(remote, headers, trusted)
 

@@ -22,7 +22,7 @@ import streamlit as st
 from app_ui.i18n import say, t
 from mnist_core.serving.attempts import Attempts
 from mnist_core.store.database import StoreUnavailable
-from mnist_core.store.people import DAY, KEPT_DAYS, Identity, shown_code
+from mnist_core.store.people import DAY, KEPT_DAYS, Identity, digest, shown_code
 from mnist_core.store.store import Store
 
 if TYPE_CHECKING:
@@ -35,6 +35,7 @@ IDENTITY = "kept_identity"  # this session's Identity, once known (or None)
 WRITE_COOKIE = "kept_write_cookie"  # the browser does not hold the key yet
 RESTORED = "kept_restored"
 MODEL_WAITING = "kept_model_waiting"  # a kept model, loaded when a page needs it
+ERASED = "kept_erased"  # say so once, on the run after the erasing
 RUNS_SHOWN = 10  # a session shows its last few runs (the store keeps more)
 GRACE_SECONDS = 15.0  # a reload or a lost connection: the training waits for you
 LOG = logging.getLogger(__name__)
@@ -117,11 +118,13 @@ def ensure_identity() -> Identity | None:
     return known
 
 
-def adopt_identity(known: Identity | None) -> None:
-    """Make `known` this session's identity, and this browser's key."""
+def adopt_identity(known: Identity | None, hand_over: bool = True) -> None:
+    """Make `known` this session's identity, and this browser's key (now, or
+    with `hand_over` False at the start of the next run)."""
     st.session_state[IDENTITY] = known
     st.session_state[WRITE_COOKIE] = True
-    hand_key_to_browser()
+    if hand_over:
+        hand_key_to_browser()
 
 
 def hand_key_to_browser() -> None:
@@ -134,7 +137,8 @@ def hand_key_to_browser() -> None:
     with st.sidebar:
         _key_component()(
             data={"name": COOKIE, "value": value, "seconds": int(KEPT_DAYS * DAY)},
-            key="kept_key_cookie",
+            # One per value: a run may start with one key and make another.
+            key=f"kept_key_{digest(value)[:12]}",
         )
 
 
@@ -162,9 +166,25 @@ def _saving(save: Callable[[Store, int], None]) -> bool:
     try:
         save(store, known.person)
     except StoreUnavailable as exc:
-        warn_unkept(exc)
-        return False
+        if not _erased_elsewhere(store, known):
+            warn_unkept(exc)
+            return False
+        st.info(
+            t(
+                "Your kept work was erased (perhaps from another device): what "
+                "you do from now on is kept again, under a new code."
+            )
+        )
+        adopt_identity(None, hand_over=False)
+        return _saving(save)
     return True
+
+
+def _erased_elsewhere(store: Store, known: Identity) -> bool:
+    try:
+        return not store.people.exists(known.person)
+    except StoreUnavailable:
+        return False
 
 
 def keep_model(data: bytes, card: dict, origin: str) -> bool:
@@ -327,7 +347,9 @@ def _put_back(store: Store, person: int) -> None:
         st.session_state.job = job
 
 
-CODE_TRIES = Attempts(limit=5, window=600.0)  # per address: codes are not guessed
+# Wrong codes per address (rightly typed ones never count): not guessed by trying.
+CODE_MISSES = Attempts(limit=5, window=600.0)
+CLASS_CODE_MISSES = Attempts(limit=10, window=600.0)
 FORGETTABLE = ("your_model", "model_bytes", "runs", "corrections", "style_memory",
                "taught", "tr_last", "job", "adopted", MODEL_WAITING)  # fmt: skip
 
@@ -336,6 +358,8 @@ def work_panel(address: str) -> None:
     """The sidebar's "Your work": this browser's code, a code from another
     device, and a way to erase what is kept."""
     known = identity()
+    if st.session_state.pop(ERASED, False):
+        st.toast(t("Your work is erased from this server."))
     with st.sidebar.expander(t("Your work on other devices")):
         if known is not None:
             st.markdown(t("Your code: **{code}**", code=shown_code(known.code)))
@@ -362,16 +386,21 @@ def work_panel(address: str) -> None:
 
 
 def _join(typed: str, address: str) -> None:
-    store = get_store()
-    if not CODE_TRIES.allow(address or st.context.headers.get("Host", "")):
+    where = address or "local"
+    if not typed.strip():
+        st.error(t("Type the code your other device shows first."))
+        return
+    if CODE_MISSES.blocked(where):
         st.error(t("Too many codes tried from here: wait ten minutes, then try again."))
         return
+    store = get_store()
     try:
         found = store.people.join_by_code(typed) if store else None
     except StoreUnavailable as exc:
         st.error(say(exc))
         return
     if found is None:
+        CODE_MISSES.miss(where)
         st.error(
             t(
                 "No work has this code. Check it (ten letters and digits, like "
@@ -380,8 +409,8 @@ def _join(typed: str, address: str) -> None:
         )
         return
     _clear_work()
-    adopt_identity(found)
-    st.session_state[RESTORED] = False  # the next run puts that work back
+    adopt_identity(found, hand_over=False)  # the next run gives the browser its key
+    st.session_state[RESTORED] = False  # and puts that work back
     st.rerun()
 
 
@@ -393,8 +422,8 @@ def _forget(known: Identity) -> None:
         st.error(t("Your work could not be erased right now: try again later."))
         return
     _clear_work()
-    adopt_identity(None)  # the browser's key is removed too
-    st.toast(t("Your work is erased from this server."))
+    adopt_identity(None, hand_over=False)  # the next run removes the browser's key
+    st.session_state[ERASED] = True
     st.rerun()
 
 

@@ -117,6 +117,11 @@ class People:
             db.execute(update(people).where(people.c.id == person).values(seen_at=now))
         return Identity(person, key, code)
 
+    def exists(self, person: int) -> bool:
+        with plain_errors(), self.engine.connect() as db:
+            found = db.execute(select(people.c.id).where(people.c.id == person))
+            return found.scalar() is not None
+
     def forget(self, person: int) -> None:
         """Erase a person and everything they kept."""
         with plain_errors(), self.engine.begin() as db:

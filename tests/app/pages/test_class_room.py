@@ -106,7 +106,7 @@ def test_the_teacher_closes_the_class_and_sets_the_lessons_limits(page, store):
         2,
         10000,
     )
-    assert "at most 2 epochs and 10,000 training images" in texts(at)
+    assert "at most 2 epoch(s) and 10,000 training images" in texts(at)
 
 
 def test_erasing_the_class_needs_a_yes_first(page, store):
@@ -120,3 +120,40 @@ def test_erasing_the_class_needs_a_yes_first(page, store):
     labelled(at.button, "Erase the class").click().run()
     assert store.classes.find(room.code) is None
     assert not at.exception
+
+
+def test_a_whole_class_joins_from_one_address_but_wrong_codes_are_limited(page, store):
+    from app_ui.kept import CLASS_CODE_MISSES
+
+    room = store.classes.start(store.people.create().person, "Lab")
+    for number in range(12):  # more than the misses allowed: right codes never count
+        at = page("class_room", query={"class": room.code}, **as_person(store))
+        labelled(at.text_input, "Your nickname (shown to the class)").input(
+            f"pupil {number}"
+        )
+        labelled(at.button, "Join").click().run()
+        assert not at.error, at.error
+    assert len(store.classes.pupils(room.id)) == 12
+    try:
+        for _ in range(CLASS_CODE_MISSES.limit + 1):
+            at = page("class_room", query={"class": "WRONG2"}, **as_person(store))
+            labelled(at.text_input, "Your nickname (shown to the class)").input("x")
+            labelled(at.button, "Join").click().run()
+        assert "Too many codes tried" in at.error[0].value
+    finally:
+        CLASS_CODE_MISSES._tries.clear()
+
+
+def test_a_pupils_train_page_stays_within_the_lessons_limits(page, store):
+    teacher = store.people.create().person
+    room = store.classes.start(teacher, "Lab")
+    store.classes.set_limits(teacher, room.id, 2, 10_000)
+    pupil = store.people.create()
+    store.classes.join(room.code, pupil.person, "Ana")
+    at = page("train", **{IDENTITY: pupil})
+    assert not at.exception
+    epochs = labelled(at.slider, "Epochs (passes over the data)")
+    assert epochs.max == 2 and epochs.value <= 2
+    images = labelled(at.select_slider, "Training images")
+    assert max(int(o.replace(",", "")) for o in images.options) == 10_000
+    assert "at most 2 epoch(s) and 10,000 training images" in texts(at)

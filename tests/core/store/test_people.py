@@ -67,3 +67,10 @@ def test_forgetting_erases_everything_a_person_kept(store):
     assert store.people.by_key(me.key) is None
     assert store.work.newest_model(me.person) is None
     assert store.work.settings(me.person) == {}
+
+
+def test_a_person_exists_until_forgotten(store):
+    me = store.people.create()
+    assert store.people.exists(me.person)
+    store.people.forget(me.person)
+    assert not store.people.exists(me.person)
