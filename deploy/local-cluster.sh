@@ -164,8 +164,10 @@ start() {
 }
 
 launch_replica() {
+  # RAY_AUTH_MODE as for the head: a client that reconnects would otherwise
+  # make a token in ~/.ray, and every later connection would then need one.
   launch "replica-$1" env MNIST_RAY_ADDRESS="ray://127.0.0.1:$RAY_CLIENT_PORT" \
-    MNIST_DATABASE_URL="$DATABASE_URL" MNIST_TRUSTED_PROXY=1 \
+    RAY_AUTH_MODE=disabled MNIST_DATABASE_URL="$DATABASE_URL" MNIST_TRUSTED_PROXY=1 \
     MALLOC_ARENA_MAX="${MALLOC_ARENA_MAX:-2}" \
     "$PYTHON" -m streamlit run streamlit_app.py --server.headless true \
     --server.address 127.0.0.1 --server.port "$1" \
