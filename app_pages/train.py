@@ -26,7 +26,6 @@ from app_ui.i18n import (
     t,
 )
 from app_ui.kept import (
-    PRESENCE,
     class_membership,
     identity,
     job_keeper,
@@ -250,13 +249,13 @@ def new_job(config: TrainConfig) -> TrainingJob:
         return TrainingJob(
             config, session_alive(), owner=session_id(), client=client_address()
         )
-    PRESENCE.arrive(known.person, session_alive())
     # A class behind one school address is not one visitor: its pupils count
-    # one each (the owner), not per address.
+    # one each (the owner), not per address. The training stops when the page
+    # that asked for it goes (the kept model is what a reload gets back).
     in_class = class_membership() is not None
     return TrainingJob(
         config,
-        lambda: PRESENCE.here(known.person),
+        session_alive(),
         owner=f"person-{known.person}",
         client="" if in_class else client_address(),
         on_finish=job_keeper(),

@@ -119,27 +119,31 @@ def ensure_identity() -> Identity | None:
 
 
 def adopt_identity(known: Identity | None, hand_over: bool = True) -> None:
-    """Make `known` this session's identity, and this browser's key (now, or
-    with `hand_over` False at the start of the next run)."""
+    """Make `known` this session's identity, and this browser's key: now, where
+    the page is drawing (perhaps a fragment, which may not touch the sidebar),
+    or with `hand_over` False at the start of the next run."""
     st.session_state[IDENTITY] = known
     st.session_state[WRITE_COOKIE] = True
     if hand_over:
-        hand_key_to_browser()
+        _mount_key()
 
 
 def hand_key_to_browser() -> None:
-    """Set the cookie (in every run until the session ends: a run cut short
-    by a rerun may never reach the browser)."""
-    if not st.session_state.get(WRITE_COOKIE):
-        return
+    """Set the cookie, from the sidebar, in every run until the session ends:
+    a run cut short by a rerun may never have reached the browser."""
+    if st.session_state.get(WRITE_COOKIE):
+        with st.sidebar:
+            _mount_key()
+
+
+def _mount_key() -> None:
     known = identity()
     value = f"{known.key}.{known.code}" if known else ""
-    with st.sidebar:
-        _key_component()(
-            data={"name": COOKIE, "value": value, "seconds": int(KEPT_DAYS * DAY)},
-            # One per value: a run may start with one key and make another.
-            key=f"kept_key_{digest(value)[:12]}",
-        )
+    _key_component()(
+        data={"name": COOKIE, "value": value, "seconds": int(KEPT_DAYS * DAY)},
+        # One per value: a run may start with one key and make another.
+        key=f"kept_key_{digest(value)[:12]}",
+    )
 
 
 @st.cache_resource
