@@ -20,7 +20,7 @@ from sqlalchemy.exc import IntegrityError
 from mnist_core.errors import MnistError
 from mnist_core.store.database import plain_errors
 from mnist_core.store.people import CODE_ALPHABET, DAY, KEPT_DAYS, typed_code
-from mnist_core.store.schema import board_runs, classes, members
+from mnist_core.store.schema import board_runs, classes, keep_newest, members
 
 CLASS_CODE_LENGTH = 6  # 29 ** 6 is about 6e8; tries are limited per address
 MAX_NICKNAME = 20
@@ -260,17 +260,7 @@ class Classes:
                     created_at=self.clock(),
                 )
             )
-            kept = (
-                select(board_runs.c.id)
-                .where(board_runs.c.member_id == member)
-                .order_by(board_runs.c.id.desc())
-                .limit(RUNS_PER_PUPIL)
-            )
-            db.execute(
-                delete(board_runs).where(
-                    board_runs.c.member_id == member, board_runs.c.id.not_in(kept)
-                )
-            )
+            keep_newest(db, board_runs, board_runs.c.member_id, member, RUNS_PER_PUPIL)
 
     def board(self, class_id: int) -> list[BoardRun]:
         """Every run on the class's board, oldest first."""

@@ -18,7 +18,7 @@ from sqlalchemy import Engine, delete, func, insert, select
 from mnist_core.constants import IMAGE_SIZE
 from mnist_core.errors import UPLOAD_LIMIT_MB, MnistError
 from mnist_core.store.database import StoreUnavailable, plain_errors
-from mnist_core.store.schema import corrections, models, runs, settings
+from mnist_core.store.schema import corrections, keep_newest, models, runs, settings
 from mnist_core.training.corrections import MAX_CORRECTIONS
 
 MODELS_PER_PERSON = 3
@@ -76,17 +76,7 @@ class KeptWork:
                     created_at=self.clock(),
                 )
             ).inserted_primary_key[0]
-            kept = (
-                select(models.c.id)
-                .where(models.c.person_id == person)
-                .order_by(models.c.id.desc())
-                .limit(MODELS_PER_PERSON)
-            )
-            db.execute(
-                delete(models).where(
-                    models.c.person_id == person, models.c.id.not_in(kept)
-                )
-            )
+            keep_newest(db, models, models.c.person_id, person, MODELS_PER_PERSON)
         return model_id
 
     def newest_model(self, person: int) -> KeptModel | None:
@@ -111,15 +101,7 @@ class KeptWork:
                     person_id=person, record=json.dumps(record), created_at=self.clock()
                 )
             )
-            kept = (
-                select(runs.c.id)
-                .where(runs.c.person_id == person)
-                .order_by(runs.c.id.desc())
-                .limit(RUNS_PER_PERSON)
-            )
-            db.execute(
-                delete(runs).where(runs.c.person_id == person, runs.c.id.not_in(kept))
-            )
+            keep_newest(db, runs, runs.c.person_id, person, RUNS_PER_PERSON)
 
     def runs(self, person: int) -> list[dict]:
         """The person's runs, oldest first."""

@@ -26,6 +26,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    delete,
     insert,
     inspect,
     select,
@@ -159,6 +160,17 @@ board_runs = Table(
     Column("record", Text, nullable=False),  # the run's settings and results, JSON
     Column("created_at", Float, nullable=False),
 )
+
+
+def keep_newest(db: Connection, table: Table, owner: Column, value, count: int) -> None:
+    """Delete `value`'s rows of `table` (by `owner`) but the newest `count`."""
+    newest = (
+        select(table.c.id)
+        .where(owner == value)
+        .order_by(table.c.id.desc())
+        .limit(count)
+    )
+    db.execute(delete(table).where(owner == value, table.c.id.not_in(newest)))
 
 
 def _classes(connection: Connection) -> None:
