@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from app_ui.common import YOURS, client_address, session_alive, use_model
+from app_ui.common import YOURS, client_address, use_model
 from app_ui.i18n import language_switch, t
 from app_ui.kept import hand_key_to_browser, restore_session, work_panel
 from app_ui.keras_session import keep_keras_session
@@ -20,7 +20,7 @@ start_warmup()  # the shipped model loads beside the first page, not in a drawin
 st.set_page_config(page_title="MNIST Studio", page_icon="✍️", layout="wide")
 
 language_switch()  # before the pages, so their titles are in the chosen language
-if restore_session(session_alive()):  # this browser's kept work, on its first run
+if restore_session():  # this browser's kept work, on its first run
     use_model(YOURS)  # Draw and Model open with it
 hand_key_to_browser()
 

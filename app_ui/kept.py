@@ -37,7 +37,6 @@ RESTORED = "kept_restored"
 MODEL_WAITING = "kept_model_waiting"  # a kept model, loaded when a page needs it
 ERASED = "kept_erased"  # say so once, on the run after the erasing
 RUNS_SHOWN = 10  # a session shows its last few runs (the store keeps more)
-GRACE_SECONDS = 15.0  # a reload or a lost connection: the training waits for you
 LOG = logging.getLogger(__name__)
 
 # Sets (or, with an empty value, removes) the cookie; nothing is shown.
@@ -259,35 +258,12 @@ def newest_model() -> KeptModel | None:
 
 
 class Presence:
-    """Whether a person still has a page open, across their sessions: a
-    training waits GRACE_SECONDS after the last one left before it stops, so
-    a reload or a dropped connection picks it up again."""
+    """Each person's training while it waits or runs, so that a new page of
+    theirs (another tab, or this one reloaded before it stops) shows it."""
 
-    def __init__(self, grace: float = GRACE_SECONDS, clock=time.monotonic) -> None:
-        self.grace, self.clock = grace, clock
-        self._pages: dict[int, list[Callable[[], bool]]] = {}
-        self._gone_since: dict[int, float] = {}
+    def __init__(self) -> None:
         self._jobs: dict[int, TrainingJob] = {}
         self._lock = threading.Lock()
-
-    def arrive(self, person: int, alive: Callable[[], bool]) -> None:
-        with self._lock:
-            pages = [page for page in self._pages.get(person, []) if page()]
-            self._pages[person] = pages + [alive]
-            self._gone_since.pop(person, None)
-
-    def here(self, person: int) -> bool:
-        with self._lock:
-            if person not in self._pages:
-                return False
-            if any(page() for page in self._pages[person]):
-                self._gone_since.pop(person, None)
-                return True
-            gone = self._gone_since.setdefault(person, self.clock())
-            if self.clock() - gone < self.grace:
-                return True
-            del self._pages[person], self._gone_since[person]  # memory stays bounded
-            return False
 
     def track(self, person: int, job: TrainingJob) -> None:
         with self._lock:
@@ -311,7 +287,7 @@ def track_job(job: TrainingJob) -> None:
         PRESENCE.track(known.person, job)
 
 
-def restore_session(session_alive: Callable[[], bool]) -> bool:
+def restore_session() -> bool:
     """On a session's first run, put back the browser's kept work: runs,
     settings, corrections, a training still running; True when a kept model
     waits to be loaded (by the first page that needs it)."""
@@ -321,7 +297,6 @@ def restore_session(session_alive: Callable[[], bool]) -> bool:
     known, store = identity(), get_store()
     if known is None or store is None:
         return False
-    PRESENCE.arrive(known.person, session_alive)
     try:
         _put_back(store, known.person)
         waiting = store.work.newest_model(known.person) is not None

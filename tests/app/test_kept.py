@@ -6,31 +6,6 @@ from mnist_core.serving.jobs import JobState, TrainingJob
 from tests.support.configs import QUICK
 
 
-def test_a_person_is_here_while_a_page_is_open_and_for_the_grace_after():
-    now, open_pages = [0.0], {"tab": True}
-    presence = Presence(grace=15, clock=lambda: now[0])
-    presence.arrive(1, lambda: open_pages["tab"])
-    assert presence.here(1)
-    open_pages["tab"] = False  # the tab was reloaded or discarded
-    assert presence.here(1)
-    now[0] = 14.0
-    assert presence.here(1)
-    now[0] = 15.5
-    assert not presence.here(1)
-    assert not presence.here(2)  # nobody else is here on their behalf
-
-
-def test_coming_back_within_the_grace_keeps_the_person_here():
-    now = [0.0]
-    presence = Presence(grace=15, clock=lambda: now[0])
-    presence.arrive(1, lambda: False)
-    presence.here(1)
-    now[0] = 10.0
-    presence.arrive(1, lambda: True)  # the reloaded page
-    now[0] = 100.0
-    assert presence.here(1)
-
-
 def test_a_new_session_finds_the_persons_unfinished_training_only():
     presence = Presence()
     job = TrainingJob(QUICK, owner="person-1")
