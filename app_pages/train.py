@@ -36,7 +36,7 @@ from app_ui.navigation import heading
 from app_ui.training_view import compare_runs, live, results
 from mnist_core.errors import Message, Words
 from mnist_core.models.catalog import ARCHITECTURES
-from mnist_core.serving.jobs import TrainingJob
+from mnist_core.serving.jobs import CLASS_POOL, VISITORS, TrainingJob
 from mnist_core.serving.limits import MIN_TIMED_SECONDS, cap_training, within_lesson
 from mnist_core.serving.links import config_from_query, config_to_query
 from mnist_core.training.config import PRESETS, SETTINGS, TrainConfig
@@ -250,14 +250,16 @@ def new_job(config: TrainConfig) -> TrainingJob:
             config, session_alive(), owner=session_id(), client=client_address()
         )
     # A class behind one school address is not one visitor: its pupils count
-    # one each (the owner), not per address. The training stops when the page
-    # that asked for it goes (the kept model is what a reload gets back).
+    # one each (the owner), not per address, in the class places of the line.
+    # The training stops when the page that asked for it goes (the kept model
+    # is what a reload gets back).
     in_class = class_membership() is not None
     return TrainingJob(
         config,
         session_alive(),
         owner=f"person-{known.person}",
         client="" if in_class else client_address(),
+        pool=CLASS_POOL if in_class else VISITORS,
         on_finish=job_keeper(),
     )
 

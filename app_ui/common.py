@@ -119,11 +119,14 @@ def get_queue() -> Trainings:
     With MNIST_RAY_ADDRESS (st.secrets or the environment) they run on that
     Ray cluster. Otherwise in this process, at most MNIST_MAX_TRAININGS at a
     time (default 1: a small shared server trains one at a time). Either way
-    at most MNIST_MAX_QUEUE wait or run (default 5), MNIST_MAX_PER_ADDRESS
-    from one client address (default 1).
+    at most MNIST_MAX_QUEUE visitors' trainings wait or run (default 5),
+    MNIST_MAX_PER_ADDRESS from one client address (default 1), and
+    MNIST_MAX_CLASS_QUEUE of class pupils (default 60).
     """
     from mnist_core.serving import cluster
     from mnist_core.serving.jobs import (
+        CLASS_QUEUE_ENV,
+        DEFAULT_CLASS_QUEUE,
         DEFAULT_MAX_QUEUE,
         MAX_QUEUE_ENV,
         MAX_TRAININGS_ENV,
@@ -134,10 +137,11 @@ def get_queue() -> Trainings:
     address = setting(cluster.RAY_ADDRESS_ENV, "").strip()
     line = int(setting(MAX_QUEUE_ENV, str(DEFAULT_MAX_QUEUE)))
     each = int(setting(PER_ADDRESS_ENV, "1"))
+    pupils = int(setting(CLASS_QUEUE_ENV, str(DEFAULT_CLASS_QUEUE)))
     if address:
         cpus = setting(cluster.TRAINING_CPUS_ENV, "1")
-        return cluster.ClusterTrainings(address, int(cpus), line, each)
-    return TrainingQueue(int(setting(MAX_TRAININGS_ENV, "1")), line, each)
+        return cluster.ClusterTrainings(address, int(cpus), line, each, pupils)
+    return TrainingQueue(int(setting(MAX_TRAININGS_ENV, "1")), line, each, pupils)
 
 
 _TEACHING: list = []  # the one TeachingTurns of this process, once made

@@ -30,8 +30,9 @@ def progress(snapshot) -> None:
         st.info(
             t(
                 "Another training is using the server. You are number "
-                "{position} in line; yours starts by itself.",
+                "{position} in line; yours should start in {time}.",
                 position=snapshot.position,
+                time=duration_words(max(snapshot.starts_in or 0, 1)),
             )
         )
         return

@@ -27,7 +27,10 @@ from urllib.parse import urlsplit
 from mnist_core.data.mnist import MnistData
 from mnist_core.errors import Message, MnistError
 from mnist_core.serving.jobs import (
+    CLASS_POOL,
+    DEFAULT_CLASS_QUEUE,
     DEFAULT_MAX_QUEUE,
+    VISITORS,
     JobState,
     TrainingJob,
     failure_message,
@@ -107,9 +110,9 @@ def _reachable(address: str) -> bool:
 
 class ClusterTrainings:
     """`Trainings` (submit, position, pace) over a Ray cluster, with the
-    TrainingQueue's bounds: `max_queue` trainings in all, one per session,
-    `per_client` per address, counted across every replica by the cluster's
-    one line (serving/line.py)."""
+    TrainingQueue's bounds: `max_queue` visitors' and `class_queue` pupils'
+    trainings in all, one per session, `per_client` per address, counted
+    across every replica by the cluster's one line (serving/line.py)."""
 
     def __init__(
         self,
@@ -117,9 +120,11 @@ class ClusterTrainings:
         cpus: int = 1,
         max_queue: int = DEFAULT_MAX_QUEUE,
         per_client: int = 1,
+        class_queue: int = DEFAULT_CLASS_QUEUE,
     ):
         self.address, self.cpus = address, max(1, cpus)
-        self.max_queue, self.per_client = max(1, max_queue), max(1, per_client)
+        self.limits = {VISITORS: max(1, max_queue), CLASS_POOL: max(1, class_queue)}
+        self.per_client = max(1, per_client)
         self.pace = Pace()
         self._lock = threading.Lock()
 
@@ -153,6 +158,9 @@ class ClusterTrainings:
     def position(self, job: TrainingJob) -> int:
         return 0  # Ray keeps no line we could number
 
+    def starts_in(self, job: TrainingJob) -> float | None:
+        return None
+
     def _claim(self, place: str, job: TrainingJob):
         """A place in the cluster's line for `job`, or the line's refusal."""
         for _ in range(2):  # a connection lost since the last call: once more
@@ -161,7 +169,12 @@ class ClusterTrainings:
                 line = cluster_line(ray)
                 refusal = ray.get(
                     line.claim.remote(
-                        place, job.owner, job.client, self.max_queue, self.per_client
+                        place,
+                        job.owner,
+                        job.client,
+                        self.limits[job.pool],
+                        self.per_client,
+                        job.pool,
                     )
                 )
                 break

@@ -3,8 +3,11 @@
 A page submits a TrainingJob to the process-wide TrainingQueue, then polls
 `job.snapshot()` to draw progress; the job keeps running while its user browses
 other pages, and stops when asked, or when its owner's session is gone. The
-line is bounded: MNIST_MAX_QUEUE trainings waiting or running in all, and one
-per browser session and per client address (sessions are free to open).
+line is bounded: MNIST_MAX_QUEUE visitors' trainings waiting or running in
+all, and one per browser session and per client address (sessions are free to
+open). A class's pupils have places of their own, MNIST_MAX_CLASS_QUEUE in
+all: a lesson of 30 pressing Start at once all get in line, behind one school
+address, while the visitors' places stay theirs.
 """
 
 from __future__ import annotations
@@ -33,6 +36,11 @@ PER_ADDRESS_ENV = "MNIST_MAX_PER_ADDRESS"  # raise it for a class behind one NAT
 # Waiting or running in all: on 2 cores five trainings of the Fast preset are
 # ~10 minutes of waiting for the last one; a longer line only promises hours.
 DEFAULT_MAX_QUEUE = 5
+CLASS_QUEUE_ENV = "MNIST_MAX_CLASS_QUEUE"
+# One full class (PUPILS_PER_CLASS) in line at once; each pupil still holds
+# one place at most, and a class's own lesson limits keep the runs short.
+DEFAULT_CLASS_QUEUE = 60
+VISITORS, CLASS_POOL = "", "class"  # whose places a training takes
 MAX_POINTS = 2000  # chart points kept per job; older ones are thinned, not dropped
 SMOOTHING = 0.9  # exponential moving average of per-batch loss and accuracy
 OWNER_CHECK_SECONDS = 1.0
@@ -64,6 +72,7 @@ class JobSnapshot:
 
     state: JobState
     position: int  # 0 while running or finished, 1.. while waiting in line
+    starts_in: float | None  # about how many seconds until it starts; None: unknown
     latest: BatchEvent | None
     points: list[CurvePoint]
     epochs: list[EpochEvent]
@@ -100,6 +109,7 @@ class TrainingJob:
     owner_alive: Callable[[], bool] = lambda: True
     owner: str = ""  # who asked (a browser session); one unfinished job each
     client: str = ""  # where from (clients.client_address); one each, "" unknown
+    pool: str = VISITORS  # VISITORS or CLASS_POOL: whose places it takes
     state: JobState = JobState.QUEUED
     result: TrainResult | None = None  # once finished
     error: Message | None = None
@@ -153,10 +163,12 @@ class TrainingJob:
 
     def snapshot(self) -> JobSnapshot:
         position = self.queue.position(self) if self.queue else 0
+        starts_in = self.queue.starts_in(self) if position else None
         with self._lock:
             return JobSnapshot(
                 self.state,
                 position,
+                starts_in,
                 self._latest,
                 list(self._points),
                 list(self._epochs),
@@ -217,6 +229,10 @@ class Trainings(Protocol):
         """1-based place in line while `job` waits, 0 otherwise."""
         ...
 
+    def starts_in(self, job: TrainingJob) -> float | None:
+        """About how many seconds until waiting `job` starts; None: unknown."""
+        ...
+
 
 def failure_message(exc: Exception) -> Message:
     """What the user reads when a training fails: the core's own sentence, or a
@@ -237,24 +253,26 @@ def failure_message(exc: Exception) -> Message:
 
 
 def slot_refusal(
-    holders: list[tuple[str, str]],
+    holders: list[tuple[str, str, str]],
     owner: str,
     client: str,
     limit: int | None = None,
     per_client: int = 1,
+    pool: str = VISITORS,
 ) -> Message | None:
     """Why a new training of `owner` from `client` may not join a line whose
-    unfinished trainings are `holders` ((owner, client) pairs), or None.
+    unfinished trainings are `holders` ((owner, client, pool)), or None.
 
-    One training per person at a time, `per_client` per address, a line of
-    at most `limit`: the same rule for one server's queue and a cluster's.
+    One training per person at a time, `per_client` per address, at most
+    `limit` places of its `pool`: the same rule for one server's queue and a
+    cluster's.
     """
-    if owner and any(held_by == owner for held_by, _ in holders):
+    if owner and any(held_by == owner for held_by, *_ in holders):
         return Message(
             "You already have a training waiting or running: let it "
             "finish or stop it before starting another."
         )
-    if client and sum(1 for _, held in holders if held == client) >= per_client:
+    if client and sum(1 for _, held, _ in holders if held == client) >= per_client:
         return Message(
             "Your connection already has as many trainings waiting or running as "
             "this server allows ({limit}), perhaps from another tab or from "
@@ -262,11 +280,12 @@ def slot_refusal(
             "starting another.",
             {"limit": per_client},
         )
-    if limit is not None and len(holders) >= limit:
+    taken = sum(1 for *_, held in holders if held == pool)
+    if limit is not None and taken >= limit:
         return Message(
             "The training line is full: {count} trainings are waiting or "
             "running on this server. Try again in a few minutes.",
-            {"count": len(holders)},
+            {"count": taken},
         )
     return None
 
@@ -285,8 +304,8 @@ def claim_owner_slot(
             or running, or the line is full.
     """
     unfinished[:] = [j for j in unfinished if not j.finished]
-    holders = [(j.owner, j.client) for j in unfinished]
-    refusal = slot_refusal(holders, job.owner, job.client, limit, per_client)
+    holders = [(j.owner, j.client, j.pool) for j in unfinished]
+    refusal = slot_refusal(holders, job.owner, job.client, limit, per_client, job.pool)
     if refusal is not None:
         raise MnistError(refusal.template, **refusal.params)
     unfinished.append(job)
@@ -294,18 +313,20 @@ def claim_owner_slot(
 
 class TrainingQueue:
     """Runs submitted jobs on worker threads, at most `max_running` at a time,
-    `max_queue` waiting or running, `per_client` of them from one address."""
+    `max_queue` visitors' and `class_queue` pupils' waiting or running,
+    `per_client` of them from one address."""
 
     def __init__(
         self,
         max_running: int = 1,
         max_queue: int = DEFAULT_MAX_QUEUE,
         per_client: int = 1,
+        class_queue: int = DEFAULT_CLASS_QUEUE,
     ):
         self.max_running = max(1, max_running)
-        self.max_queue = max(1, max_queue)
+        self.limits = {VISITORS: max(1, max_queue), CLASS_POOL: max(1, class_queue)}
         self.per_client = max(1, per_client)
-        self._running = 0
+        self._running: list[TrainingJob] = []
         self._waiting: list[TrainingJob] = []
         self._unfinished: list[TrainingJob] = []
         self.pace = Pace()  # how fast this server trains, from its own trainings
@@ -324,7 +345,8 @@ class TrainingQueue:
                 running, or the line is full.
         """
         with self._turn:
-            claim_owner_slot(self._unfinished, job, self.max_queue, self.per_client)
+            limit = self.limits[job.pool]
+            claim_owner_slot(self._unfinished, job, limit, self.per_client)
             job.queue = self
             self._waiting.append(job)
         threading.Thread(
@@ -337,12 +359,27 @@ class TrainingQueue:
         with self._turn:
             return self._waiting.index(job) + 1 if job in self._waiting else 0
 
+    def starts_in(self, job: TrainingJob) -> float | None:
+        """About how many seconds until waiting `job` starts: what the running
+        trainings have left and the estimates of those ahead of it, shared
+        among the workers; None once it is not waiting."""
+        with self._turn:
+            if job not in self._waiting:
+                return None
+            ahead = self._waiting[: self._waiting.index(job)]
+            running = list(self._running)
+        left = sum(
+            self.pace.estimate(j.config).seconds * (1 - j.share_done()) for j in running
+        )
+        left += sum(self.pace.estimate(j.config).seconds for j in ahead)
+        return left / self.max_running
+
     def _wait_for_turn(self, job: TrainingJob) -> bool:
         with self._turn:
             while not job.stop_event.is_set():
-                if self._running < self.max_running and self._waiting[0] is job:
+                if len(self._running) < self.max_running and self._waiting[0] is job:
                     self._waiting.remove(job)
-                    self._running += 1
+                    self._running.append(job)
                     job.state = JobState.RUNNING  # never out of line yet QUEUED
                     return True
                 self._turn.wait(timeout=OWNER_CHECK_SECONDS)
@@ -365,5 +402,5 @@ class TrainingQueue:
         finally:
             release_free_memory()  # a training's peak need not stay resident
             with self._turn:
-                self._running -= 1
+                self._running.remove(job)
                 self._turn.notify_all()

@@ -17,7 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from mnist_core.errors import Message
-from mnist_core.serving.jobs import slot_refusal
+from mnist_core.serving.jobs import VISITORS, slot_refusal
 
 LINE_NAME = "mnist-training-line"
 NAMESPACE = "mnist-studio"
@@ -29,6 +29,7 @@ RENEW_SECONDS = 5.0  # how often a replica renews the places it holds
 class Place:
     owner: str
     client: str
+    pool: str
     renewed: float
 
 
@@ -41,14 +42,21 @@ class TrainingLine:
         self._places: dict[str, Place] = {}
 
     def claim(
-        self, job_id: str, owner: str, client: str, limit: int, per_client: int
+        self,
+        job_id: str,
+        owner: str,
+        client: str,
+        limit: int,
+        per_client: int,
+        pool: str = VISITORS,
     ) -> Message | None:
-        """Take a place for `job_id`, or say why not (the line's Message)."""
+        """Take a place of `pool` (at most `limit` of them) for `job_id`, or
+        say why not (the line's Message)."""
         self._lapse()
-        holders = [(p.owner, p.client) for p in self._places.values()]
-        refusal = slot_refusal(holders, owner, client, limit, per_client)
+        holders = [(p.owner, p.client, p.pool) for p in self._places.values()]
+        refusal = slot_refusal(holders, owner, client, limit, per_client, pool)
         if refusal is None:
-            self._places[job_id] = Place(owner, client, self._clock())
+            self._places[job_id] = Place(owner, client, pool, self._clock())
         return refusal
 
     def renew(self, job_ids: list[str]) -> None:

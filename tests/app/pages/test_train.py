@@ -184,7 +184,7 @@ def test_start_says_plainly_when_the_training_line_is_full(page):
     gate = threading.Event()
     with train_page_with(page, MNIST_MAX_QUEUE="1") as at:
         try:
-            someone = TrainingJob("cfg", owner="someone-else")
+            someone = TrainingJob(TrainConfig(), owner="someone-else")
             get_queue().submit(someone, None, fake_training(gate=gate))
             at.button(key="tr_start").click().run()
             assert not at.exception

@@ -9,8 +9,14 @@ import pytest
 from mnist_core.errors import MnistError
 from mnist_core.serving.clients import client_address, trusts_proxy
 from mnist_core.serving.cluster import ClusterTrainings
-from mnist_core.serving.jobs import JobState, TrainingJob, TrainingQueue
+from mnist_core.serving.jobs import (
+    CLASS_POOL,
+    JobState,
+    TrainingJob,
+    TrainingQueue,
+)
 from mnist_core.serving.teaching import TeachingTurns
+from mnist_core.training.config import TrainConfig
 from tests.support.fakes import fake_training
 from tests.support.polling import wait_until
 
@@ -19,7 +25,7 @@ SAME_ADDRESS = r"Your connection already has as many trainings .* allows \(1\)"
 
 
 def job(owner: str, client: str = "") -> TrainingJob:
-    return TrainingJob("cfg", owner=owner, client=client)
+    return TrainingJob(TrainConfig(), owner=owner, client=client)
 
 
 def test_a_full_line_refuses_the_next_training_in_plain_words():
@@ -76,6 +82,43 @@ def test_unknown_addresses_are_bounded_by_the_line_alone():
     with pytest.raises(MnistError, match=FULL):
         queue.submit(job("tab-3"), None, fake_training())
     gate.set()
+
+
+def pupil(n: int) -> TrainingJob:
+    # Behind one school address: a pupil's place counts as theirs, not the address's.
+    return TrainingJob(TrainConfig(), owner=f"person-{n}", pool=CLASS_POOL)
+
+
+def test_a_class_of_30_gets_in_line_while_the_visitors_line_is_full():
+    queue = TrainingQueue(max_running=1, max_queue=2, class_queue=30)
+    gate = threading.Event()
+    for tab in ("tab-1", "tab-2"):
+        queue.submit(job(tab), None, fake_training(gate=gate))
+    with pytest.raises(MnistError, match=FULL):
+        queue.submit(job("tab-3"), None, fake_training())
+    pupils = [queue.submit(pupil(n), None, fake_training(gate=gate)) for n in range(30)]
+    assert [queue.position(p) for p in pupils] == list(range(2, 32))
+    with pytest.raises(MnistError, match="already have a training"):
+        queue.submit(pupil(7), None, fake_training())  # one pupil, one place
+    with pytest.raises(MnistError, match="The training line is full: 30"):
+        queue.submit(pupil(99), None, fake_training())  # the class places are bounded
+    gate.set()
+    assert wait_until(lambda: all(p.state == JobState.DONE for p in pupils), 30)
+
+
+def test_a_waiting_training_is_told_about_when_it_starts():
+    queue, gate = TrainingQueue(max_running=1, class_queue=5), threading.Event()
+    running = queue.submit(pupil(0), None, fake_training(batches=4, gate=gate))
+    waiting = [queue.submit(pupil(n), None, fake_training(gate=gate)) for n in (1, 2)]
+    assert wait_until(lambda: running.state == JobState.RUNNING)
+    each = queue.pace.estimate(TrainConfig()).seconds
+    first, second = (queue.starts_in(w) for w in waiting)
+    assert first == pytest.approx(each)  # none of the running one's batches done
+    assert second == pytest.approx(2 * each)
+    assert waiting[1].snapshot().starts_in == pytest.approx(2 * each)
+    gate.set()
+    assert wait_until(lambda: all(w.finished for w in waiting))
+    assert queue.starts_in(waiting[0]) is None and running.snapshot().starts_in is None
 
 
 class Remote:

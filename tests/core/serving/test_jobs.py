@@ -5,6 +5,7 @@ import threading
 import pytest
 
 from mnist_core.serving.jobs import MAX_POINTS, JobState, TrainingJob, TrainingQueue
+from mnist_core.training.config import TrainConfig
 from mnist_core.training.events import BatchEvent
 from tests.support.fakes import fake_training
 from tests.support.polling import wait_until
@@ -13,7 +14,9 @@ from tests.support.polling import wait_until
 def test_one_training_at_a_time_and_others_see_their_place():
     queue, gate = TrainingQueue(max_running=1), threading.Event()
     jobs = [
-        queue.submit(TrainingJob(config=i), None, fake_training(gate=gate))
+        queue.submit(
+            TrainingJob(config=TrainConfig(seed=i)), None, fake_training(gate=gate)
+        )
         for i in range(3)
     ]
     assert wait_until(lambda: jobs[0].state == JobState.RUNNING)
@@ -26,9 +29,15 @@ def test_one_training_at_a_time_and_others_see_their_place():
 
 def test_stop_while_waiting_leaves_the_queue():
     queue, gate = TrainingQueue(max_running=1), threading.Event()
-    first = queue.submit(TrainingJob(config=0), None, fake_training(gate=gate))
-    second = queue.submit(TrainingJob(config=1), None, fake_training(gate=gate))
-    third = queue.submit(TrainingJob(config=2), None, fake_training(gate=gate))
+    first = queue.submit(
+        TrainingJob(config=TrainConfig(seed=0)), None, fake_training(gate=gate)
+    )
+    second = queue.submit(
+        TrainingJob(config=TrainConfig(seed=1)), None, fake_training(gate=gate)
+    )
+    third = queue.submit(
+        TrainingJob(config=TrainConfig(seed=2)), None, fake_training(gate=gate)
+    )
     assert wait_until(lambda: first.state == JobState.RUNNING)
     second.request_stop()
     assert wait_until(lambda: second.state == JobState.CANCELLED)
@@ -39,7 +48,9 @@ def test_stop_while_waiting_leaves_the_queue():
 
 def test_stop_while_running_keeps_the_result_and_marks_it_stopped():
     queue, gate = TrainingQueue(), threading.Event()
-    job = queue.submit(TrainingJob(config=0), None, fake_training(gate=gate))
+    job = queue.submit(
+        TrainingJob(config=TrainConfig(seed=0)), None, fake_training(gate=gate)
+    )
     assert wait_until(lambda: job.state == JobState.RUNNING)
     job.request_stop()
     gate.set()
@@ -52,7 +63,7 @@ def test_job_of_a_closed_session_stops_itself():
     alive.set()
     gate = threading.Event()
     job = TrainingQueue().submit(
-        TrainingJob(config=0, owner_alive=alive.is_set),
+        TrainingJob(config=TrainConfig(seed=0), owner_alive=alive.is_set),
         None,
         fake_training(batches=1000, gate=gate),
     )
@@ -67,8 +78,8 @@ def test_failure_is_reported_and_the_next_job_runs():
         raise ValueError("/srv/app/secret/path.py line 3")
 
     queue = TrainingQueue()
-    bad = queue.submit(TrainingJob(config=0), None, broken)
-    good = queue.submit(TrainingJob(config=1), None, fake_training())
+    bad = queue.submit(TrainingJob(config=TrainConfig(seed=0)), None, broken)
+    good = queue.submit(TrainingJob(config=TrainConfig(seed=1)), None, fake_training())
     assert wait_until(lambda: bad.finished and good.finished)
     error = bad.snapshot().error
     assert bad.state == JobState.FAILED and "unexpected problem (ValueError)" in str(
@@ -86,7 +97,7 @@ def test_a_failure_in_the_cores_words_keeps_its_template_for_translation():
             "The {name} must be between {low} and {high}.", name="x", low=1, high=2
         )
 
-    job = TrainingQueue().submit(TrainingJob(config=0), None, refused)
+    job = TrainingQueue().submit(TrainingJob(config=TrainConfig(seed=0)), None, refused)
     assert wait_until(lambda: job.finished)
     error = job.snapshot().error
     assert error.template == "The {name} must be between {low} and {high}."
@@ -94,7 +105,7 @@ def test_a_failure_in_the_cores_words_keeps_its_template_for_translation():
 
 
 def test_curves_recover_per_batch_values_from_running_means():
-    job = TrainingJob(config=0)
+    job = TrainingJob(config=TrainConfig(seed=0))
     # Batch losses 4, 2, 0 give running means 4, 3, 2.
     for b, mean in enumerate([4.0, 3.0, 2.0], start=1):
         job.listen(BatchEvent(1, 1, b, 3, mean, 0.5, 0.0, 0.0))
@@ -106,7 +117,7 @@ def test_curves_recover_per_batch_values_from_running_means():
 
 
 def test_chart_points_stay_bounded_over_a_long_run():
-    job = TrainingJob(config=0)
+    job = TrainingJob(config=TrainConfig(seed=0))
     for b in range(1, 20 * MAX_POINTS):
         job.listen(BatchEvent(1, 1, b, 20 * MAX_POINTS, 1.0, 0.5, 0.0, 0.0))
     points = job.snapshot().points
@@ -119,14 +130,18 @@ def test_one_unfinished_training_per_owner():
 
     queue, gate = TrainingQueue(1), threading.Event()
     first = queue.submit(
-        TrainingJob("cfg", owner="tab-1"), None, fake_training(gate=gate)
+        TrainingJob(TrainConfig(), owner="tab-1"), None, fake_training(gate=gate)
     )
     with pytest.raises(MnistError, match="already have a training"):
-        queue.submit(TrainingJob("cfg", owner="tab-1"), None, fake_training())
-    other = queue.submit(TrainingJob("cfg", owner="tab-2"), None, fake_training())
+        queue.submit(TrainingJob(TrainConfig(), owner="tab-1"), None, fake_training())
+    other = queue.submit(
+        TrainingJob(TrainConfig(), owner="tab-2"), None, fake_training()
+    )
     gate.set()
     assert wait_until(lambda: first.finished and other.finished)
-    again = queue.submit(TrainingJob("cfg", owner="tab-1"), None, fake_training())
+    again = queue.submit(
+        TrainingJob(TrainConfig(), owner="tab-1"), None, fake_training()
+    )
     assert wait_until(lambda: again.state == JobState.DONE)
 
 

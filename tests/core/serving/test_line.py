@@ -22,6 +22,16 @@ def test_the_line_is_one_for_every_replica():
     assert line.claim("late", "s9", "10.0.0.9", 5, 1) is None
 
 
+def test_a_class_has_places_of_its_own_on_every_replica():
+    line = TrainingLine()
+    for n in range(5):
+        assert line.claim(f"v{n}", f"s{n}", f"10.0.0.{n}", 5, 1) is None
+    for n in range(30):  # the pupils of one school address
+        assert line.claim(f"p{n}", f"person-{n}", "", 30, 1, "class") is None
+    assert "full: 30" in str(line.claim("p99", "person-99", "", 30, 1, "class"))
+    assert "full: 5" in str(line.claim("v9", "s9", "10.0.0.9", 5, 1))
+
+
 def test_one_person_holds_one_place():
     line = TrainingLine()
     assert line.claim("a", "me", "", 5, 1) is None

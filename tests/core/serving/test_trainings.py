@@ -7,7 +7,7 @@ import pytest
 from mnist_core.serving.cluster import ClusterTrainings
 from mnist_core.serving.jobs import TrainingQueue, Trainings
 
-FACE = ["submit", "position"]
+FACE = ["submit", "position", "starts_in"]
 
 
 @pytest.mark.parametrize(
