@@ -6,6 +6,7 @@ from urllib.parse import urlsplit
 import streamlit as st
 
 from app_ui.board import board_csv, draw_board
+from app_ui.class_handwriting import add_drawings, teacher_handwriting
 from app_ui.common import client_address
 from app_ui.i18n import errors_shown, literal, plain_number, say, t
 from app_ui.kept import CLASS_CODE_MISSES, ensure_identity, get_store, identity
@@ -198,8 +199,9 @@ def what_is_kept() -> None:
                 "- **Nothing personal is asked**: a nickname you choose, no name, "
                 "no e-mail, no password.\n"
                 "- **What is kept**: your models, your runs, your corrections and "
-                "your last settings; in a class, your nickname and your runs' "
-                "settings and results.\n"
+                "your last settings; in a class, your nickname, your runs' "
+                "settings and results, and the drawings you choose to add (each "
+                "drawing and its digit, nothing else).\n"
                 "- **Where**: in this server's database only. Your browser keeps "
                 "a private key (a cookie) that leads to your work; the code on "
                 "the sidebar does the same on another device.\n"
@@ -247,9 +249,12 @@ if taught:
         room = store.classes.find(room.code) or room  # as the controls left it
     st.caption(limits_words(room))
     live_board(store, room.id)
+    with errors_shown():
+        teacher_handwriting(store, room, known.person)
     start_form(store)
 elif membership is not None:
     pupil_view(store, known.person)
+    add_drawings(store, membership)
 else:
     join_form(store)
     start_form(store)

@@ -37,12 +37,29 @@ def board_frame(runs: list[BoardRun]) -> pd.DataFrame:
     )
 
 
+def handwriting_words(run: BoardRun) -> str:
+    """How the run's model read the class's drawings: "85% of 40"."""
+    measured = run.handwriting
+    if not measured or not measured["total"]:
+        return "—"
+    return t(
+        "{share:.0%} of {total}",
+        share=measured["correct"] / measured["total"],
+        total=measured["total"],
+    )
+
+
+def cell(column: str, value) -> str:
+    return "—" if value is None else shown(column, value)
+
+
 def board_table(runs: list[BoardRun]) -> pd.DataFrame:
     """The board as people read it: nickname (literally), settings, results."""
     rows = [
         {
             t("nickname"): literal(run.nickname),
-            **{t(c): shown(c, run.record.get(c)) for c in COLUMNS},
+            **{t(c): cell(c, run.record.get(c)) for c in COLUMNS},
+            t("our handwriting"): handwriting_words(run),
         }
         for run in sorted(runs, key=lambda r: -(r.record.get("test accuracy") or 0))
     ]
@@ -52,12 +69,18 @@ def board_table(runs: list[BoardRun]) -> pd.DataFrame:
 def board_csv(runs: list[BoardRun]) -> bytes:
     """The board for a spreadsheet: plain values, English column names."""
     rows = [
-        {"nickname": run.nickname, **{c: run.record.get(c) for c in COLUMNS}}
+        {
+            "nickname": run.nickname,
+            **{c: run.record.get(c) for c in COLUMNS},
+            **{
+                f"handwriting {key}": (run.handwriting or {}).get(key)
+                for key in ("correct", "total")
+            },
+        }
         for run in runs
     ]
-    return (
-        pd.DataFrame(rows, columns=["nickname", *COLUMNS]).to_csv(index=False).encode()
-    )
+    columns = ["nickname", *COLUMNS, "handwriting correct", "handwriting total"]
+    return pd.DataFrame(rows, columns=columns).to_csv(index=False).encode()
 
 
 def draw_board(runs: list[BoardRun]) -> None:

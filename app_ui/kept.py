@@ -222,14 +222,25 @@ def job_keeper() -> Callable[[TrainingJob], None] | None:
 
     def keep(job: TrainingJob) -> None:
         from mnist_core.models.storage import model_bytes
+        from mnist_core.serving.class_handwriting import measure_run
 
-        result = job.result
+        result, model_id, full = job.result, None, None
         store.work.add_run(person, run_record(result))
+        try:
+            model_id = store.work.save_model(
+                person, model_bytes(result.model), result.metadata(), "trained"
+            )
+        except StoreUnavailable as exc:  # no room for models: the run still counts
+            full = exc
         if member is not None:  # the board shows it within seconds
-            store.classes.add_run(member.member, run_record(result))
-        store.work.save_model(
-            person, model_bytes(result.model), result.metadata(), "trained"
-        )
+            store.classes.add_run(
+                member.member,
+                run_record(result),
+                model_id,
+                measure_run(store, member.room.id, result.model),
+            )
+        if full is not None:
+            raise full
 
     return keep
 

@@ -73,12 +73,12 @@ class TrainingWorker:
         """Answered once Ray has started the actor: the training is placed."""
         return os.getpid()
 
-    def run(self, config: TrainConfig) -> dict:
+    def run(self, config: TrainConfig, pen=None) -> dict:
         from mnist_core.data.mnist import load_mnist
         from mnist_core.models.storage import model_bytes
         from mnist_core.training.loop import train
 
-        result = train(config, load_mnist(), self.events.append, self.stop)
+        result = train(config, load_mnist(), self.events.append, self.stop, pen=pen)
         return {
             "model": model_bytes(result.model),
             "test_loss": result.test_loss,
@@ -87,6 +87,7 @@ class TrainingWorker:
             "stopped": result.stopped,
             "data_fingerprint": result.data_fingerprint,
             "history": result.history,
+            "pen_digits": result.pen_digits,
         }
 
     def events_since(self, start: int) -> list:
@@ -276,7 +277,7 @@ class ClusterTrainings:
     def _follow(self, job: TrainingJob, actor, lease: _Lease) -> dict:
         import ray
 
-        finished, seen, stop_sent = actor.run.remote(job.config), 0, False
+        finished, seen, stop_sent = actor.run.remote(job.config, job.extra), 0, False
         while True:
             done = ray.wait([finished], timeout=POLL_SECONDS)[0]
             lease.renew()

@@ -18,6 +18,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
+from functools import partial
 from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 from mnist_core.data.mnist import MnistData
@@ -27,6 +28,7 @@ from mnist_core.serving.memory import release_free_memory
 from mnist_core.training.config import TrainConfig
 
 if TYPE_CHECKING:  # the loop imports TensorFlow; this module must not
+    from mnist_core.data.pen_digits import PenDigits
     from mnist_core.training.loop import TrainResult
 from mnist_core.training.events import BatchEvent, EpochEvent, Event
 
@@ -110,6 +112,7 @@ class TrainingJob:
     owner: str = ""  # who asked (a browser session); one unfinished job each
     client: str = ""  # where from (clients.client_address); one each, "" unknown
     pool: str = VISITORS  # VISITORS or CLASS_POOL: whose places it takes
+    extra: PenDigits | None = None  # digits learned from besides MNIST's
     state: JobState = JobState.QUEUED
     result: TrainResult | None = None  # once finished
     error: Message | None = None
@@ -368,10 +371,8 @@ class TrainingQueue:
                 return None
             ahead = self._waiting[: self._waiting.index(job)]
             running = list(self._running)
-        left = sum(
-            self.pace.estimate(j.config).seconds * (1 - j.share_done()) for j in running
-        )
-        left += sum(self.pace.estimate(j.config).seconds for j in ahead)
+        left = sum(self.pace.turn(j.config) * (1 - j.share_done()) for j in running)
+        left += sum(self.pace.turn(j.config) for j in ahead)
         return left / self.max_running
 
     def _wait_for_turn(self, job: TrainingJob) -> bool:
@@ -392,10 +393,15 @@ class TrainingQueue:
         if not self._wait_for_turn(job):
             job.state = JobState.CANCELLED
             return
+        started = time.monotonic()
         try:
             if run is None:
-                from mnist_core.training.loop import train as run
+                from mnist_core.training.loop import train
+
+                run = partial(train, pen=job.extra)
             job.finish(run(job.config, data, job.listen, job.stop_event), self.pace)
+            if job.state == JobState.DONE:
+                self.pace.record_turn(job.config, time.monotonic() - started)
         except Exception as exc:  # shown to the user; the server must keep serving
             job.error = failure_message(exc)
             job.state = JobState.FAILED

@@ -9,6 +9,7 @@ nothing much bigger; an operator sets another with MNIST_MAX_TRAINING_WORK.
 from __future__ import annotations
 
 import os
+import statistics
 import threading
 from collections import deque
 from dataclasses import replace
@@ -27,6 +28,11 @@ def work(config: TrainConfig) -> float:
     """Image passes of the tutorial's network that `config` amounts to."""
     cost = ARCHITECTURES[config.arch].flops / ARCHITECTURES[REFERENCE].flops
     return config.epochs * config.train_size * cost
+
+
+def idle_seconds(config: TrainConfig) -> float:
+    """Seconds of fitting `config` takes on an idle 2-core server."""
+    return work(config) / DEFAULT_PACE[config.arch]
 
 
 def max_work(setting: str | int | None = None) -> float:
@@ -118,6 +124,7 @@ class Pace:
     def __init__(self) -> None:
         self._speed: dict[str, float] = {}  # work per second, timed here
         self._slowdowns: deque[float] = deque(maxlen=TIMED_KEPT)  # against idle
+        self._turns: deque[float] = deque(maxlen=TIMED_KEPT)  # whole turns, idem
         self._lock = threading.Lock()
 
     def estimate(self, config: TrainConfig) -> Estimate:
@@ -127,7 +134,7 @@ class Pace:
         another, that one's slowdown against an idle server. Before any, the
         middle of an idle server's time and a busy one's.
         """
-        idle = work(config) / DEFAULT_PACE[config.arch]
+        idle = idle_seconds(config)
         with self._lock:
             slowdowns = list(self._slowdowns)
             speed = self._speed.get(config.arch)
@@ -136,6 +143,23 @@ class Pace:
         seconds = work(config) / speed if speed else idle * slowdowns[-1]
         spread = idle * (max(slowdowns) - min(slowdowns)) / 2
         return Estimate(seconds, max(MIN_MARGIN * seconds, spread))
+
+    def turn(self, config: TrainConfig) -> float:
+        """About how long `config` holds a worker, start to end: what a line's
+        waits are made of. Read from this server's last whole turns, short
+        ones included (their loading and testing hold the worker too), else
+        the training's estimate."""
+        with self._lock:
+            turns = list(self._turns)
+        if not turns:
+            return self.estimate(config).seconds
+        return idle_seconds(config) * statistics.median(turns)
+
+    def record_turn(self, config: TrainConfig, seconds: float) -> None:
+        """Learn from a finished training how long its whole turn took."""
+        if seconds > 0:
+            with self._lock:
+                self._turns.append(seconds / idle_seconds(config))
 
     def timed(self) -> bool:
         """Whether this server has timed a training yet."""

@@ -3,7 +3,10 @@
 A pupil joins with the class's code and a nickname, nothing else; the
 teacher is whoever started it (their browser's person). What only a teacher
 may do takes the teacher's person and touches nothing of another class.
-Bounded: pupils per class, runs per pupil, classes per teacher and server.
+Pupils may add drawings to the class's own handwriting set (the drawing as
+the model reads it and its digit, nothing else); the board says how each
+run's model reads them. Bounded: pupils per class, runs and drawings per
+pupil, drawings per class, classes per teacher and server.
 """
 
 from __future__ import annotations
@@ -14,13 +17,22 @@ import time
 import unicodedata
 from dataclasses import dataclass
 
+import numpy as np
 from sqlalchemy import Engine, delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
+from mnist_core.constants import IMAGE_SIZE, NUM_CLASSES
 from mnist_core.errors import MnistError
 from mnist_core.store.database import plain_errors
 from mnist_core.store.people import CODE_ALPHABET, DAY, KEPT_DAYS, typed_code
-from mnist_core.store.schema import board_runs, classes, keep_newest, members
+from mnist_core.store.schema import (
+    board_runs,
+    class_drawings,
+    classes,
+    keep_newest,
+    members,
+    models,
+)
 
 CLASS_CODE_LENGTH = 6  # 29 ** 6 is about 6e8; tries are limited per address
 MAX_NICKNAME = 20
@@ -30,6 +42,9 @@ RUNS_PER_PUPIL = 20
 CLASSES_PER_TEACHER = 5
 MAX_CLASSES_ENV = "MNIST_MAX_CLASSES"
 DEFAULT_MAX_CLASSES = 500
+DRAWINGS_PER_PUPIL = 50
+DRAWINGS_PER_CLASS = 1000  # 784 bytes each: under 1 MB a class
+HELD_OUT_EVERY = 4  # every 4th drawing (by id) is never learned from
 
 
 @dataclass(frozen=True)
@@ -41,6 +56,7 @@ class ClassInfo:
     is_open: bool
     max_epochs: int | None
     max_images: int | None
+    class_model: dict | None = None  # the class model's comparison, once trained
 
 
 @dataclass(frozen=True)
@@ -57,6 +73,21 @@ class BoardRun:
     nickname: str
     record: dict  # settings and results, as the runs table has them
     created_at: float
+    handwriting: dict | None = None  # {"correct", "total"} on the class's drawings
+    model_id: int | None = None  # its model, while the pupil keeps it
+
+
+@dataclass(frozen=True)
+class Drawings:
+    """A class's handwriting set, oldest first."""
+
+    ids: np.ndarray  # (N,)
+    x: np.ndarray  # uint8 (N, 28, 28), as the model reads them
+    y: np.ndarray  # uint8 (N,)
+
+    def held_out(self) -> np.ndarray:
+        """(N,) True for the drawings no class model learns from."""
+        return self.ids % HELD_OUT_EVERY == 0
 
 
 def clean_name(typed: str, longest: int) -> str:
@@ -86,6 +117,7 @@ def _info(row) -> ClassInfo:
         row.is_open,
         row.max_epochs,
         row.max_images,
+        json.loads(row.class_model) if row.class_model else None,
     )
 
 
@@ -228,13 +260,20 @@ class Classes:
         """The class `person` joined last, if they are still in one."""
         with plain_errors(), self.engine.connect() as db:
             row = db.execute(
-                select(members.c.id, members.c.nickname, classes)
+                # Labelled: row.id must be the class's, as _info reads it.
+                select(
+                    members.c.id.label("member_id"),
+                    members.c.nickname.label("member_nickname"),
+                    classes,
+                )
                 .join(classes, classes.c.id == members.c.class_id)
                 .where(members.c.person_id == person)
                 .order_by(members.c.id.desc())
                 .limit(1)
             ).first()
-        return Membership(row[0], row[1], _info(row)) if row else None
+        if row is None:
+            return None
+        return Membership(row.member_id, row.member_nickname, _info(row))
 
     def leave(self, person: int, class_id: int) -> None:
         with plain_errors(), self.engine.begin() as db:
@@ -244,8 +283,15 @@ class Classes:
                 )
             )
 
-    def add_run(self, member: int, record: dict) -> None:
-        """Put a pupil's run on their class's board (their newest few stay)."""
+    def add_run(
+        self,
+        member: int,
+        record: dict,
+        model_id: int | None = None,
+        handwriting: dict | None = None,
+    ) -> None:
+        """Put a pupil's run on their class's board (their newest few stay),
+        with its kept model and how it read the class's drawings."""
         with plain_errors(), self.engine.begin() as db:
             class_id = db.execute(
                 select(members.c.class_id).where(members.c.id == member)
@@ -258,6 +304,8 @@ class Classes:
                     member_id=member,
                     record=json.dumps(record),
                     created_at=self.clock(),
+                    model_id=model_id,
+                    handwriting=json.dumps(handwriting) if handwriting else None,
                 )
             )
             keep_newest(db, board_runs, board_runs.c.member_id, member, RUNS_PER_PUPIL)
@@ -272,6 +320,8 @@ class Classes:
                     members.c.nickname,
                     board_runs.c.record,
                     board_runs.c.created_at,
+                    board_runs.c.handwriting,
+                    board_runs.c.model_id,
                 )
                 .join(members, members.c.id == board_runs.c.member_id)
                 .where(board_runs.c.class_id == class_id)
@@ -279,10 +329,134 @@ class Classes:
             )
             return [
                 BoardRun(
-                    r.id, r.member_id, r.nickname, json.loads(r.record), r.created_at
+                    r.id,
+                    r.member_id,
+                    r.nickname,
+                    json.loads(r.record),
+                    r.created_at,
+                    json.loads(r.handwriting) if r.handwriting else None,
+                    r.model_id,
                 )
                 for r in rows
             ]
+
+    def add_drawing(self, member: int, label: int, pixels: np.ndarray) -> None:
+        """Add a pupil's drawing of `label` to their class's handwriting set.
+
+        Raises:
+            MnistError: the pupil or the class has as many as it may keep.
+            ValueError: not a digit or not a 28x28 picture (no page sends it).
+        """
+        pixels = np.asarray(pixels)
+        if not 0 <= int(label) < NUM_CLASSES or pixels.shape != (
+            IMAGE_SIZE,
+            IMAGE_SIZE,
+        ):
+            raise ValueError(f"not a drawing to keep: {label}, {pixels.shape}")
+        with plain_errors(), self.engine.begin() as db:
+            class_id = db.execute(
+                select(members.c.class_id).where(members.c.id == member)
+            ).scalar()
+            if class_id is None:  # removed from the class meanwhile
+                return
+            self._room_for_drawing(db, class_id, member)
+            db.execute(
+                insert(class_drawings).values(
+                    class_id=class_id,
+                    member_id=member,
+                    label=int(label),
+                    pixels=pixels.astype(np.uint8).tobytes(),
+                    created_at=self.clock(),
+                )
+            )
+
+    def _room_for_drawing(self, db, class_id: int, member: int) -> None:
+        count = func.count(class_drawings.c.id)
+        mine = db.execute(
+            select(count).where(class_drawings.c.member_id == member)
+        ).scalar()
+        if mine >= DRAWINGS_PER_PUPIL:
+            raise MnistError(
+                "You have added {count} drawings, as many as one pupil may: thank you!",
+                count=mine,
+            )
+        if db.execute(
+            select(count).where(class_drawings.c.class_id == class_id)
+        ).scalar() >= (DRAWINGS_PER_CLASS):
+            raise MnistError(
+                "The class's set has {count} drawings, as many as it may keep.",
+                count=DRAWINGS_PER_CLASS,
+            )
+
+    def drawings(self, class_id: int) -> Drawings:
+        with plain_errors(), self.engine.connect() as db:
+            rows = db.execute(
+                select(
+                    class_drawings.c.id, class_drawings.c.label, class_drawings.c.pixels
+                )
+                .where(class_drawings.c.class_id == class_id)
+                .order_by(class_drawings.c.id)
+            ).all()
+        shape = (len(rows), IMAGE_SIZE, IMAGE_SIZE)
+        return Drawings(
+            np.array([r.id for r in rows], dtype=np.int64),
+            np.frombuffer(b"".join(r.pixels for r in rows), np.uint8).reshape(shape),
+            np.array([r.label for r in rows], dtype=np.uint8),
+        )
+
+    def drawing_counts(self, class_id: int, member: int | None = None) -> list[int]:
+        """How many drawings of each digit the class (or one pupil) added."""
+        where = class_drawings.c.class_id == class_id
+        if member is not None:
+            where &= class_drawings.c.member_id == member
+        with plain_errors(), self.engine.connect() as db:
+            rows = db.execute(
+                select(class_drawings.c.label, func.count())
+                .where(where)
+                .group_by(class_drawings.c.label)
+            )
+            counts = dict(rows.all())
+        return [counts.get(digit, 0) for digit in range(NUM_CLASSES)]
+
+    def forget_drawings(self, member: int) -> None:
+        """A pupil takes back every drawing they added."""
+        with plain_errors(), self.engine.begin() as db:
+            db.execute(
+                delete(class_drawings).where(class_drawings.c.member_id == member)
+            )
+
+    def run_models(self, class_id: int, total: int) -> list[tuple[int, bytes]]:
+        """(run, its model's file) of the runs whose model is still kept and
+        that were not measured on `total` drawings."""
+        with plain_errors(), self.engine.connect() as db:
+            rows = db.execute(
+                select(board_runs.c.id, board_runs.c.handwriting, models.c.data)
+                .join(models, models.c.id == board_runs.c.model_id)
+                .where(board_runs.c.class_id == class_id)
+                .order_by(board_runs.c.id)
+            ).all()
+        return [
+            (r.id, r.data)
+            for r in rows
+            if not r.handwriting or json.loads(r.handwriting)["total"] != total
+        ]
+
+    def run_model(self, run: int) -> bytes | None:
+        """The model file of a board run, while its pupil keeps it."""
+        with plain_errors(), self.engine.connect() as db:
+            return db.execute(
+                select(models.c.data)
+                .join(board_runs, board_runs.c.model_id == models.c.id)
+                .where(board_runs.c.id == run)
+            ).scalar()
+
+    def set_handwriting(self, run: int, correct: int, total: int) -> None:
+        with plain_errors(), self.engine.begin() as db:
+            db.execute(
+                update(board_runs)
+                .where(board_runs.c.id == run)
+                .values(handwriting=json.dumps({"correct": correct, "total": total}))
+            )
 
     def pupils(self, class_id: int) -> list[tuple[int, str]]:
         """(member, nickname) of the class's pupils, in the order they joined."""
@@ -326,6 +500,15 @@ class Classes:
             is not None
         )
 
+    def set_class_model(self, teacher: int, class_id: int, summary: dict) -> None:
+        """Keep how the class model did against the models it is compared with."""
+        with plain_errors(), self.engine.begin() as db:
+            db.execute(
+                update(classes)
+                .where(self._teachers(teacher, class_id))
+                .values(class_model=json.dumps(summary))
+            )
+
     def remove_run(self, teacher: int, class_id: int, run: int) -> None:
         with plain_errors(), self.engine.begin() as db:
             if self._owned(db, teacher, class_id):
@@ -365,6 +548,12 @@ class Classes:
             return db.execute(
                 delete(classes).where(classes.c.seen_at < cutoff)
             ).rowcount
+
+
+def digit_to_ask(class_counts: list[int], my_counts: list[int]) -> int:
+    """The digit a pupil is asked to draw: the one the class has fewest of,
+    then the one they drew least, so the set fills evenly."""
+    return min(range(NUM_CLASSES), key=lambda d: (class_counts[d], my_counts[d], d))
 
 
 def _taken(nickname: str) -> MnistError:

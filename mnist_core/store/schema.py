@@ -125,6 +125,7 @@ classes = Table(
     Column("max_images", Integer),
     Column("created_at", Float, nullable=False),
     Column("seen_at", Float, nullable=False, index=True),
+    Column("class_model", Text),  # the class model's comparison, JSON (v3)
 )
 
 members = Table(
@@ -159,6 +160,32 @@ board_runs = Table(
     ),
     Column("record", Text, nullable=False),  # the run's settings and results, JSON
     Column("created_at", Float, nullable=False),
+    # Its model while the pupil keeps it, and how it read the class's
+    # drawings, JSON {"correct", "total"} (v3).
+    Column("model_id", ForeignKey("models.id", ondelete="SET NULL")),
+    Column("handwriting", Text),
+)
+
+# The class's own handwriting: drawings pupils chose to add, with their digit.
+class_drawings = Table(
+    "class_drawings",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column(
+        "class_id",
+        ForeignKey("classes.id", ondelete="CASCADE"),
+        nullable=False,
+        index=True,
+    ),
+    Column(
+        "member_id",
+        ForeignKey("members.id", ondelete="CASCADE"),
+        nullable=False,
+        index=True,
+    ),
+    Column("label", Integer, nullable=False),
+    Column("pixels", LargeBinary, nullable=False),  # 28 x 28 uint8, as read
+    Column("created_at", Float, nullable=False),
 )
 
 
@@ -173,13 +200,38 @@ def keep_newest(db: Connection, table: Table, owner: Column, value, count: int) 
     db.execute(delete(table).where(owner == value, table.c.id.not_in(newest)))
 
 
+_V2_COLUMNS = {
+    "classes": ("class_model",),
+    "board_runs": ("model_id", "handwriting"),
+}
+
+
 def _classes(connection: Connection) -> None:
     """Version 2: classes, their pupils and their board."""
-    metadata.create_all(connection, tables=[classes, members, board_runs])
+    for table in (classes, members, board_runs):
+        version_2 = [
+            c for c in table.c if c.name not in _V2_COLUMNS.get(table.name, ())
+        ]
+        Table(table.name, MetaData(), *(c._copy() for c in version_2)).create(
+            connection
+        )
+
+
+def _handwriting(connection: Connection) -> None:
+    """Version 3: the class's drawings, and how each run read them."""
+    class_drawings.create(connection)
+    connection.execute(text("ALTER TABLE classes ADD COLUMN class_model TEXT"))
+    connection.execute(
+        text(
+            "ALTER TABLE board_runs ADD COLUMN model_id INTEGER "
+            "REFERENCES models (id) ON DELETE SET NULL"
+        )
+    )
+    connection.execute(text("ALTER TABLE board_runs ADD COLUMN handwriting TEXT"))
 
 
 # UPGRADES[n] turns a version n + 1 database into version n + 2.
-UPGRADES: list[Callable[[Connection], None]] = [_classes]
+UPGRADES: list[Callable[[Connection], None]] = [_classes, _handwriting]
 VERSION = 1 + len(UPGRADES)
 _ADVISORY_LOCK = 7_430_201  # any number of this app's own
 

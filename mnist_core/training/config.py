@@ -219,6 +219,15 @@ def config_from_record(record: dict) -> TrainConfig:
     return TrainConfig(**known).validate()
 
 
+def config_from_summary(summary: dict) -> TrainConfig:
+    """The settings of a runs table's row (TrainConfig.summary()), checked;
+    what the row does not say is the tutorial's."""
+    headed = {s.heading: name for name, s in SETTINGS.items() if s.heading}
+    return config_from_record(
+        {headed[key]: value for key, value in summary.items() if key in headed}
+    )
+
+
 def with_overrides(config: TrainConfig, **changes) -> TrainConfig:
     """A copy of `config` with the non-None `changes` applied."""
     return replace(config, **{k: v for k, v in changes.items() if v is not None})

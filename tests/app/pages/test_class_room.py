@@ -1,6 +1,7 @@
 """The Class page under AppTest: start a class, join it, the board, the
 teacher's controls (a real SQLite store in the test run's data folder)."""
 
+import numpy as np
 import pytest
 
 from app_ui.kept import IDENTITY, get_store
@@ -157,3 +158,81 @@ def test_a_pupils_train_page_stays_within_the_lessons_limits(page, store):
     images = labelled(at.select_slider, "Training images")
     assert max(int(o.replace(",", "")) for o in images.options) == 10_000
     assert "at most 2 epoch(s) and 10,000 training images" in texts(at)
+
+
+def pupil_of(store, room, nickname="Ana"):
+    person = store.people.create()
+    return person, store.classes.join(room.code, person.person, nickname)
+
+
+def test_a_pupil_opts_in_and_is_asked_for_the_digit_the_class_lacks(page, store):
+    room = store.classes.start(store.people.create().person, "Lab")
+    _, ben = pupil_of(store, room, "Ben")
+    for digit in range(10):
+        if digit != 6:
+            store.classes.add_drawing(ben.member, digit, np.zeros((28, 28), np.uint8))
+    person, ana = pupil_of(store, room)
+    at = page("class_room", **{IDENTITY: person})
+    assert not any("Draw a" in m.value for m in at.markdown)  # opt-in
+    labelled(at.toggle, "Add my handwriting to the class's set").set_value(True).run()
+    assert not at.exception
+    assert any(m.value == "### Draw a 6" for m in at.markdown)
+    labelled(at.button, "Add it").click().run()  # AppTest's canvas sends nothing
+    assert "Draw the digit on the canvas first." in [w.value for w in at.warning]
+    assert store.classes.drawing_counts(room.id, ana.member) == [0] * 10
+    assert "Take mine back" not in [b.label for b in at.button]
+
+
+def test_a_pupil_takes_their_drawings_back(page, store):
+    room = store.classes.start(store.people.create().person, "Lab")
+    person, ana = pupil_of(store, room)
+    store.classes.add_drawing(ana.member, 3, np.zeros((28, 28), np.uint8))
+    at = page("class_room", **{IDENTITY: person})
+    labelled(at.toggle, "Add my handwriting to the class's set").set_value(True).run()
+    assert "You added 1 of the 50 drawings one pupil may add." in texts(at)
+    labelled(at.button, "Take mine back").click().run()
+    assert not at.exception
+    assert len(store.classes.drawings(room.id).y) == 0
+
+
+def test_the_teacher_sees_how_each_run_reads_the_class(page, store):
+    teacher = store.people.create()
+    room = store.classes.start(teacher.person, "Lab")
+    _, ana = pupil_of(store, room)
+    for digit in (1, 1, 7):
+        store.classes.add_drawing(ana.member, digit, np.zeros((28, 28), np.uint8))
+    store.classes.add_run(
+        ana.member, {"test accuracy": 0.98}, None, {"correct": 2, "total": 3}
+    )
+    at = page("class_room", **{IDENTITY: teacher})
+    assert not at.exception
+    assert list(at.table[0].value["our handwriting"]) == ["67% of 3"]
+    assert "3 drawings. Of each digit: 0: 0, 1: 2" in texts(at)
+    labelled(at.button, "Train a class model").click().run()
+    assert any("at least 40 drawings" in e.value for e in at.error)
+
+
+def test_the_class_models_comparison_is_shown_to_its_teacher(page, store):
+    teacher = store.people.create()
+    room = store.classes.start(teacher.person, "Lab")
+    store.classes.set_class_model(
+        teacher.person,
+        room.id,
+        {
+            "record": {"test accuracy": 0.99},
+            "learned": 30,
+            "held_out": 10,
+            "correct": 9,
+            "compared": {"shipped": 7, "best_run": 6},
+        },
+    )
+    _, ana = pupil_of(store, room)
+    store.classes.add_drawing(ana.member, 1, np.zeros((28, 28), np.uint8))
+    at = page("class_room", **{IDENTITY: teacher})
+    assert not at.exception
+    said = texts(at)
+    assert any(
+        "It read 9 of the 10 drawings it never saw (90%)" in s.value for s in at.success
+    )
+    assert "The shipped model: 7 of 10 (70%)" in said
+    assert "without your drawings): 6 of 10 (60%)" in said

@@ -114,3 +114,18 @@ def test_a_lesson_lowers_epochs_and_images_to_its_limits_and_says_so():
     assert within_lesson(asked, None, None) == (asked, None)
     small = TrainConfig(epochs=1, train_size=1000)
     assert within_lesson(small, 2, 10_000) == (small, None)
+
+
+def test_a_lines_waits_are_read_from_whole_turns_short_ones_included():
+    from mnist_core.serving.limits import Pace, idle_seconds
+
+    pace, short = Pace(), TrainConfig(arch="fast", epochs=1, train_size=5000)
+    assert pace.turn(short) == pace.estimate(short).seconds  # nothing timed yet
+    # A 4-second fit is too short to teach the training's pace; its whole
+    # turn (loading, fitting, testing) still says how long the line waits.
+    pace.record(short, 4.0)
+    assert not pace.timed()
+    pace.record_turn(short, 3 * idle_seconds(short))
+    assert pace.turn(short) == pytest.approx(3 * idle_seconds(short))
+    bigger = TrainConfig(arch="recipe", epochs=2, train_size=10000)
+    assert pace.turn(bigger) == pytest.approx(3 * idle_seconds(bigger))

@@ -163,3 +163,19 @@ def test_thirty_pupils_joining_and_saving_at_once_lose_nothing(store, room):
         thread.join()
     assert errors == []
     assert len(store.classes.board(room[1].id)) == 90
+
+
+def test_a_pupils_membership_names_their_class_not_their_place_in_it(store):
+    # Member and class ids differ once a second class has pupils: the
+    # pupil's board, lesson limits and "Leave" must read the class's.
+    first = store.classes.start(store.people.create().person, "First")
+    for number in range(3):
+        store.classes.join(first.code, store.people.create().person, f"p{number}")
+    second = store.classes.start(store.people.create().person, "Second")
+    me = store.people.create().person
+    joined = store.classes.join(second.code, me, "Ana")
+    found = store.classes.membership(me)
+    assert joined.member != second.id
+    assert (found.member, found.nickname, found.room) == (joined.member, "Ana", second)
+    store.classes.leave(me, found.room.id)
+    assert store.classes.membership(me) is None

@@ -1,5 +1,7 @@
 import sqlite3
+import time
 
+import numpy as np
 import pytest
 from sqlalchemy import create_engine, text
 
@@ -59,12 +61,18 @@ def version_1_database(url: str):
     """A database as version 1 of the app left it: people and their work, no
     classes (version 2 only added the class tables)."""
     from mnist_core.store.database import open_engine
-    from mnist_core.store.schema import board_runs, classes, members, metadata
+    from mnist_core.store.schema import (
+        board_runs,
+        class_drawings,
+        classes,
+        members,
+        metadata,
+    )
 
     engine = open_engine(url)
     with engine.begin() as db:
         metadata.create_all(db)
-        for table in (board_runs, members, classes):
+        for table in (class_drawings, board_runs, members, classes):
             table.drop(db)
         db.execute(text("DELETE FROM schema_version"))
         db.execute(text("INSERT INTO schema_version (version) VALUES (1)"))
@@ -82,10 +90,51 @@ def test_a_version_1_database_is_upgraded_with_every_row_kept(database):
     old.dispose()
     store = open_store(database)
     with store.engine.connect() as db:
-        assert version_of(db) == VERSION == 2
+        assert version_of(db) == VERSION == 3
     assert store.people.by_key(me.key) == me.person
     assert store.work.runs(me.person) == [{"run": 1}]
     assert store.work.newest_model(me.person).data == b"model"
     room = store.classes.start(me.person, "after the upgrade")  # the new tables
     assert store.classes.find(room.code) == room
+    store.engine.dispose()
+
+
+def test_a_version_2_class_keeps_its_pupils_and_board_and_gains_drawings(database):
+    from mnist_core.store.people import People
+    from mnist_core.store.schema import _classes
+
+    old = version_1_database(database)
+    teacher, pupil = People(old).create(), People(old).create()
+    with old.begin() as db:
+        _classes(db)
+        db.execute(text("UPDATE schema_version SET version = 2"))
+        db.execute(
+            text(
+                "INSERT INTO classes (id, code, name, teacher_id, is_open, "
+                "created_at, seen_at) "
+                "VALUES (1, 'ABCDEF', 'Year 6', :t, TRUE, :now, :now)"
+            ),
+            {"t": teacher.person, "now": time.time()},  # seen: not erased
+        )
+        db.execute(
+            text(
+                "INSERT INTO members (id, class_id, person_id, nickname, "
+                "nickname_key, joined_at) VALUES (1, 1, :p, 'Ana', 'ana', 0)"
+            ),
+            {"p": pupil.person},
+        )
+        db.execute(
+            text(
+                "INSERT INTO board_runs (class_id, member_id, record, created_at) "
+                """VALUES (1, 1, '{"test accuracy": 0.98}', 0)"""
+            )
+        )
+    old.dispose()
+    store = open_store(database)
+    room = store.classes.find("ABCDEF")
+    assert room.name == "Year 6" and room.class_model is None
+    [run] = store.classes.board(room.id)
+    assert run.nickname == "Ana" and run.handwriting is None
+    store.classes.add_drawing(1, 3, np.full((28, 28), 9, np.uint8))
+    assert store.classes.drawings(room.id).y.tolist() == [3]
     store.engine.dispose()
