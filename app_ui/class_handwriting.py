@@ -120,7 +120,23 @@ def teacher_handwriting(store, room: ClassInfo, teacher: int) -> None:
     from mnist_core.serving.class_handwriting import measure_board
 
     st.subheader(t("Our handwriting"))
-    counts = store.classes.drawing_counts(room.id)
+    drawings_count(store, room.id)
+    total = sum(store.classes.drawing_counts(room.id))
+    if st.button(
+        t("Measure every run on all the class's drawings"), disabled=not total
+    ):
+        with st.spinner(t("Measuring the runs whose pupils still keep their model…")):
+            with errors_shown():
+                measure_board(store, room.id)
+    class_model(store, room, teacher)
+
+
+@st.fragment(run_every=3.0)
+def drawings_count(store, class_id: int) -> None:
+    """How many drawings the class has, said as they arrive."""
+    counts = [0] * 10
+    with errors_shown():
+        counts = store.classes.drawing_counts(class_id)
     total = sum(counts)
     if not total:
         st.caption(
@@ -129,19 +145,14 @@ def teacher_handwriting(store, room: ClassInfo, teacher: int) -> None:
                 "this page: it asks each for the digit the class has fewest of."
             )
         )
-        return
-    st.caption(
-        t(
-            "{total} drawings. Of each digit: {counts}.",
-            total=total,
-            counts=Shown(", ".join(f"{d}: {n}" for d, n in enumerate(counts))),
+    else:
+        st.caption(
+            t(
+                "{total} drawings. Of each digit: {counts}.",
+                total=total,
+                counts=Shown(", ".join(f"{d}: {n}" for d, n in enumerate(counts))),
+            )
         )
-    )
-    if st.button(t("Measure every run on all {total} drawings", total=total)):
-        with st.spinner(t("Measuring the runs whose pupils still keep their model…")):
-            with errors_shown():
-                measure_board(store, room.id)
-    class_model(store, room, teacher)
 
 
 def class_model(store, room: ClassInfo, teacher: int) -> None:

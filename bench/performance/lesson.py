@@ -7,7 +7,8 @@ Each simulated pupil is a training of the class's places (`CLASS_POOL`), all
 from one school address (class members count as "" there, as the Train page
 makes them), with settings a pupil might pick within the lesson's limits:
 the lesson's epochs and images, the architecture (Fast, Small and Tutorial
-CNN in turn, or `--arch` for all) and the batch size (64, 128, 256) varied.
+CNN in turn, or `--arch` for all) and the batch size (64, 128, 256) varied;
+or, with `--arch first-try`, the Train page's first settings within them.
 They press Start at random moments of the first `spread` seconds, on the
 TrainingQueue `streamlit run` makes (one training at a time; `--running`
 for MNIST_MAX_TRAININGS), and train for real on MNIST. One pupil presses
@@ -25,11 +26,13 @@ import argparse
 import random
 import statistics
 import time
+from dataclasses import replace
 
 from mnist_core.data.mnist import load_mnist
 from mnist_core.errors import MnistError
 from mnist_core.serving.jobs import CLASS_POOL, TrainingJob, TrainingQueue
-from mnist_core.training.config import TrainConfig
+from mnist_core.serving.limits import within_lesson
+from mnist_core.training.config import PRESETS, TrainConfig
 from mnist_core.training.loop import train
 
 ARCHS = ("fast", "small", "recipe")
@@ -37,6 +40,10 @@ BATCHES = (64, 128, 256)
 
 
 def pupil_config(number: int, args) -> TrainConfig:
+    """What pupil `number` trains, within the lesson's limits."""
+    if args.arch == "first-try":  # the Train page's own first settings
+        start = PRESETS["fast"]
+        return within_lesson(replace(start, seed=number), args.epochs, args.images)[0]
     arch = ARCHS[number % len(ARCHS)] if args.arch == "mixed" else args.arch
     return TrainConfig(
         arch=arch,
@@ -150,7 +157,9 @@ def main() -> None:
     parser.add_argument("--spread", type=float, default=60.0)
     parser.add_argument("--epochs", type=int, default=2)
     parser.add_argument("--images", type=int, default=10_000)
-    parser.add_argument("--arch", default="mixed", choices=("mixed", *ARCHS))
+    parser.add_argument(
+        "--arch", default="mixed", choices=("mixed", "first-try", *ARCHS)
+    )
     parser.add_argument("--running", type=int, default=1, help="trainings at once")
     parser.add_argument("--limit", type=float, default=900.0, help="give up after")
     args = parser.parse_args()
