@@ -6,9 +6,10 @@ from urllib.parse import urlsplit
 import streamlit as st
 
 from app_ui.board import board_csv, draw_board
+from app_ui.choices import widget_key
 from app_ui.class_handwriting import add_drawings, teacher_handwriting
 from app_ui.common import client_address
-from app_ui.i18n import errors_shown, literal, plain_number, say, t
+from app_ui.i18n import errors_shown, literal, mark, plain_number, say, t
 from app_ui.kept import CLASS_CODE_MISSES, ensure_identity, get_store, identity
 from app_ui.navigation import heading
 from mnist_core.store.classes import MAX_CLASS_NAME, MAX_NICKNAME, ClassInfo
@@ -55,8 +56,12 @@ def join_form(store) -> None:
             st.rerun()
 
 
-def start_form(store) -> None:
-    with st.expander(t("Are you the teacher? Start a class")):
+FIRST_CLASS = mark("Are you the teacher? Start a class")
+ANOTHER_CLASS = mark("Start another class")
+
+
+def start_form(store, title: str = FIRST_CLASS) -> None:
+    with st.expander(t(title)):
         with st.form("start_class"):
             name = st.text_input(t("The class's name"), max_chars=MAX_CLASS_NAME)
             if not st.form_submit_button(t("Start a class")):
@@ -108,7 +113,7 @@ def teacher_controls(store, room: ClassInfo, teacher: int) -> None:
             if room.max_epochs in EPOCH_LIMITS
             else 0,
             format_func=limit_label,
-            key=f"epochs_{room.id}",
+            key=widget_key(f"epochs_{room.id}"),
         )
         images = right.selectbox(
             t("At most this many training images"),
@@ -117,7 +122,7 @@ def teacher_controls(store, room: ClassInfo, teacher: int) -> None:
             if room.max_images in IMAGE_LIMITS
             else 0,
             format_func=limit_label,
-            key=f"images_{room.id}",
+            key=widget_key(f"images_{room.id}"),
         )
         if (epochs, images) != (room.max_epochs, room.max_images):
             store.classes.set_limits(teacher, room.id, epochs, images)
@@ -143,7 +148,7 @@ def removals(store, room: ClassInfo, teacher: int) -> None:
         t("A pupil to remove, with their runs"),
         list(pupils),
         format_func=pupils.get,
-        key=f"remove_{room.id}",
+        key=widget_key(f"remove_{room.id}"),
     )
     if right.button(t("Remove"), key=f"remove_pupil_{room.id}"):
         store.classes.remove_pupil(teacher, room.id, member)
@@ -159,7 +164,7 @@ def removals(store, room: ClassInfo, teacher: int) -> None:
                 nickname=runs[r].nickname,
                 accuracy=runs[r].record.get("test accuracy") or 0,
             ),
-            key=f"remove_run_{room.id}",
+            key=widget_key(f"remove_run_{room.id}"),
         )
         if right.button(t("Remove"), key=f"remove_run_button_{room.id}"):
             store.classes.remove_run(teacher, room.id, run)
@@ -251,7 +256,7 @@ if taught:
     live_board(store, room.id)
     with errors_shown():
         teacher_handwriting(store, room, known.person)
-    start_form(store)
+    start_form(store, ANOTHER_CLASS)
 elif membership is not None:
     pupil_view(store, known.person)
     add_drawings(store, membership)

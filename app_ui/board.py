@@ -109,8 +109,11 @@ def draw_board(runs: list[BoardRun]) -> None:
         width="stretch",
     )
     left, right = st.columns(2)
-    left.altair_chart(charts.board_by(frame, "epochs", t("epochs")), width="stretch")
+    left.altair_chart(
+        charts.board_by(frame, "epochs", t("epochs"), whole=True), width="stretch"
+    )
     right.altair_chart(
-        charts.board_by(frame, "batch", t("batch size"), log=True), width="stretch"
+        charts.board_by(frame, "batch", t("batch size"), log=True, whole=True),
+        width="stretch",
     )
     st.table(board_table(runs))

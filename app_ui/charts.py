@@ -338,9 +338,21 @@ BIG = {"labelFontSize": 16, "titleFontSize": 18}  # read from the back of a room
 
 
 @localized
-def board_by(frame: pd.DataFrame, column: str, title: str, log: bool = False):
+def board_by(
+    frame: pd.DataFrame,
+    column: str,
+    title: str,
+    log: bool = False,
+    whole: bool = False,
+):
     """Test accuracy against one setting (or the training time), one dot per
-    run, each dot named by its pupil."""
+    run, each dot named by its pupil. A `whole` setting (epochs, a batch
+    size) has its ticks at the values the runs used, nowhere between."""
+    if whole:
+        values = sorted({int(v) for v in frame[column].dropna()})
+        axis = alt.Axis(values=values, format="d", **BIG)
+    else:  # seconds: whole ones are precise enough for a room
+        axis = alt.Axis(format=",.0f", tickMinStep=1, **BIG)
     return (
         alt.Chart(frame)
         .mark_circle(size=220, opacity=0.8)
@@ -349,7 +361,7 @@ def board_by(frame: pd.DataFrame, column: str, title: str, log: bool = False):
                 f"{column}:Q",
                 title=title,
                 scale=alt.Scale(type="log") if log else alt.Scale(zero=False),
-                axis=alt.Axis(**BIG),
+                axis=axis,
             ),
             y=alt.Y(
                 "accuracy:Q",

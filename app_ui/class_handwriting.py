@@ -18,7 +18,7 @@ from app_ui.common import (
     training_limit,
     use_model,
 )
-from app_ui.i18n import Shown, errors_shown, say, t
+from app_ui.i18n import Shown, errors_shown, mark, say, t
 from app_ui.training_view import progress
 from mnist_core.drawing.preprocess import prepare_image
 from mnist_core.drawing.strokes import CANVAS_SIZE, DEFAULT_PEN
@@ -36,6 +36,7 @@ from mnist_core.training.config import PRESETS, config_from_summary
 OPTED_IN = "hw_opted_in"  # the pupil chose to add drawings (a plain key)
 ASKED = "hw_digit"  # the digit asked for, until it is added
 CANVAS_ID = "hw_canvas"  # a new canvas after each drawing added
+SAID = "hw_said"  # what the last press did, said once on the next run
 CLASS_JOB = "class_model_job"
 SHIPPED, BEST_RUN = "shipped", "best_run"  # the models a class model is compared with
 
@@ -79,6 +80,9 @@ def add_drawings(store, membership: Membership) -> None:
     left, right = st.columns(2)
     if left.button(t("Add it"), type="primary", key="hw_add"):
         add_one(store, member, digit, result)
+    said = st.session_state.pop(SAID, None)  # what the last press did, once
+    if said:
+        st.success(t(said["text"], **said["fields"]))
     st.caption(
         t(
             "You added {count} of the {most} drawings one pupil may add.",
@@ -86,10 +90,22 @@ def add_drawings(store, membership: Membership) -> None:
             most=DRAWINGS_PER_PUPIL,
         )
     )
-    if sum(mine) and right.button(t("Take mine back"), key="hw_forget"):
-        with errors_shown():
-            store.classes.forget_drawings(member)
-            st.rerun()
+    if sum(mine):
+        take_back(store, member, right, sum(mine))
+
+
+def take_back(store, member: int, place, count: int) -> None:
+    with place.popover(t("Take mine back")):
+        st.caption(t("This removes all {count} of your drawings from the class's set.",
+                     count=count))  # fmt: skip
+        if st.button(t("Yes, take them back"), key="hw_forget"):
+            with errors_shown():
+                store.classes.forget_drawings(member)
+                st.session_state[SAID] = {
+                    "text": mark("Your {count} drawings were taken back."),
+                    "fields": {"count": count},
+                }
+                st.rerun()
 
 
 def add_one(store, member: int, digit: int, result) -> None:
@@ -111,7 +127,12 @@ def add_one(store, member: int, digit: int, result) -> None:
         )
         st.session_state[CANVAS_ID] = st.session_state.get(CANVAS_ID, 0) + 1
         st.session_state.pop(ASKED, None)
-        st.toast(t("Thank you: your {digit} is in the class's set.", digit=digit))
+        # Said on the next run, under the new canvas: a toast shown just
+        # before a rerun was sometimes lost.
+        st.session_state[SAID] = {
+            "text": mark("Thank you: your {digit} is in the class's set."),
+            "fields": {"digit": digit},
+        }
         st.rerun()
 
 
@@ -121,13 +142,19 @@ def teacher_handwriting(store, room: ClassInfo, teacher: int) -> None:
 
     st.subheader(t("Our handwriting"))
     drawings_count(store, room.id)
-    total = sum(store.classes.drawing_counts(room.id))
-    if st.button(
-        t("Measure every run on all the class's drawings"), disabled=not total
-    ):
+    # Always pressable: the count above refreshes by itself, this button not.
+    if st.button(t("Measure every run on all the class's drawings")):
         with st.spinner(t("Measuring the runs whose pupils still keep their model…")):
             with errors_shown():
-                measure_board(store, room.id)
+                count = measure_board(store, room.id)
+                st.success(
+                    t(
+                        "{count} run(s) measured again; the board shows them in a "
+                        "few seconds. A run whose pupil no longer keeps its model "
+                        "keeps its last figure.",
+                        count=count,
+                    )
+                )
     class_model(store, room, teacher)
 
 

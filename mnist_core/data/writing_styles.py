@@ -29,14 +29,28 @@ def _box(image: np.ndarray) -> tuple[int, int, int, int]:
 
 
 def _slash(image, rng) -> list[tuple[float, float]]:
+    return _diagonal(image, rng) if rng.random() < 0.5 else _bar(image, rng)
+
+
+def _diagonal(image, rng) -> list[tuple[float, float]]:
+    """Ø: a diagonal through the middle."""
+    top, left, bottom, right = _box(image)
+    angle = math.radians(rng.uniform(45, 75))
+    half = 0.55 * (bottom - top) * rng.uniform(0.9, 1.25)
+    return _through_middle(image, angle, half)
+
+
+def _bar(image, rng) -> list[tuple[float, float]]:
+    """θ: a bar across."""
+    top, left, bottom, right = _box(image)
+    angle = math.radians(rng.uniform(-12, 12))
+    half = 0.55 * (right - left) * rng.uniform(1.0, 1.5)
+    return _through_middle(image, angle, half)
+
+
+def _through_middle(image, angle: float, half: float) -> list[tuple[float, float]]:
     top, left, bottom, right = _box(image)
     cy, cx = (top + bottom) / 2, (left + right) / 2
-    if rng.random() < 0.5:  # Ø: a diagonal through the middle
-        angle = math.radians(rng.uniform(45, 75))
-        half = 0.55 * (bottom - top) * rng.uniform(0.9, 1.25)
-    else:  # θ: a bar across
-        angle = math.radians(rng.uniform(-12, 12))
-        half = 0.55 * (right - left) * rng.uniform(1.0, 1.5)
     dx, dy = half * math.cos(angle), -half * math.sin(angle)
     return [(cx - dx, cy - dy), (cx + dx, cy + dy)]
 
@@ -61,6 +75,13 @@ def _flag(image, rng) -> list[tuple[float, float]]:
 
 
 DRAWERS = {0: _slash, 7: _crossbar, 1: _flag}
+# Each style by name, with the digit it is written on: what a bench measures.
+STYLES = {
+    "Ø zero": (0, _diagonal),
+    "θ zero": (0, _bar),
+    "crossed 7": (7, _crossbar),
+    "flagged 1": (1, _flag),
+}
 
 
 def add_stroke(
@@ -80,7 +101,16 @@ def add_stroke(
 
 def styled_copy(image: np.ndarray, digit: int, rng: np.random.Generator) -> np.ndarray:
     """The digit with its style stroke, re-fitted and re-centred like MNIST."""
-    marked = add_stroke(image, DRAWERS[digit](image, rng), rng.uniform(1.6, 2.6))
+    return _marked(image, DRAWERS[digit], rng)
+
+
+def in_style(image: np.ndarray, style: str, rng: np.random.Generator) -> np.ndarray:
+    """A uint8 digit written in one of STYLES (it must be that style's digit)."""
+    return _marked(image, STYLES[style][1], rng)
+
+
+def _marked(image: np.ndarray, drawer, rng: np.random.Generator) -> np.ndarray:
+    marked = add_stroke(image, drawer(image, rng), rng.uniform(1.6, 2.6))
     try:
         prepared = prepare_image(marked, thin_strokes=False)  # MNIST's own strokes
         return (prepared.pixels * 255).round().astype(np.uint8)

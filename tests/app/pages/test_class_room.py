@@ -180,7 +180,7 @@ def test_a_pupil_opts_in_and_is_asked_for_the_digit_the_class_lacks(page, store)
     labelled(at.button, "Add it").click().run()  # AppTest's canvas sends nothing
     assert "Draw the digit on the canvas first." in [w.value for w in at.warning]
     assert store.classes.drawing_counts(room.id, ana.member) == [0] * 10
-    assert "Take mine back" not in [b.label for b in at.button]
+    assert "Yes, take them back" not in [b.label for b in at.button]
 
 
 def test_a_pupil_takes_their_drawings_back(page, store):
@@ -190,9 +190,10 @@ def test_a_pupil_takes_their_drawings_back(page, store):
     at = page("class_room", **{IDENTITY: person})
     labelled(at.toggle, "Add my handwriting to the class's set").set_value(True).run()
     assert "You added 1 of the 50 drawings one pupil may add." in texts(at)
-    labelled(at.button, "Take mine back").click().run()
+    labelled(at.button, "Yes, take them back").click().run()  # in a popover
     assert not at.exception
     assert len(store.classes.drawings(room.id).y) == 0
+    assert "Your 1 drawings were taken back." in [s.value for s in at.success]
 
 
 def test_the_teacher_sees_how_each_run_reads_the_class(page, store):
