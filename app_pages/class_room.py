@@ -8,14 +8,23 @@ import streamlit as st
 from app_ui.board import board_csv, draw_board
 from app_ui.choices import widget_key
 from app_ui.class_handwriting import add_drawings, teacher_handwriting
-from app_ui.common import client_address
-from app_ui.i18n import errors_shown, literal, mark, plain_number, say, t
+from app_ui.common import client_address, get_queue, training_limit
+from app_ui.i18n import (
+    Shown,
+    duration_words,
+    errors_shown,
+    literal,
+    mark,
+    plain_number,
+    say,
+    t,
+)
 from app_ui.kept import CLASS_CODE_MISSES, ensure_identity, get_store, identity
 from app_ui.navigation import heading
 from mnist_core.store.classes import MAX_CLASS_NAME, MAX_NICKNAME, ClassInfo
 from mnist_core.store.database import StoreUnavailable
 from mnist_core.store.people import KEPT_DAYS
-from mnist_core.training.config import SETTINGS
+from mnist_core.training.config import PRESETS, SETTINGS, TrainConfig
 
 CLASS_KEY = "class"  # the join link's parameter: the code, never a key
 BOARD_SECONDS = 3.0  # new runs show within this, with nobody reloading
@@ -126,6 +135,7 @@ def teacher_controls(store, room: ClassInfo, teacher: int) -> None:
         )
         if (epochs, images) != (room.max_epochs, room.max_images):
             store.classes.set_limits(teacher, room.id, epochs, images)
+        lesson_time(epochs, images, len(store.classes.pupils(room.id)) or 30)
         removals(store, room, teacher)
         st.download_button(
             t("Download the board (CSV)"),
@@ -137,6 +147,31 @@ def teacher_controls(store, room: ClassInfo, teacher: int) -> None:
         if st.button(t("Erase the class"), disabled=not sure):
             store.classes.erase(teacher, room.id)
             st.rerun()
+
+
+def lesson_time(epochs: int | None, images: int | None, pupils: int) -> None:
+    """How long a whole class's runs take here within these limits, one after
+    another: with the Train page's first settings, and at most."""
+    from mnist_core.serving.jobs import TrainingQueue
+    from mnist_core.serving.limits import cap_training, within_lesson
+
+    queue = get_queue()
+    if not isinstance(queue, TrainingQueue):  # a cluster: its workers vary
+        return
+    first = within_lesson(PRESETS["fast"], epochs, images)[0]
+    heaviest = within_lesson(TrainConfig(arch="recipe"), epochs, images)[0]
+    heaviest = cap_training(heaviest, training_limit())[0]
+    each = queue.max_running
+    st.caption(
+        t(
+            "With these limits, {count} pupils' runs take {first} in all "
+            "on this server with the Train page's first settings, and up to "
+            "{most} if every pupil picks the Tutorial CNN.",
+            count=pupils,
+            first=Shown(duration_words(pupils * queue.pace.turn(first) / each)),
+            most=Shown(duration_words(pupils * queue.pace.turn(heaviest) / each)),
+        )
+    )
 
 
 def removals(store, room: ClassInfo, teacher: int) -> None:

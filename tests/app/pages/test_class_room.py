@@ -1,6 +1,8 @@
 """The Class page under AppTest: start a class, join it, the board, the
 teacher's controls (a real SQLite store in the test run's data folder)."""
 
+import re
+
 import numpy as np
 import pytest
 
@@ -108,6 +110,11 @@ def test_the_teacher_closes_the_class_and_sets_the_lessons_limits(page, store):
         10000,
     )
     assert "at most 2 epoch(s) and 10,000 training images" in texts(at)
+    # What the limits mean for a lesson, said in time (no pupil yet: 30).
+    assert re.search(
+        r"With these limits, 30 pupils' runs take about \d+ minutes in all ",
+        texts(at),
+    )
 
 
 def test_erasing_the_class_needs_a_yes_first(page, store):
