@@ -31,6 +31,7 @@ from mnist_core.store.classes import (
     Membership,
     digit_to_ask,
 )
+from mnist_core.store.database import StoreUnavailable
 from mnist_core.training.config import PRESETS, config_from_summary
 
 OPTED_IN = "hw_opted_in"  # the pupil chose to add drawings (a plain key)
@@ -59,12 +60,15 @@ def add_drawings(store, membership: Membership) -> None:
     )
     if not opted:
         return
-    with errors_shown():
+    try:
         mine = store.classes.drawing_counts(room.id, member)
         if ASKED not in st.session_state:
             st.session_state[ASKED] = digit_to_ask(
                 store.classes.drawing_counts(room.id), mine
             )
+    except StoreUnavailable as exc:  # said in words; nothing to draw for now
+        st.error(say(exc))
+        return
     digit = st.session_state[ASKED]
     st.markdown(t("### Draw a {digit}", digit=digit))
     result = drawing_canvas(
@@ -96,8 +100,12 @@ def add_drawings(store, membership: Membership) -> None:
 
 def take_back(store, member: int, place, count: int) -> None:
     with place.popover(t("Take mine back")):
-        st.caption(t("This removes all {count} of your drawings from the class's set.",
-                     count=count))  # fmt: skip
+        st.caption(
+            t(
+                "This removes all {count} of your drawings from the class's set.",
+                count=count,
+            )
+        )
         if st.button(t("Yes, take them back"), key="hw_forget"):
             with errors_shown():
                 store.classes.forget_drawings(member)

@@ -244,3 +244,25 @@ def test_the_class_models_comparison_is_shown_to_its_teacher(page, store):
     )
     assert "The shipped model: 7 of 10 (70%)" in said
     assert "without your drawings): 6 of 10 (60%)" in said
+
+
+def test_a_store_that_cannot_be_read_leaves_the_pupil_a_sentence(page, store):
+    from mnist_core.store.database import StoreUnavailable
+
+    room = store.classes.start(store.people.create().person, "Lab")
+    person, _ = pupil_of(store, room)
+    at = page("class_room", **{IDENTITY: person})
+    original = store.classes.drawing_counts
+
+    def unreachable(*args, **kwargs):
+        raise StoreUnavailable("The server's storage cannot be reached right now.")
+
+    store.classes.drawing_counts = unreachable
+    try:
+        labelled(at.toggle, "Add my handwriting to the class's set").set_value(
+            True
+        ).run()
+    finally:
+        store.classes.drawing_counts = original
+    assert not at.exception
+    assert any("cannot be reached" in e.value for e in at.error)
