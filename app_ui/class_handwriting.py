@@ -8,22 +8,17 @@ import streamlit as st
 
 from app_ui.canvas import OversizedDrawing, drawing_canvas, drawing_pixels
 from app_ui.common import (
-    YOURS,
-    ActiveModel,
     data_or_stop,
     get_queue,
     get_shipped,
-    reader_for,
     session_alive,
     training_limit,
-    use_model,
 )
 from app_ui.i18n import Shown, errors_shown, mark, say, t
-from app_ui.training_view import progress
+from app_ui.training_view import make_yours, progress
 from mnist_core.drawing.preprocess import prepare_image
 from mnist_core.drawing.strokes import CANVAS_SIZE, DEFAULT_PEN
 from mnist_core.errors import MnistError
-from mnist_core.models.card import ModelCard
 from mnist_core.serving.jobs import JobState
 from mnist_core.store.classes import (
     DRAWINGS_PER_PUPIL,
@@ -280,17 +275,7 @@ def class_model_result(summary: dict) -> None:
 def adopt_class_model(job) -> None:
     """A finished class model becomes the teacher's model on Draw and Model
     (once per job), as a finished training does on Train."""
-    from mnist_core.models.storage import model_bytes
-
     if st.session_state.get("adopted") is job or job.result is None:
         return
-    result = job.result
-    st.session_state.your_model = ActiveModel(
-        YOURS,
-        result.model,
-        reader_for(result.model),
-        ModelCard.from_metadata(result.metadata()),
-    )
-    st.session_state.model_bytes = model_bytes(result.model)
+    make_yours(job.result)
     st.session_state.adopted = job
-    use_model(YOURS)

@@ -225,7 +225,8 @@ def job_keeper() -> Callable[[TrainingJob], None] | None:
         from mnist_core.serving.class_handwriting import measure_run
 
         result, model_id, full = job.result, None, None
-        store.work.add_run(person, run_record(result))
+        record = run_record(result)
+        store.work.add_run(person, record)
         try:
             model_id = store.work.save_model(
                 person, model_bytes(result.model), result.metadata(), "trained"
@@ -235,7 +236,7 @@ def job_keeper() -> Callable[[TrainingJob], None] | None:
         if member is not None:  # the board shows it within seconds
             store.classes.add_run(
                 member.member,
-                run_record(result),
+                record,
                 model_id,
                 measure_run(store, member.room.id, result.model),
             )

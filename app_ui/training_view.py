@@ -84,25 +84,36 @@ def live(job: TrainingJob) -> None:
         st.rerun()  # the whole page, to show the results
 
 
+def make_yours(result) -> ActiveModel:
+    """A finished training's model as "your model", in use on Draw and Model."""
+    from mnist_core.models.storage import model_bytes
+
+    active = ActiveModel(
+        YOURS,
+        result.model,
+        reader_for(result.model),
+        ModelCard.from_metadata(result.metadata()),
+    )
+    st.session_state.your_model = active
+    st.session_state.model_bytes = model_bytes(result.model)
+    use_model(YOURS)
+    return active
+
+
 def adopt(job: TrainingJob, data: MnistData) -> None:
     """Make the finished model "your model" for Draw and Model (once per job)."""
     if st.session_state.get("adopted") is job:
         return
-    from mnist_core.models.storage import model_bytes
     from mnist_core.training.evaluation import evaluate_test_set
 
-    result, classifier = job.result, reader_for(job.result.model)
-    st.session_state.your_model = ActiveModel(
-        YOURS, result.model, classifier, ModelCard.from_metadata(result.metadata())
-    )
+    result = job.result
+    classifier = make_yours(result).classifier
     st.session_state.report = evaluate_test_set(classifier.probabilities, data)
-    st.session_state.model_bytes = model_bytes(result.model)
     runs = st.session_state.setdefault("runs", [])
     number = runs[-1]["run"] + 1 if runs else 1
     runs.append({"run": number, **run_record(result)})
     del runs[:-RUNS_SHOWN]  # a session shows its last few runs, not all of them
     st.session_state.adopted = job
-    use_model(YOURS)
 
 
 # A toggle's column reads as its switch did (yes/no), not as its value's id.

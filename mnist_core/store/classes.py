@@ -293,9 +293,7 @@ class Classes:
         """Put a pupil's run on their class's board (their newest few stay),
         with its kept model and how it read the class's drawings."""
         with plain_errors(), self.engine.begin() as db:
-            class_id = db.execute(
-                select(members.c.class_id).where(members.c.id == member)
-            ).scalar()
+            class_id = _class_of(db, member)
             if class_id is None:  # removed from the class meanwhile
                 return
             db.execute(
@@ -354,9 +352,7 @@ class Classes:
         ):
             raise ValueError(f"not a drawing to keep: {label}, {pixels.shape}")
         with plain_errors(), self.engine.begin() as db:
-            class_id = db.execute(
-                select(members.c.class_id).where(members.c.id == member)
-            ).scalar()
+            class_id = _class_of(db, member)
             if class_id is None:  # removed from the class meanwhile
                 return
             self._room_for_drawing(db, class_id, member)
@@ -548,6 +544,10 @@ class Classes:
             return db.execute(
                 delete(classes).where(classes.c.seen_at < cutoff)
             ).rowcount
+
+
+def _class_of(db, member: int) -> int | None:
+    return db.execute(select(members.c.class_id).where(members.c.id == member)).scalar()
 
 
 def digit_to_ask(class_counts: list[int], my_counts: list[int]) -> int:

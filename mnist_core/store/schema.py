@@ -142,22 +142,20 @@ members = Table(
     Index("members_person", "person_id"),
 )
 
+
+def _owned_by(name: str, target: str) -> Column:
+    """A row's owner: the row goes with it."""
+    return Column(
+        name, ForeignKey(target, ondelete="CASCADE"), nullable=False, index=True
+    )
+
+
 board_runs = Table(
     "board_runs",
     metadata,
     Column("id", Integer, primary_key=True),
-    Column(
-        "class_id",
-        ForeignKey("classes.id", ondelete="CASCADE"),
-        nullable=False,
-        index=True,
-    ),
-    Column(
-        "member_id",
-        ForeignKey("members.id", ondelete="CASCADE"),
-        nullable=False,
-        index=True,
-    ),
+    _owned_by("class_id", "classes.id"),
+    _owned_by("member_id", "members.id"),
     Column("record", Text, nullable=False),  # the run's settings and results, JSON
     Column("created_at", Float, nullable=False),
     # Its model while the pupil keeps it, and how it read the class's
@@ -171,18 +169,8 @@ class_drawings = Table(
     "class_drawings",
     metadata,
     Column("id", Integer, primary_key=True),
-    Column(
-        "class_id",
-        ForeignKey("classes.id", ondelete="CASCADE"),
-        nullable=False,
-        index=True,
-    ),
-    Column(
-        "member_id",
-        ForeignKey("members.id", ondelete="CASCADE"),
-        nullable=False,
-        index=True,
-    ),
+    _owned_by("class_id", "classes.id"),
+    _owned_by("member_id", "members.id"),
     Column("label", Integer, nullable=False),
     Column("pixels", LargeBinary, nullable=False),  # 28 x 28 uint8, as read
     Column("created_at", Float, nullable=False),

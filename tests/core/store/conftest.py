@@ -42,3 +42,15 @@ def store(database):
     opened = open_store(database)
     yield opened
     opened.engine.dispose()
+
+
+@pytest.fixture
+def room(store):
+    """(teacher, class) of a new class, its name typed with stray spaces."""
+    teacher = store.people.create().person
+    return teacher, store.classes.start(teacher, "  5th   grade\n")
+
+
+def pupil(store, room, nickname):
+    """A new person joining `room` (the fixture's pair) as `nickname`."""
+    return store.classes.join(room[1].code, store.people.create().person, nickname)

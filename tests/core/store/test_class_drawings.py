@@ -8,16 +8,7 @@ import pytest
 from mnist_core.errors import MnistError
 from mnist_core.store import classes as classes_module
 from mnist_core.store.classes import HELD_OUT_EVERY, digit_to_ask
-
-
-@pytest.fixture
-def room(store):
-    teacher = store.people.create().person
-    return teacher, store.classes.start(teacher, "Year 6")
-
-
-def pupil(store, room, nickname):
-    return store.classes.join(room[1].code, store.people.create().person, nickname)
+from tests.core.store.conftest import pupil
 
 
 def drawing(value: int) -> np.ndarray:

@@ -11,16 +11,7 @@ from mnist_core.store.classes import (
     Classes,
 )
 from mnist_core.store.people import CODE_ALPHABET, DAY
-
-
-@pytest.fixture
-def room(store):
-    teacher = store.people.create().person
-    return teacher, store.classes.start(teacher, "  5th   grade\n")
-
-
-def pupil(store, room, nickname):
-    return store.classes.join(room[1].code, store.people.create().person, nickname)
+from tests.core.store.conftest import pupil
 
 
 def test_a_class_has_a_short_unambiguous_code_and_a_clean_name(store, room):
